@@ -1,0 +1,4 @@
+//! The input side: reading a Compose project the way `docker compose` does.
+
+pub mod model;
+pub mod yaml;

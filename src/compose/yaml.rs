@@ -1,0 +1,679 @@
+//! A YAML tree that remembers where every value was written.
+//!
+//! Compose files are read into [`Node`]s rather than straight into typed structs so that
+//! interpolation, multi-file merging, `extends` and `include` can work on the raw document
+//! (as `docker compose` does) while every value keeps its file, line and column. Anchors and
+//! aliases are expanded here (with a budget against YAML bombs), `<<` merge keys are resolved,
+//! and the Compose tags `!reset` and `!override` are kept on the node for the merge step.
+//!
+//! Scalars stay text: YAML 1.2 typing is applied by the typed model, which knows whether a
+//! field wants a string or a number. A plain scalar remembers that it was plain, because only
+//! a plain `null`, `~` or empty value means null.
+
+use indexmap::IndexMap;
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Span as YamlSpan};
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::source::{FileId, Span};
+
+/// Tags Compose gives meaning to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    /// `!reset`: remove the value inherited from an earlier file or `extends`.
+    Reset,
+    /// `!override`: replace the inherited value instead of merging with it.
+    Override,
+}
+
+/// One YAML value with its place in the source.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+    pub tag: Option<Tag>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Value {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Map),
+}
+
+/// Scalar text after YAML escape processing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scalar {
+    pub text: String,
+    /// Written without quotes (so `null`, `~`, `true`, `12` keep their YAML meaning).
+    pub plain: bool,
+}
+
+/// A mapping with string keys, in source order.
+#[derive(Clone, Debug, Default)]
+pub struct Map {
+    entries: IndexMap<String, Entry>,
+}
+
+/// A mapping entry: where its key was written, and its value.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Map {
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries.get(key).map(|e| &e.value)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.entries.get_mut(key).map(|e| &mut e.value)
+    }
+
+    #[must_use]
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.get(key)
+    }
+
+    pub fn insert(&mut self, key: String, key_span: Span, value: Node) -> Option<Entry> {
+        self.entries.insert(key, Entry { key_span, value })
+    }
+
+    /// Removes a key, keeping the order of the others.
+    pub fn remove(&mut self, key: &str) -> Option<Entry> {
+        self.entries.shift_remove(key)
+    }
+
+    #[must_use]
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&String, &Entry)> {
+        self.entries.iter()
+    }
+
+    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&String, &mut Entry)> {
+        self.entries.iter_mut()
+    }
+
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &String> {
+        self.entries.keys()
+    }
+
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (String, Entry);
+    type IntoIter = indexmap::map::IntoIter<String, Entry>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl Node {
+    #[must_use]
+    pub fn scalar(text: impl Into<String>, plain: bool, span: Span) -> Self {
+        Node {
+            value: Value::Scalar(Scalar {
+                text: text.into(),
+                plain,
+            }),
+            span,
+            tag: None,
+        }
+    }
+
+    /// A string value (as if quoted: it never reads as null, a number or a boolean).
+    #[must_use]
+    pub fn string(text: impl Into<String>, span: Span) -> Self {
+        Self::scalar(text, false, span)
+    }
+
+    #[must_use]
+    pub fn null(span: Span) -> Self {
+        Self::scalar("", true, span)
+    }
+
+    #[must_use]
+    pub fn map(map: Map, span: Span) -> Self {
+        Node {
+            value: Value::Map(map),
+            span,
+            tag: None,
+        }
+    }
+
+    #[must_use]
+    pub fn seq(items: Vec<Node>, span: Span) -> Self {
+        Node {
+            value: Value::Seq(items),
+            span,
+            tag: None,
+        }
+    }
+
+    /// A plain `null`, `Null`, `NULL`, `~` or nothing at all.
+    #[must_use]
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar(s) if s.plain && is_null_text(&s.text))
+    }
+
+    /// The text of a scalar that is not null.
+    #[must_use]
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) if !(s.plain && is_null_text(&s.text)) => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_map_mut(&mut self) -> Option<&mut Map> {
+        match &mut self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// "a string", "a list", … for messages like "expected a mapping, found a list".
+    #[must_use]
+    pub fn kind_name(&self) -> &'static str {
+        match &self.value {
+            Value::Scalar(s) if s.plain && is_null_text(&s.text) => "null",
+            Value::Scalar(s) if s.plain && is_yaml12_bool(&s.text) => "a boolean",
+            Value::Scalar(s) if s.plain && s.text.parse::<f64>().is_ok() => "a number",
+            Value::Scalar(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// Visits every node of the tree, depth first.
+    pub fn walk<'a>(&'a self, visit: &mut impl FnMut(&'a Node)) {
+        visit(self);
+        match &self.value {
+            Value::Scalar(_) => {}
+            Value::Seq(items) => items.iter().for_each(|n| n.walk(visit)),
+            Value::Map(map) => map.iter().for_each(|(_, e)| e.value.walk(visit)),
+        }
+    }
+}
+
+#[must_use]
+pub fn is_null_text(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+#[must_use]
+pub fn is_yaml12_bool(text: &str) -> bool {
+    matches!(text, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+}
+
+/// Largest number of nodes alias expansion may create in one file. Real Compose files use a
+/// handful of anchors; this bound only stops exponential "billion laughs" documents.
+const ALIAS_NODE_BUDGET: usize = 1_000_000;
+
+/// Parses every document of a file. A syntax error ends the file with one diagnostic; the
+/// documents read before it are returned.
+#[must_use]
+pub fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Vec<Node> {
+    let mut builder = Builder {
+        file,
+        parser: Parser::new_from_str(text),
+        anchors: IndexMap::new(),
+        alias_budget: ALIAS_NODE_BUDGET.saturating_add(text.len()),
+        diagnostics,
+        text_len: text.len(),
+    };
+    builder.stream()
+}
+
+struct Builder<'input, 'd> {
+    file: FileId,
+    parser: Parser<'input, serde_saphyr::granit_parser::StrInput<'input>>,
+    anchors: IndexMap<usize, Node>,
+    alias_budget: usize,
+    diagnostics: &'d mut Diagnostics,
+    text_len: usize,
+}
+
+/// Why building a document stopped early.
+enum Stop {
+    /// Reported already.
+    Reported,
+}
+
+/// One entry of a mapping before merge keys are resolved.
+enum Pending {
+    Explicit(String, Span, Node),
+    Merge(Node),
+}
+
+impl<'input> Builder<'input, '_> {
+    fn stream(&mut self) -> Vec<Node> {
+        let mut documents = Vec::new();
+        loop {
+            match self.next() {
+                Ok(Some((Event::DocumentStart(..), _))) => {
+                    self.anchors.clear();
+                    match self.document() {
+                        Ok(Some(node)) => documents.push(node),
+                        Ok(None) => {}
+                        Err(Stop::Reported) => return documents,
+                    }
+                }
+                Ok(Some((Event::StreamEnd, _)) | None) | Err(Stop::Reported) => return documents,
+                Ok(Some(_)) => {}
+            }
+        }
+    }
+
+    fn document(&mut self) -> Result<Option<Node>, Stop> {
+        let mut root = None;
+        loop {
+            let Some((event, span)) = self.next()? else {
+                return Ok(root);
+            };
+            match event {
+                Event::DocumentEnd => return Ok(root),
+                other => {
+                    if let Some(node) = self.node(other, span)? {
+                        root = Some(node);
+                    }
+                }
+            }
+        }
+    }
+
+    fn next(&mut self) -> Result<Option<(Event<'input>, YamlSpan)>, Stop> {
+        loop {
+            match self.parser.next_event() {
+                None => return Ok(None),
+                Some(Ok((event, span))) => {
+                    if matches!(event, Event::Comment(..) | Event::Anchor(..)) {
+                        continue;
+                    }
+                    return Ok(Some((event, span)));
+                }
+                Some(Err(error)) => {
+                    self.syntax_error(&error);
+                    return Err(Stop::Reported);
+                }
+            }
+        }
+    }
+
+    fn syntax_error(&mut self, error: &ScanError) {
+        let offset = error
+            .marker()
+            .byte_offset()
+            .unwrap_or(self.text_len)
+            .min(self.text_len);
+        self.diagnostics.push(
+            Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", error.info()))
+                .at(Span::new(self.file, offset, offset))
+                .label("here")
+                .help("fix the YAML syntax; a YAML linter or `docker compose config` shows the same place"),
+        );
+    }
+
+    fn span(&self, span: YamlSpan) -> Span {
+        let start = span.start.byte_offset().unwrap_or(0);
+        let end = span.end.byte_offset().unwrap_or(start);
+        Span::new(self.file, start, end)
+    }
+
+    /// Builds the node an event starts; `None` for events that are not nodes.
+    fn node(&mut self, event: Event<'input>, yaml_span: YamlSpan) -> Result<Option<Node>, Stop> {
+        let span = self.span(yaml_span);
+        let node = match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let (tag, quoted_by_tag) = self.tag(tag.as_deref(), yaml_span, span);
+                let node = Node {
+                    value: Value::Scalar(Scalar {
+                        text: text.into_owned(),
+                        plain: matches!(style, ScalarStyle::Plain) && !quoted_by_tag,
+                    }),
+                    span,
+                    tag,
+                };
+                self.remember(anchor, &node);
+                node
+            }
+            Event::SequenceStart(_, anchor, tag) => {
+                let (tag, _) = self.tag(tag.as_deref(), yaml_span, span);
+                let mut items = Vec::new();
+                let end = loop {
+                    let Some((event, item_span)) = self.next()? else {
+                        break span;
+                    };
+                    if matches!(event, Event::SequenceEnd) {
+                        break self.span(item_span);
+                    }
+                    if let Some(item) = self.node(event, item_span)? {
+                        items.push(item);
+                    }
+                };
+                let node = Node {
+                    value: Value::Seq(items),
+                    span: span.join(end),
+                    tag,
+                };
+                self.remember(anchor, &node);
+                node
+            }
+            Event::MappingStart(_, anchor, tag) => {
+                let (tag, _) = self.tag(tag.as_deref(), yaml_span, span);
+                let (map, end) = self.mapping(span)?;
+                let node = Node {
+                    value: Value::Map(map),
+                    span: span.join(end),
+                    tag,
+                };
+                self.remember(anchor, &node);
+                node
+            }
+            Event::Alias(id) => self.alias(id, span)?,
+            _ => return Ok(None),
+        };
+        Ok(Some(node))
+    }
+
+    fn mapping(&mut self, start: Span) -> Result<(Map, Span), Stop> {
+        let mut pending = Vec::new();
+        let end = loop {
+            let Some((event, key_yaml_span)) = self.next()? else {
+                break start;
+            };
+            if matches!(event, Event::MappingEnd) {
+                break self.span(key_yaml_span);
+            }
+            let Some(key) = self.node(event, key_yaml_span)? else {
+                continue;
+            };
+            let Some((value_event, value_span)) = self.next()? else {
+                break start;
+            };
+            let value = self
+                .node(value_event, value_span)?
+                .unwrap_or_else(|| Node::null(key.span));
+            match &key.value {
+                Value::Scalar(s) if s.plain && s.text == "<<" => {
+                    pending.push(Pending::Merge(value));
+                }
+                Value::Scalar(s) => {
+                    pending.push(Pending::Explicit(s.text.clone(), key.span, value));
+                }
+                _ => self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::InvalidKey,
+                        format!("a mapping key must be a string, found {}", key.kind_name()),
+                    )
+                    .at(key.span)
+                    .help("write the key as a plain string"),
+                ),
+            }
+        };
+        Ok((self.resolve_merges(pending), end))
+    }
+
+    /// Applies `<<` merge keys: keys written in the mapping win over merged ones, and among
+    /// `<<: [*a, *b]` the earlier mapping wins (YAML merge key rules).
+    fn resolve_merges(&mut self, pending: Vec<Pending>) -> Map {
+        let explicit: std::collections::HashSet<String> = pending
+            .iter()
+            .filter_map(|p| match p {
+                Pending::Explicit(key, ..) => Some(key.clone()),
+                Pending::Merge(_) => None,
+            })
+            .collect();
+        let mut map = Map::new();
+        for entry in pending {
+            match entry {
+                Pending::Explicit(key, key_span, value) => {
+                    if let Some(first) = map.entry(&key).map(|e| e.key_span) {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                Code::DuplicateKey,
+                                format!("key `{key}` is defined twice"),
+                            )
+                            .at(key_span)
+                            .label("second definition")
+                            .related(first, "first defined here")
+                            .help("remove one of the two definitions"),
+                        );
+                    } else {
+                        map.insert(key, key_span, value);
+                    }
+                }
+                Pending::Merge(source) => {
+                    let sources: Vec<Node> = match source.value {
+                        Value::Seq(items) => items,
+                        Value::Map(_) | Value::Scalar(_) => vec![source],
+                    };
+                    for source in sources {
+                        let Value::Map(merged) = source.value else {
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    Code::InvalidMergeKey,
+                                    format!("`<<` merges mappings, found {}", source.kind_name()),
+                                )
+                                .at(source.span)
+                                .help(
+                                    "use `<<: *anchor` or `<<: [*a, *b]` with anchors of mappings",
+                                ),
+                            );
+                            continue;
+                        };
+                        for (key, entry) in merged {
+                            if !explicit.contains(&key) && !map.contains_key(&key) {
+                                map.insert(key, entry.key_span, entry.value);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        map
+    }
+
+    fn alias(&mut self, id: usize, span: Span) -> Result<Node, Stop> {
+        let Some(target) = self.anchors.get(&id) else {
+            // The parser reports unknown anchors itself; this is unreachable in practice.
+            return Ok(Node::null(span));
+        };
+        let mut count = 0usize;
+        target.walk(&mut |_| count += 1);
+        if count > self.alias_budget {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::AliasLimit,
+                    "YAML aliases expand to too many values (more than a million)",
+                )
+                .at(span)
+                .label("expanding this alias exceeds the limit")
+                .help("this looks like a YAML bomb; use fewer nested aliases"),
+            );
+            return Err(Stop::Reported);
+        }
+        self.alias_budget -= count;
+        Ok(target.clone())
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+    }
+
+    /// Interprets a node's tag: Compose's `!reset`/`!override`, or YAML core tags (`!!str`
+    /// makes a plain scalar a string). Other tags are reported and ignored.
+    fn tag(
+        &mut self,
+        tag: Option<&serde_saphyr::granit_parser::Tag>,
+        yaml_span: YamlSpan,
+        node_span: Span,
+    ) -> (Option<Tag>, bool) {
+        let Some(tag) = tag else {
+            return (None, false);
+        };
+        let tag_span = yaml_span.tag_span().map_or(node_span, |s| self.span(s));
+        if tag.is_yaml_core_schema() {
+            return (None, tag.suffix() == "str");
+        }
+        match (tag.handle(), tag.suffix()) {
+            ("!", "reset") => (Some(Tag::Reset), false),
+            ("!", "override") => (Some(Tag::Override), false),
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        Code::UnknownTag,
+                        format!("unknown YAML tag `{tag}` is ignored"),
+                    )
+                    .at(tag_span)
+                    .help("Compose knows the tags `!reset` and `!override`"),
+                );
+                (None, false)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    fn parse_one(text: &str) -> (Node, Diagnostics, SourceMap) {
+        let mut sources = SourceMap::new();
+        let file = sources.add("t.yaml", None, ".", text);
+        let mut diagnostics = Diagnostics::new();
+        let mut docs = parse(file, text, &mut diagnostics);
+        let node = docs
+            .pop()
+            .unwrap_or_else(|| Node::null(Span::new(file, 0, 0)));
+        (node, diagnostics, sources)
+    }
+
+    #[test]
+    fn values_keep_their_source_span() {
+        let (node, diags, sources) = parse_one("services:\n  web:\n    image: nginx\n");
+        assert!(diags.is_empty());
+        let image = node
+            .as_map()
+            .unwrap()
+            .get("services")
+            .unwrap()
+            .as_map()
+            .unwrap()
+            .get("web")
+            .unwrap()
+            .as_map()
+            .unwrap()
+            .get("image")
+            .unwrap();
+        assert_eq!(image.as_str(), Some("nginx"));
+        assert_eq!(sources.text(image.span), Some("nginx"));
+        let (_, loc) = sources.location(image.span).unwrap();
+        assert_eq!((loc.line, loc.column), (3, 12));
+    }
+
+    #[test]
+    fn merge_keys_let_explicit_keys_win_and_earlier_sources_win() {
+        let (node, diags, _) =
+            parse_one("a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  <<: [*a, *b]\n  x: 3\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let c = node.as_map().unwrap().get("c").unwrap().as_map().unwrap();
+        assert_eq!(c.get("x").unwrap().as_str(), Some("3"));
+        assert_eq!(c.get("y").unwrap().as_str(), Some("1"));
+        assert_eq!(c.get("z").unwrap().as_str(), Some("2"));
+    }
+
+    #[test]
+    fn compose_tags_are_kept_and_str_tag_quotes() {
+        let (node, diags, _) = parse_one("a: !reset []\nb: !override {x: 1}\nc: !!str 12\n");
+        assert!(diags.is_empty());
+        let map = node.as_map().unwrap();
+        assert_eq!(map.get("a").unwrap().tag, Some(Tag::Reset));
+        assert_eq!(map.get("b").unwrap().tag, Some(Tag::Override));
+        assert!(!map.get("c").unwrap().as_scalar().unwrap().plain);
+    }
+
+    #[test]
+    fn yaml_1_2_scalars_stay_text_and_null_is_only_plain() {
+        let (node, _, _) = parse_one("a: yes\nb: ~\nc: \"\"\nd:\n");
+        let map = node.as_map().unwrap();
+        assert_eq!(map.get("a").unwrap().as_str(), Some("yes"));
+        assert!(map.get("b").unwrap().is_null());
+        assert!(!map.get("c").unwrap().is_null());
+        assert!(map.get("d").unwrap().is_null());
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_with_both_places() {
+        let (_, diags, _) = parse_one("a: 1\na: 2\n");
+        let d = diags.iter().next().unwrap();
+        assert_eq!(d.code, Code::DuplicateKey);
+        assert_eq!(d.related.len(), 1);
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let (_, diags, sources) = parse_one("a: [1, 2\nb: 3\n");
+        let d = diags.iter().next().unwrap();
+        assert_eq!(d.code, Code::YamlSyntax);
+        assert!(sources.location(d.span.unwrap()).is_some());
+    }
+
+    #[test]
+    fn alias_bombs_stop_with_a_diagnostic() {
+        let mut lines = vec![String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]")];
+        for i in 1..9 {
+            let prev = i - 1;
+            let items = vec![format!("*a{prev}"); 10].join(", ");
+            lines.push(format!("a{i}: &a{i} [{items}]"));
+        }
+        let text = lines.join("\n");
+        let (_, diags, _) = parse_one(&text);
+        assert!(diags.iter().any(|d| d.code == Code::AliasLimit));
+    }
+}

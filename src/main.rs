@@ -1,0 +1,3 @@
+//! The `compose2kube` command line.
+
+fn main() {}
