@@ -1,4 +1,5 @@
 //! The input side: reading a Compose project the way `docker compose` does.
 
+pub mod interpolate;
 pub mod model;
 pub mod yaml;
