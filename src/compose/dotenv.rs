@@ -9,6 +9,8 @@
 //! interpolated; single-quoted values are literal. Interpolation looks a variable up in the
 //! environment first and only then among the values defined earlier in the file, as compose-go
 //! does (so a variable set in the shell wins over the file, inside the file too).
+//! Interpolation problems are reported like in a Compose file (an unset variable is a warning at
+//! the expression); a value whose interpolation fails is left out, where compose-go would stop.
 //!
 //! Where compose-go silently produces something nobody means, this module says so instead:
 //! a line without a name (`=value`) and text after a closing quote are ignored with a warning,

@@ -933,6 +933,18 @@ mod tests {
     }
 
     #[test]
+    fn warning_in_a_block_scalar_points_at_the_expression() {
+        let (node, sources, diagnostics) =
+            interpolated("command: |\n  echo ${NAME}\n  echo $$HOME\n");
+        assert_eq!(
+            at(&node, &["command"]).as_str(),
+            Some("echo \necho $HOME\n")
+        );
+        let places: Vec<_> = diagnostics.iter().map(|d| place(&sources, d)).collect();
+        assert_eq!(places, vec![(2, 8, "${NAME}".into())]);
+    }
+
+    #[test]
     fn expression_not_written_literally_falls_back_to_the_whole_scalar() {
         let (_, sources, diagnostics) = interpolated("a: \"\\x24NAME\"\n");
         let (line, column, text) = place(&sources, diagnostics.iter().next().unwrap());
