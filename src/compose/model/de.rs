@@ -94,7 +94,8 @@ pub fn resolve_path(base: &Path, path: &str) -> PathBuf {
 }
 
 /// Removes `.` and resolves `..` lexically (without touching the file system).
-fn normalize(path: &Path) -> PathBuf {
+#[must_use]
+pub fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {
