@@ -7,6 +7,7 @@
 
 pub mod de;
 pub mod service;
+pub mod syntax;
 
 use indexmap::IndexMap;
 
