@@ -8,7 +8,7 @@
 //! One file per concept: [`service`] (the service itself and its small settings), [`ports`],
 //! [`mounts`] (volumes, secrets/configs references, devices), [`networking`], [`depends_on`],
 //! [`healthcheck`], [`hooks`], [`develop`], [`build`], [`deploy`], [`limits`], the top-level
-//! [`resources`], [`include`], and the shared value types in [`syntax`].
+//! [`resources`], [`include`](mod@include), and the shared value types in [`syntax`].
 
 pub mod build;
 pub mod de;
