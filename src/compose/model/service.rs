@@ -1,10 +1,881 @@
 //! A service: one container definition and everything about how it runs.
+//!
+//! Short syntaxes whose meaning depends on the key rather than on the value's type are
+//! rewritten on the YAML tree before the service is read, exactly as Compose canonicalises
+//! them: `gpus: all`, a single `env_file` or `label_file` string, and the list forms of
+//! `depends_on`, `networks` and `models`. Everything else is normalised by the value types.
 
-use crate::source::Spanned;
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+
+use crate::compose::model::build::Build;
+use crate::compose::model::de::{Cx, FromNode};
+use crate::compose::model::depends_on::DependsOn;
+use crate::compose::model::deploy::{Deploy, DeviceRequest};
+use crate::compose::model::develop::Development;
+use crate::compose::model::healthcheck::Healthcheck;
+use crate::compose::model::hooks::ServiceHook;
+use crate::compose::model::limits::{BlkioConfig, Ulimit};
+use crate::compose::model::mounts::{DeviceMapping, FileReference, ServiceVolume};
+use crate::compose::model::networking::{ExtraHosts, ServiceNetwork};
+use crate::compose::model::ports::{PortConfig, check_expose};
+use crate::compose::model::syntax::{
+    ByteSize, Command, Duration, Mapping, Microseconds, StringOrList, SwapLimit, unknown_choice,
+};
+use crate::compose::yaml::{Map, Node, Value};
+use crate::diag::{Code, Diagnostic};
+use crate::source::{Span, Spanned};
 
 crate::compose_struct! {
+    @map_only
     /// One service of the project.
     pub struct Service in "a service" {
+        "annotations" => annotations: Mapping,
+        /// Whether `docker compose up` attaches to the service's output.
+        "attach" => attach: Option<Spanned<bool>>,
+        "blkio_config" => blkio_config: Option<BlkioConfig>,
+        "build" => build: Option<Build>,
+        "cap_add" => cap_add: Vec<Spanned<String>>,
+        "cap_drop" => cap_drop: Vec<Spanned<String>>,
+        "cgroup" => cgroup: Option<Spanned<Cgroup>>,
+        "cgroup_parent" => cgroup_parent: Option<Spanned<String>>,
+        /// `None` when not written; `Some([])` overrides the image's command with nothing.
+        "command" => command: Option<Spanned<Command>>,
+        "configs" => configs: Vec<Spanned<FileReference>>,
+        "container_name" => container_name: Option<Spanned<String>>,
+        "cpu_count" => cpu_count: Option<Spanned<u64>>,
+        /// 0 to 100.
+        "cpu_percent" => cpu_percent: Option<Spanned<u8>>,
+        "cpu_period" => cpu_period: Option<Spanned<i64>>,
+        "cpu_quota" => cpu_quota: Option<Spanned<i64>>,
+        "cpu_rt_period" => cpu_rt_period: Option<Spanned<Microseconds>>,
+        "cpu_rt_runtime" => cpu_rt_runtime: Option<Spanned<Microseconds>>,
+        "cpu_shares" => cpu_shares: Option<Spanned<i64>>,
+        /// Number of CPUs, fractions allowed (`0.5`).
+        "cpus" => cpus: Option<Spanned<f64>>,
+        "cpuset" => cpuset: Option<Spanned<String>>,
+        "credential_spec" => credential_spec: Option<CredentialSpec>,
+        "depends_on" => depends_on: IndexMap<Spanned<String>, DependsOn>,
+        "deploy" => deploy: Option<Deploy>,
+        "develop" => develop: Option<Development>,
+        "device_cgroup_rules" => device_cgroup_rules: Vec<Spanned<String>>,
+        "devices" => devices: Vec<Spanned<DeviceMapping>>,
+        "dns" => dns: StringOrList,
+        "dns_opt" => dns_opt: Vec<Spanned<String>>,
+        "dns_search" => dns_search: StringOrList,
+        "domainname" => domainname: Option<Spanned<String>>,
+        /// `None` when not written; `Some([])` clears the image's entrypoint.
+        "entrypoint" => entrypoint: Option<Spanned<Command>>,
+        "env_file" => env_file: Vec<Spanned<EnvFile>>,
+        "environment" => environment: Mapping,
+        /// Container ports (`3000`, `3000-3005`, `3000/udp`), checked like ports.
+        "expose" => expose: Vec<Spanned<String>>,
+        "extends" => extends: Option<Extends>,
+        "external_links" => external_links: Vec<Spanned<String>>,
+        "extra_hosts" => extra_hosts: ExtraHosts,
+        /// `gpus: all` is read as one request with `count: all`.
+        "gpus" => gpus: Vec<Spanned<DeviceRequest>>,
+        /// Group names or ids.
+        "group_add" => group_add: Vec<Spanned<String>>,
+        "healthcheck" => healthcheck: Option<Healthcheck>,
+        "hostname" => hostname: Option<Spanned<String>>,
         "image" => image: Option<Spanned<String>>,
+        "init" => init: Option<Spanned<bool>>,
+        "ipc" => ipc: Option<Spanned<String>>,
+        "isolation" => isolation: Option<Spanned<String>>,
+        /// Files of labels, made absolute.
+        "label_file" => label_file: Vec<Spanned<PathBuf>>,
+        "labels" => labels: Mapping,
+        "links" => links: Vec<Spanned<String>>,
+        "logging" => logging: Option<Logging>,
+        "mac_address" => mac_address: Option<Spanned<String>>,
+        "mem_limit" => mem_limit: Option<Spanned<ByteSize>>,
+        "mem_reservation" => mem_reservation: Option<Spanned<ByteSize>>,
+        "mem_swappiness" => mem_swappiness: Option<Spanned<i64>>,
+        "memswap_limit" => memswap_limit: Option<Spanned<SwapLimit>>,
+        "models" => models: IndexMap<Spanned<String>, ServiceModel>,
+        /// `bridge`, `host`, `none`, `service:NAME`, `container:NAME`.
+        "network_mode" => network_mode: Option<Spanned<String>>,
+        "networks" => networks: IndexMap<Spanned<String>, ServiceNetwork>,
+        "oom_kill_disable" => oom_kill_disable: Option<Spanned<bool>>,
+        /// -1000 to 1000.
+        "oom_score_adj" => oom_score_adj: Option<Spanned<i32>>,
+        "pid" => pid: Option<Spanned<String>>,
+        "pids_limit" => pids_limit: Option<Spanned<i64>>,
+        "platform" => platform: Option<Spanned<String>>,
+        /// One entry per container port (short ranges are expanded).
+        "ports" => ports: Vec<Spanned<PortConfig>>,
+        "post_start" => post_start: Vec<Spanned<ServiceHook>>,
+        "pre_stop" => pre_stop: Vec<Spanned<ServiceHook>>,
+        "privileged" => privileged: Option<Spanned<bool>>,
+        "profiles" => profiles: Vec<Spanned<String>>,
+        "provider" => provider: Option<Provider>,
+        "pull_policy" => pull_policy: Option<Spanned<String>>,
+        "pull_refresh_after" => pull_refresh_after: Option<Spanned<String>>,
+        "read_only" => read_only: Option<Spanned<bool>>,
+        /// `no`, `always`, `on-failure[:N]`, `unless-stopped`.
+        "restart" => restart: Option<Spanned<String>>,
+        "runtime" => runtime: Option<Spanned<String>>,
+        "scale" => scale: Option<Spanned<u32>>,
+        "secrets" => secrets: Vec<Spanned<FileReference>>,
+        "security_opt" => security_opt: Vec<Spanned<String>>,
+        "shm_size" => shm_size: Option<Spanned<ByteSize>>,
+        "stdin_open" => stdin_open: Option<Spanned<bool>>,
+        "stop_grace_period" => stop_grace_period: Option<Spanned<Duration>>,
+        "stop_signal" => stop_signal: Option<Spanned<String>>,
+        "storage_opt" => storage_opt: Mapping,
+        "sysctls" => sysctls: Mapping,
+        /// `path[:options]` entries.
+        "tmpfs" => tmpfs: StringOrList,
+        "tty" => tty: Option<Spanned<bool>>,
+        "ulimits" => ulimits: IndexMap<Spanned<String>, Ulimit>,
+        "use_api_socket" => use_api_socket: Option<Spanned<bool>>,
+        /// A user name or uid, optionally `:group`.
+        "user" => user: Option<Spanned<String>>,
+        "userns_mode" => userns_mode: Option<Spanned<String>>,
+        "uts" => uts: Option<Spanned<String>>,
+        "volumes" => volumes: Vec<Spanned<ServiceVolume>>,
+        "volumes_from" => volumes_from: Vec<Spanned<String>>,
+        "working_dir" => working_dir: Option<Spanned<String>>,
+    }
+}
+
+impl FromNode for Service {
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        let map = cx.expect_map(node, "a service")?;
+        let mut service = match canonical(map, cx) {
+            Some(map) => Self::read_map(node, &map, cx),
+            None => Self::read_map(node, map, cx),
+        };
+        service.expose.retain(|entry| check_expose(entry, cx));
+        if let Some(percent) = &service.cpu_percent
+            && percent.value > 100
+        {
+            cx.invalid_value(
+                percent.span,
+                format!("`cpu_percent` is {}, above 100", percent.value),
+                "write a percentage from 0 to 100",
+            );
+        }
+        if let Some(adjustment) = &service.oom_score_adj
+            && !(-1000..=1000).contains(&adjustment.value)
+        {
+            cx.invalid_value(
+                adjustment.span,
+                format!(
+                    "`oom_score_adj` is {}, outside -1000 to 1000",
+                    adjustment.value
+                ),
+                "write a number from -1000 to 1000",
+            );
+        }
+        Some(service)
+    }
+}
+
+/// Rewrites the key-specific short syntaxes to their long form; `None` when there are none.
+fn canonical(map: &Map, cx: &mut Cx) -> Option<Map> {
+    let is =
+        |key: &str, test: fn(&Node) -> bool| map.get(key).is_some_and(|n| !n.is_null() && test(n));
+    let scalar = |n: &Node| matches!(n.value, Value::Scalar(_));
+    let seq = |n: &Node| matches!(n.value, Value::Seq(_));
+    let needed = is("gpus", scalar)
+        || is("env_file", scalar)
+        || is("label_file", scalar)
+        || is("depends_on", seq)
+        || is("networks", seq)
+        || is("models", seq);
+    if !needed {
+        return None;
+    }
+    let mut out = map.clone();
+    if let Some(gpus) = out.get_mut("gpus")
+        && let Value::Scalar(scalar) = &gpus.value
+        && !gpus.is_null()
+    {
+        if scalar.text == "all" {
+            let mut request = Map::new();
+            request.insert(
+                "count".to_string(),
+                gpus.span,
+                Node::string("all", gpus.span),
+            );
+            *gpus = Node::seq(vec![Node::map(request, gpus.span)], gpus.span);
+        } else {
+            let text = scalar.text.clone();
+            unknown_choice(cx, gpus.span, &text, "a GPU request", &["all"]);
+            out.remove("gpus");
+        }
+    }
+    for key in ["env_file", "label_file"] {
+        if let Some(value) = out.get_mut(key)
+            && matches!(value.value, Value::Scalar(_))
+            && !value.is_null()
+        {
+            *value = Node::seq(vec![value.clone()], value.span);
+        }
+    }
+    let empty_map = |span: Span| Node::map(Map::new(), span);
+    names_to_map(&mut out, "depends_on", empty_map, cx);
+    names_to_map(&mut out, "networks", Node::null, cx);
+    names_to_map(&mut out, "models", empty_map, cx);
+    Some(out)
+}
+
+/// `key: [a, b]` → `key: {a: <value>, b: <value>}`.
+fn names_to_map(map: &mut Map, key: &str, value: fn(Span) -> Node, cx: &mut Cx) {
+    let Some(node) = map.get_mut(key) else {
+        return;
+    };
+    let Value::Seq(items) = &node.value else {
+        return;
+    };
+    let mut names = Map::new();
+    for item in items {
+        let Some(name) = String::from_node(item, cx) else {
+            continue;
+        };
+        if let Some(first) = names.entry(&name).map(|e| e.key_span) {
+            cx.report(
+                Diagnostic::error(
+                    Code::DuplicateKey,
+                    format!("`{name}` is listed twice in `{key}`"),
+                )
+                .at(item.span)
+                .related(first, "first listed here")
+                .help("remove one of the two entries"),
+            );
+            continue;
+        }
+        names.insert(name, item.span, value(item.span));
+    }
+    *node = Node::map(names, node.span);
+}
+
+crate::string_enum! {
+    /// The cgroup namespace of the container.
+    pub enum Cgroup in "a cgroup namespace mode" {
+        Host = "host",
+        Private = "private",
+    }
+}
+
+crate::compose_struct! {
+    /// Where the container's logs go.
+    pub struct Logging in "`logging`" {
+        "driver" => driver: Option<Spanned<String>>,
+        "options" => options: Mapping,
+    }
+}
+
+crate::compose_struct! {
+    /// Windows credential spec for a managed service account.
+    pub struct CredentialSpec in "`credential_spec`" {
+        "config" => config: Option<Spanned<String>>,
+        "file" => file: Option<Spanned<String>>,
+        "registry" => registry: Option<Spanned<String>>,
+    }
+}
+
+crate::compose_struct! {
+    /// A service managed by an external provider instead of run as a container.
+    pub struct Provider in "`provider`" {
+        /// `type`: the component that manages the service.
+        "type" => kind: Option<Spanned<String>>,
+        /// Provider-specific options; a single value is read as a one-item list.
+        "options" => options: IndexMap<Spanned<String>, StringOrList>,
+    }
+    required ["type"]
+}
+
+crate::compose_struct! {
+    /// How a service uses one of the top-level `models`.
+    pub struct ServiceModel in "a service model" {
+        /// Environment variable set to the model's endpoint.
+        "endpoint_var" => endpoint_var: Option<Spanned<String>>,
+        /// Environment variable set to the model's name.
+        "model_var" => model_var: Option<Spanned<String>>,
+    }
+}
+
+crate::compose_struct! {
+    @map_only
+    /// The service this one is based on.
+    pub struct Extends in "`extends`" {
+        "service" => service: Option<Spanned<String>>,
+        /// The file defining it (made absolute); `None` means the same file.
+        "file" => file: Option<Spanned<PathBuf>>,
+    }
+    required ["service"]
+}
+
+impl FromNode for Extends {
+    /// `extends: web` is short for `extends: {service: web}`.
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        match &node.value {
+            Value::Map(map) => Some(Self::read_map(node, map, cx)),
+            Value::Scalar(_) => Some(Self {
+                service: Some(Spanned::<String>::from_node(node, cx)?),
+                span: Some(node.span),
+                ..Self::default()
+            }),
+            Value::Seq(_) => {
+                cx.invalid_type(node, "a service name or a mapping with `service`");
+                None
+            }
+        }
+    }
+}
+
+/// `env_file` entries as written, before defaults are filled in.
+pub mod written {
+    use std::path::PathBuf;
+
+    use crate::source::Spanned;
+
+    crate::compose_struct! {
+        /// An `env_file` entry as written.
+        pub struct EnvFileSpec in "an env file" {
+            "path" => path: Option<Spanned<PathBuf>>,
+            "required" => required: Option<bool>,
+            "format" => format: Option<Spanned<String>>,
+        }
+        required ["path"]
+    }
+}
+
+/// A file of environment variables for the container.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct EnvFile {
+    /// Made absolute.
+    pub path: PathBuf,
+    /// `false`: a missing file is ignored. Compose's default is `true`.
+    pub required: bool,
+    /// An alternative file format; `None` means Compose's `.env` format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+impl FromNode for EnvFile {
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        if let Value::Map(map) = &node.value {
+            let spec = written::EnvFileSpec::read_map(node, map, cx);
+            return Some(Self {
+                path: spec.path?.value,
+                required: spec.required.unwrap_or(true),
+                format: spec.format.map(|f| f.value),
+            });
+        }
+        Some(Self {
+            path: PathBuf::from_node(node, cx)?,
+            required: true,
+            format: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compose::model::depends_on::Condition;
+    use crate::compose::model::deploy::DeviceCount;
+    use crate::compose::model::testing::{codes_of, read, read_ok};
+
+    /// Every property of `definitions.service` in compose-spec.json.
+    const SCHEMA_SERVICE_KEYS: &[&str] = &[
+        "develop",
+        "deploy",
+        "annotations",
+        "attach",
+        "build",
+        "blkio_config",
+        "cap_add",
+        "cap_drop",
+        "cgroup",
+        "cgroup_parent",
+        "command",
+        "configs",
+        "container_name",
+        "cpu_count",
+        "cpu_percent",
+        "cpu_shares",
+        "cpu_quota",
+        "cpu_period",
+        "cpu_rt_period",
+        "cpu_rt_runtime",
+        "cpus",
+        "cpuset",
+        "credential_spec",
+        "depends_on",
+        "device_cgroup_rules",
+        "devices",
+        "dns",
+        "dns_opt",
+        "dns_search",
+        "domainname",
+        "entrypoint",
+        "env_file",
+        "label_file",
+        "environment",
+        "expose",
+        "extends",
+        "provider",
+        "external_links",
+        "extra_hosts",
+        "gpus",
+        "group_add",
+        "healthcheck",
+        "hostname",
+        "image",
+        "init",
+        "ipc",
+        "isolation",
+        "labels",
+        "links",
+        "logging",
+        "mac_address",
+        "mem_limit",
+        "mem_reservation",
+        "mem_swappiness",
+        "memswap_limit",
+        "network_mode",
+        "models",
+        "networks",
+        "oom_kill_disable",
+        "oom_score_adj",
+        "pid",
+        "pids_limit",
+        "platform",
+        "ports",
+        "post_start",
+        "pre_stop",
+        "privileged",
+        "profiles",
+        "pull_policy",
+        "pull_refresh_after",
+        "read_only",
+        "restart",
+        "runtime",
+        "scale",
+        "security_opt",
+        "shm_size",
+        "secrets",
+        "sysctls",
+        "stdin_open",
+        "stop_grace_period",
+        "stop_signal",
+        "storage_opt",
+        "tmpfs",
+        "tty",
+        "ulimits",
+        "use_api_socket",
+        "user",
+        "uts",
+        "userns_mode",
+        "volumes",
+        "volumes_from",
+        "working_dir",
+    ];
+
+    #[test]
+    fn every_schema_service_key_is_a_field() {
+        let missing: Vec<&str> = SCHEMA_SERVICE_KEYS
+            .iter()
+            .copied()
+            .filter(|key| !Service::KEYS.contains(key))
+            .collect();
+        assert!(missing.is_empty(), "missing service keys: {missing:?}");
+        assert_eq!(Service::KEYS.len(), SCHEMA_SERVICE_KEYS.len());
+    }
+
+    #[test]
+    fn unknown_service_key_suggests_the_nearest() {
+        let (_, diags, _) = read::<Service>("imgae: nginx\n");
+        let d = diags.iter().next().unwrap();
+        assert_eq!(d.code, Code::UnknownKey);
+        assert_eq!(d.help.as_deref(), Some("did you mean `image`?"));
+    }
+
+    #[test]
+    fn extension_keys_are_kept() {
+        let service = read_ok::<Service>("image: a\nx-kubernetes: {replicas: 2}\n");
+        assert!(service.extensions.contains_key("x-kubernetes"));
+    }
+
+    #[test]
+    fn all_problems_of_a_service_are_reported_together() {
+        let codes = codes_of::<Service>(
+            "mem_limit: lots\nhealthcheck: {interval: soon}\nports: ['99999']\nrestrat: always\n",
+        );
+        assert_eq!(
+            codes,
+            [
+                Code::InvalidByteSize,
+                Code::InvalidDuration,
+                Code::InvalidPort,
+                Code::UnknownKey
+            ]
+        );
+    }
+
+    #[test]
+    fn depends_on_list_form_gets_the_defaults() {
+        let service = read_ok::<Service>("depends_on: [db, cache]\n");
+        let db = &service.depends_on["db"];
+        assert_eq!(
+            (db.condition, db.restart, db.required),
+            (Condition::Started, false, true)
+        );
+        assert!(db.keys.get("condition").is_none());
+        assert_eq!(service.depends_on.len(), 2);
+    }
+
+    #[test]
+    fn depends_on_map_form_reads_condition_restart_and_required() {
+        let service = read_ok::<Service>(
+            "depends_on:\n  db: {condition: service_healthy, restart: true}\n  \
+             job: {condition: service_completed_successfully, required: false}\n",
+        );
+        let db = &service.depends_on["db"];
+        assert_eq!(
+            (db.condition, db.restart, db.required),
+            (Condition::Healthy, true, true)
+        );
+        let job = &service.depends_on["job"];
+        assert_eq!(
+            (job.condition, job.required),
+            (Condition::CompletedSuccessfully, false)
+        );
+    }
+
+    #[test]
+    fn depends_on_problems_are_reported() {
+        assert_eq!(
+            codes_of::<Service>("depends_on: {db: {condition: service_healty}}\n"),
+            [Code::InvalidValue]
+        );
+        assert_eq!(
+            codes_of::<Service>("depends_on: [db, db]\n"),
+            [Code::DuplicateKey]
+        );
+    }
+
+    #[test]
+    fn networks_list_form_and_null_entries_mean_default_settings() {
+        let service = read_ok::<Service>("networks: [front, back]\n");
+        assert_eq!(service.networks.len(), 2);
+        assert_eq!(service.networks["front"], ServiceNetwork::default());
+        let service = read_ok::<Service>(
+            "networks:\n  front:\n  back: {aliases: [api], ipv4_address: 10.0.0.2, priority: 10}\n",
+        );
+        assert_eq!(service.networks["front"], ServiceNetwork::default());
+        let back = &service.networks["back"];
+        assert_eq!(back.aliases.first().unwrap().as_str(), "api");
+        assert_eq!(back.priority.as_ref().unwrap().value, 10);
+    }
+
+    #[test]
+    fn models_list_form_means_default_variables() {
+        let service = read_ok::<Service>("models: [llm]\n");
+        assert_eq!(service.models["llm"], ServiceModel::default());
+        let service = read_ok::<Service>("models: {llm: {endpoint_var: URL, model_var: NAME}}\n");
+        assert_eq!(
+            service.models["llm"]
+                .endpoint_var
+                .as_ref()
+                .unwrap()
+                .as_str(),
+            "URL"
+        );
+    }
+
+    #[test]
+    fn gpus_all_is_one_request_for_all_devices() {
+        let service = read_ok::<Service>("gpus: all\n");
+        let [request] = service.gpus.as_slice() else {
+            panic!()
+        };
+        assert_eq!(request.count.as_ref().unwrap().value, DeviceCount::All);
+        let service =
+            read_ok::<Service>("gpus: [{driver: nvidia, count: 2, capabilities: [gpu]}]\n");
+        assert_eq!(
+            service.gpus.first().unwrap().count.as_ref().unwrap().value,
+            DeviceCount::Count(2)
+        );
+        assert_eq!(codes_of::<Service>("gpus: some\n"), [Code::InvalidValue]);
+    }
+
+    #[test]
+    fn env_file_forms_become_absolute_required_files() {
+        let service = read_ok::<Service>("env_file: .env\n");
+        let [file] = service.env_file.as_slice() else {
+            panic!()
+        };
+        assert_eq!(
+            (file.path.as_path(), file.required),
+            (std::path::Path::new("/project/.env"), true)
+        );
+        let service = read_ok::<Service>(
+            "env_file: [a.env, {path: ./b.env, required: false}, {path: c.env, format: raw}]\n",
+        );
+        let files: Vec<(&str, bool)> = service
+            .env_file
+            .iter()
+            .map(|f| (f.path.to_str().unwrap(), f.required))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                ("/project/a.env", true),
+                ("/project/b.env", false),
+                ("/project/c.env", true)
+            ]
+        );
+        assert_eq!(
+            service.env_file.last().unwrap().format.as_deref(),
+            Some("raw")
+        );
+        assert_eq!(
+            codes_of::<Service>("env_file: [{required: false}]\n"),
+            [Code::MissingKey]
+        );
+    }
+
+    #[test]
+    fn label_file_string_is_a_list_of_absolute_paths() {
+        let service = read_ok::<Service>("label_file: ./labels\n");
+        assert_eq!(
+            service.label_file.first().unwrap().value,
+            PathBuf::from("/project/labels")
+        );
+    }
+
+    #[test]
+    fn command_string_is_split_into_words_and_empty_stays_distinct_from_absent() {
+        let service =
+            read_ok::<Service>("command: sh -c 'echo hello'\nentrypoint: [/init, --verbose]\n");
+        assert_eq!(service.command.unwrap().value.0, ["sh", "-c", "echo hello"]);
+        assert_eq!(service.entrypoint.unwrap().value.0, ["/init", "--verbose"]);
+        let service = read_ok::<Service>("command: []\n");
+        assert_eq!(service.command.map(|c| c.value.0.len()), Some(0));
+        assert_eq!(read_ok::<Service>("image: a\n").command, None);
+        assert_eq!(
+            codes_of::<Service>("command: echo 'oops\n"),
+            [Code::InvalidValue]
+        );
+    }
+
+    #[test]
+    fn healthcheck_string_test_is_a_shell_command() {
+        let service = read_ok::<Service>(
+            "healthcheck:\n  test: curl -f http://localhost\n  interval: 1m30s\n  timeout: 10s\n  \
+             retries: 3\n  start_period: 40s\n  start_interval: 5s\n",
+        );
+        let healthcheck = service.healthcheck.unwrap();
+        assert_eq!(
+            healthcheck.test.unwrap().value.0,
+            ["CMD-SHELL", "curl -f http://localhost"]
+        );
+        assert_eq!(healthcheck.interval.unwrap().value, Duration::from_secs(90));
+        assert_eq!(healthcheck.retries.unwrap().value, 3);
+        let service =
+            read_ok::<Service>("healthcheck: {test: [CMD, pg_isready], disable: false}\n");
+        assert_eq!(
+            service.healthcheck.unwrap().test.unwrap().value.0,
+            ["CMD", "pg_isready"]
+        );
+    }
+
+    #[test]
+    fn extends_short_and_long_forms() {
+        let service = read_ok::<Service>("extends: web\n");
+        assert_eq!(service.extends.unwrap().service.unwrap().as_str(), "web");
+        let service = read_ok::<Service>("extends: {service: web, file: ../common.yaml}\n");
+        let extends = service.extends.unwrap();
+        assert_eq!(extends.file.unwrap().value, PathBuf::from("/common.yaml"));
+        assert_eq!(
+            codes_of::<Service>("extends: {file: a.yaml}\n"),
+            [Code::MissingKey]
+        );
+    }
+
+    #[test]
+    fn environment_list_and_map_forms_read_the_same() {
+        let list = read_ok::<Service>("environment: [A=1, B, C=x=y]\n");
+        let map = read_ok::<Service>("environment: {A: 1, B: , C: x=y}\n");
+        assert_eq!(list.environment, map.environment);
+        assert_eq!(list.environment["B"], None);
+    }
+
+    #[test]
+    fn extra_hosts_list_and_map_forms() {
+        let service = read_ok::<Service>(
+            "extra_hosts: ['somehost:162.242.195.82', 'myhost:::1', 'other=[::1]', 'multi=1.1.1.1,2.2.2.2']\n",
+        );
+        let ips = |host: &str| -> Vec<String> {
+            service.extra_hosts[host]
+                .iter()
+                .map(|ip| ip.value.clone())
+                .collect()
+        };
+        assert_eq!(ips("somehost"), ["162.242.195.82"]);
+        assert_eq!(ips("myhost"), ["::1"]);
+        assert_eq!(ips("other"), ["::1"]);
+        assert_eq!(ips("multi"), ["1.1.1.1", "2.2.2.2"]);
+        let service = read_ok::<Service>("extra_hosts: {a: 1.2.3.4, b: ['[::1]', 10.0.0.1]}\n");
+        assert_eq!(service.extra_hosts["b"].len(), 2);
+        assert_eq!(service.extra_hosts["b"].first().unwrap().as_str(), "::1");
+        assert_eq!(
+            codes_of::<Service>("extra_hosts: [nohostip]\n"),
+            [Code::InvalidValue]
+        );
+    }
+
+    #[test]
+    fn ulimits_single_number_sets_both_limits() {
+        let service =
+            read_ok::<Service>("ulimits: {nproc: 65535, nofile: {soft: 20000, hard: 40000}}\n");
+        let nproc = &service.ulimits["nproc"];
+        assert_eq!((nproc.soft, nproc.hard), (65535, 65535));
+        let nofile = &service.ulimits["nofile"];
+        assert_eq!((nofile.soft, nofile.hard), (20000, 40000));
+        assert_eq!(
+            codes_of::<Service>("ulimits: {nofile: {soft: 2, hard: 1}}\n"),
+            [Code::InvalidValue]
+        );
+        assert_eq!(
+            codes_of::<Service>("ulimits: {nofile: {soft: 2}}\n"),
+            [Code::MissingKey]
+        );
+    }
+
+    #[test]
+    fn memory_sizes_and_unlimited_swap() {
+        let service = read_ok::<Service>(
+            "mem_limit: 1g\nmem_reservation: 512m\nmemswap_limit: -1\nshm_size: '2gb'\n",
+        );
+        assert_eq!(service.mem_limit.unwrap().value, ByteSize(1 << 30));
+        assert_eq!(service.mem_reservation.unwrap().value, ByteSize(512 << 20));
+        assert_eq!(service.memswap_limit.unwrap().value, SwapLimit::Unlimited);
+        assert_eq!(service.shm_size.unwrap().value, ByteSize(2 << 30));
+    }
+
+    #[test]
+    fn numbers_are_accepted_where_compose_takes_strings() {
+        let service = read_ok::<Service>("user: 1000\ngroup_add: [1001, audio]\ncpus: '0.5'\n");
+        assert_eq!(service.user.unwrap().as_str(), "1000");
+        assert_eq!(service.group_add.first().unwrap().as_str(), "1001");
+        assert!((service.cpus.unwrap().value - 0.5).abs() < f64::EPSILON);
+        let service = read_ok::<Service>("cpus: 1.5\n");
+        assert!((service.cpus.unwrap().value - 1.5).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn string_or_list_keys_take_one_string() {
+        let service = read_ok::<Service>("dns: 8.8.8.8\ndns_search: example.com\ntmpfs: /run\n");
+        assert_eq!(service.dns.len(), 1);
+        assert_eq!(service.dns_search.len(), 1);
+        assert_eq!(service.tmpfs.first().unwrap().as_str(), "/run");
+        let service = read_ok::<Service>("tmpfs: [/run, '/tmp:size=64m']\n");
+        assert_eq!(service.tmpfs.len(), 2);
+    }
+
+    #[test]
+    fn numeric_ranges_are_checked() {
+        assert_eq!(
+            codes_of::<Service>("cpu_percent: 150\n"),
+            [Code::InvalidValue]
+        );
+        assert_eq!(
+            codes_of::<Service>("oom_score_adj: -2000\n"),
+            [Code::InvalidValue]
+        );
+        assert_eq!(codes_of::<Service>("cgroup: hots\n"), [Code::InvalidValue]);
+    }
+
+    #[test]
+    fn cpu_realtime_accepts_microseconds_or_durations() {
+        let service = read_ok::<Service>("cpu_rt_runtime: 400ms\ncpu_rt_period: 1400\n");
+        assert_eq!(service.cpu_rt_runtime.unwrap().value, Microseconds(400_000));
+        assert_eq!(service.cpu_rt_period.unwrap().value, Microseconds(1400));
+    }
+
+    #[test]
+    fn hooks_provider_and_credential_spec() {
+        let service = read_ok::<Service>(
+            "post_start: [{command: ./init.sh --fast, user: root, privileged: true, environment: [A=1]}]\n\
+             pre_stop: [{command: [./drain]}]\n\
+             provider: {type: model, options: {model: ai/smollm2, flags: [a, b], size: 3}}\n\
+             credential_spec: {config: my_credential_spec}\n",
+        );
+        let hook = service.post_start.first().unwrap();
+        assert_eq!(
+            hook.command.as_ref().unwrap().value.0,
+            ["./init.sh", "--fast"]
+        );
+        let provider = service.provider.unwrap();
+        assert_eq!(provider.kind.unwrap().as_str(), "model");
+        assert_eq!(provider.options["flags"].len(), 2);
+        assert_eq!(provider.options["size"].first().unwrap().as_str(), "3");
+        assert_eq!(
+            codes_of::<Service>("post_start: [{user: root}]\n"),
+            [Code::MissingKey]
+        );
+        assert_eq!(
+            codes_of::<Service>("provider: {options: {}}\n"),
+            [Code::MissingKey]
+        );
+    }
+
+    #[test]
+    fn develop_watch_rules() {
+        let service = read_ok::<Service>(
+            "develop:\n  watch:\n    - {path: ./src, action: sync, target: /app/src, ignore: node_modules/}\n    \
+             - {path: package.json, action: rebuild}\n    \
+             - {path: ./conf, action: sync+exec, target: /conf, exec: {command: reload}}\n",
+        );
+        let watch = service.develop.unwrap().watch;
+        assert_eq!(watch.len(), 3);
+        let first = watch.first().unwrap();
+        assert_eq!(
+            first.path.as_ref().unwrap().value,
+            PathBuf::from("/project/src")
+        );
+        assert_eq!(first.ignore.len(), 1);
+        assert_eq!(
+            codes_of::<Service>("develop: {watch: [{path: a, action: copy}]}\n"),
+            [Code::InvalidValue]
+        );
+    }
+
+    #[test]
+    fn blkio_config_reads_rates_and_weights() {
+        let service = read_ok::<Service>(
+            "blkio_config:\n  weight: 300\n  weight_device: [{path: /dev/sda, weight: 400}]\n  \
+             device_read_bps: [{path: /dev/sdb, rate: '12mb'}]\n  device_write_iops: [{path: /dev/sdb, rate: 30}]\n",
+        );
+        let blkio = service.blkio_config.unwrap();
+        assert_eq!(
+            blkio
+                .device_read_bps
+                .first()
+                .unwrap()
+                .rate
+                .as_ref()
+                .unwrap()
+                .value,
+            ByteSize(12 << 20)
+        );
+        assert_eq!(blkio.weight.unwrap().value, 300);
+    }
+
+    #[test]
+    fn logging_options_are_a_mapping() {
+        let service = read_ok::<Service>(
+            "logging: {driver: json-file, options: {max-size: 10m, max-file: 3}}\n",
+        );
+        let logging = service.logging.unwrap();
+        assert_eq!(logging.options["max-file"].as_ref().unwrap().as_str(), "3");
     }
 }

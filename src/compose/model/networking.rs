@@ -1,0 +1,162 @@
+//! A service's place on the networks: `networks` (per-network settings) and `extra_hosts`.
+//!
+//! The list form `networks: [front, back]` and an entry with no value (`front:`) both mean
+//! "attached with default settings".
+
+use indexmap::IndexMap;
+
+use crate::compose::model::de::{Cx, Field, FromNode};
+use crate::compose::model::syntax::{Mapping, scalar_sub_span};
+use crate::compose::yaml::{Node, Value};
+use crate::source::Spanned;
+
+crate::compose_struct! {
+    @map_only
+    /// How a service is attached to one network.
+    pub struct ServiceNetwork in "a service network" {
+        "aliases" => aliases: Vec<Spanned<String>>,
+        "ipv4_address" => ipv4_address: Option<Spanned<String>>,
+        "ipv6_address" => ipv6_address: Option<Spanned<String>>,
+        "link_local_ips" => link_local_ips: Vec<Spanned<String>>,
+        "mac_address" => mac_address: Option<Spanned<String>>,
+        "driver_opts" => driver_opts: Mapping,
+        "priority" => priority: Option<Spanned<i64>>,
+        "gw_priority" => gw_priority: Option<Spanned<i64>>,
+        "interface_name" => interface_name: Option<Spanned<String>>,
+    }
+}
+
+impl FromNode for ServiceNetwork {
+    /// `front:` with no value means default settings.
+    const NULLABLE: bool = true;
+
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        if node.is_null() {
+            return Some(Self {
+                span: Some(node.span),
+                ..Self::default()
+            });
+        }
+        let map = cx.expect_map(node, "a service network")?;
+        Some(Self::read_map(node, map, cx))
+    }
+}
+
+/// `extra_hosts`: host name → IP addresses, in the order written. The list form
+/// `host:ip` / `host=ip` (also `host=ip1,ip2`) is folded into the map; brackets around IPv6
+/// addresses are removed (`[::1]` → `::1`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExtraHosts(pub IndexMap<Spanned<String>, Vec<Spanned<String>>>);
+
+impl std::ops::Deref for ExtraHosts {
+    type Target = IndexMap<Spanned<String>, Vec<Spanned<String>>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a ExtraHosts {
+    type Item = (&'a Spanned<String>, &'a Vec<Spanned<String>>);
+    type IntoIter = indexmap::map::Iter<'a, Spanned<String>, Vec<Spanned<String>>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+const EXTRA_HOSTS_HELP: &str =
+    "write `host=ip` (or `host:ip`), for example `db=10.0.0.5` or `myhost=::1`";
+
+impl ExtraHosts {
+    fn add(&mut self, host: Spanned<String>, ip: Spanned<String>, cx: &mut Cx) {
+        if host.is_empty() || host.contains([':', '=']) {
+            cx.invalid_value(
+                host.span,
+                format!("`{host}` is not a host name"),
+                EXTRA_HOSTS_HELP,
+            );
+            return;
+        }
+        let ip = ip.map(
+            |ip| match ip.strip_prefix('[').and_then(|ip| ip.strip_suffix(']')) {
+                Some(bare) if !bare.is_empty() => bare.to_string(),
+                _ => ip,
+            },
+        );
+        self.0.entry(host).or_default().push(ip);
+    }
+}
+
+impl FromNode for ExtraHosts {
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        let mut hosts = Self::default();
+        match &node.value {
+            Value::Map(map) => {
+                for (host, entry) in map.iter() {
+                    let host = Spanned::new(host.clone(), entry.key_span);
+                    let ips: Vec<Spanned<String>> = match &entry.value.value {
+                        Value::Seq(_) => Field::read(&entry.value, cx),
+                        _ if entry.value.is_null() => {
+                            vec![Spanned::new(String::new(), entry.value.span)]
+                        }
+                        _ => Spanned::<String>::from_node(&entry.value, cx)
+                            .into_iter()
+                            .collect(),
+                    };
+                    for ip in ips {
+                        hosts.add(host.clone(), ip, cx);
+                    }
+                }
+            }
+            Value::Seq(items) => {
+                for item in items {
+                    let Some(text) = String::from_node(item, cx) else {
+                        continue;
+                    };
+                    let Some((host, ips)) = text.split_once('=').or_else(|| text.split_once(':'))
+                    else {
+                        cx.invalid_value(
+                            item.span,
+                            format!("`{text}` has no IP address"),
+                            EXTRA_HOSTS_HELP,
+                        );
+                        continue;
+                    };
+                    let host =
+                        Spanned::new(host.to_string(), scalar_sub_span(cx, item, 0, host.len()));
+                    let mut offset = host.len() + 1;
+                    for ip in ips.split(',') {
+                        let span = scalar_sub_span(cx, item, offset, offset + ip.len());
+                        offset += ip.len() + 1;
+                        hosts.add(host.clone(), Spanned::new(ip.to_string(), span), cx);
+                    }
+                }
+            }
+            Value::Scalar(_) => {
+                cx.invalid_type(
+                    node,
+                    "a mapping of host names to IP addresses, or a list of `host=ip`",
+                );
+                return None;
+            }
+        }
+        Some(hosts)
+    }
+}
+
+impl Field for ExtraHosts {
+    fn read(node: &Node, cx: &mut Cx) -> Self {
+        if node.is_null() {
+            return Self::default();
+        }
+        Self::from_node(node, cx).unwrap_or_default()
+    }
+    fn is_unset(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl serde::Serialize for ExtraHosts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
