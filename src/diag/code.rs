@@ -83,6 +83,14 @@ codes! {
     KeyOnSharedNetwork = "key-on-shared-network": "A key the Docker Engine rejects on a service that uses another's network stack.",
     HostModePorts = "host-mode-ports": "Published ports on a `network_mode: host` service, which the Engine discards.",
     NetworkModeExtraNetwork = "network-mode-extra-network": "A host or shared network mode combined with another network.",
+    // ---- translation ------------------------------------------------------------------------
+    Approximated = "approximated": "A Compose key translated to something that behaves somewhat differently in Kubernetes.",
+    Unsupported = "unsupported": "A Compose key with no Kubernetes equivalent; it is not carried over.",
+    PodGroupConflict = "pod-group-conflict": "Services that share one Pod disagree on a Pod-level setting.",
+    PortConflict = "port-conflict": "Two containers of one Pod declare the same port and protocol.",
+    NameConflict = "name-conflict": "Two Compose names map to the same Kubernetes object name.",
+    InvalidLabel = "invalid-label": "A `kompose.*` label with a value compose2kube cannot use.",
+    OutputExists = "output-exists": "An output file exists and was not written by compose2kube.",
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub mod resources;
 pub mod service;
 pub mod syntax;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 use indexmap::IndexMap;
 

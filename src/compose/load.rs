@@ -1,0 +1,841 @@
+//! Loading a project, step by step as `docker compose` does it: find the files and the
+//! `.env`, read each file, interpolate it, bring in its `include`s, resolve its `extends`,
+//! merge the files in order, read the typed model, and apply profiles.
+//!
+//! Every step reports into one [`Diagnostics`] list and goes on with what it has, so a single
+//! run shows every problem of the project.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::compose::env::Environment;
+use crate::compose::merge::{merge, strip_resets};
+use crate::compose::model::Project;
+use crate::compose::model::de::{Cx, normalize};
+use crate::compose::project::{
+    FileArg, LoadOptions, find_default_files, is_remote, is_valid_project_name,
+    normalize_project_name, split_compose_file,
+};
+use crate::compose::yaml::{self, Map, Node, Value};
+use crate::compose::{dotenv, interpolate, normalize, profiles};
+use crate::diag::{Code, Diagnostic, Diagnostics, closest};
+use crate::source::{FileId, SourceMap, Span};
+
+/// A loaded project and everything learnt while loading it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The typed model; `None` when not even one Compose file could be read.
+    pub project: Option<Project>,
+    /// The project name (`-p`, `COMPOSE_PROJECT_NAME`, `name:`, or the directory name).
+    pub name: String,
+    /// The project directory: relative paths start here.
+    pub directory: PathBuf,
+    /// The variables the project was interpolated with.
+    pub environment: Environment,
+    /// The active profiles.
+    pub profiles: Vec<String>,
+    /// Services left out because none of their profiles is active.
+    pub inactive_services: Vec<String>,
+    /// Whether variables were interpolated (not with `--no-interpolate`).
+    pub interpolated: bool,
+    pub sources: SourceMap,
+    pub diagnostics: Diagnostics,
+}
+
+/// Loads the project the options describe. Never fails: problems are in `diagnostics`.
+#[must_use]
+pub fn load(options: &LoadOptions) -> Loaded {
+    let mut loader = Loader {
+        options,
+        sources: SourceMap::new(),
+        diagnostics: Diagnostics::new(),
+    };
+    let absolute = |p: &Path| options.working_dir.join(p);
+    // `.env` and `COMPOSE_*` variables come from the working directory: the project
+    // directory if given, else the directory of the first `-f` file, else the current one.
+    let working_dir = options
+        .project_directory
+        .as_deref()
+        .map(absolute)
+        .or_else(|| {
+            options.files.iter().find_map(|f| match f {
+                FileArg::Path(p) => absolute(p).parent().map(Path::to_path_buf),
+                FileArg::Stdin => None,
+            })
+        })
+        .unwrap_or_else(|| options.working_dir.clone());
+    let environment = loader.environment(&working_dir);
+    let files = loader.compose_files(&environment, &working_dir);
+    let directory = options
+        .project_directory
+        .as_deref()
+        .map(absolute)
+        .or_else(|| {
+            files.iter().find_map(|f| match f {
+                FileArg::Path(p) => p.parent().map(Path::to_path_buf),
+                FileArg::Stdin => None,
+            })
+        })
+        .unwrap_or_else(|| working_dir.clone());
+
+    // Files being loaded, for `include` cycles.
+    let mut stack: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| match f {
+            FileArg::Path(p) => Some(p.clone()),
+            FileArg::Stdin => None,
+        })
+        .collect();
+    let tree = if files.is_empty() {
+        None
+    } else {
+        loader.load_scope(&files, None, &environment, &directory, &mut stack)
+    };
+    let project = tree.map(|tree| loader.typed(tree));
+    let name = loader.project_name(project.as_ref(), &environment, &directory);
+    let profiles = options
+        .profiles
+        .clone()
+        .into_iter()
+        .chain(
+            options
+                .profiles
+                .is_empty()
+                .then(|| environment.get("COMPOSE_PROFILES").unwrap_or_default())
+                .into_iter()
+                .flat_map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                }),
+        )
+        .collect::<Vec<_>>();
+    let mut inactive_services = Vec::new();
+    let project = project.map(|mut project| {
+        normalize::deduplicate(&mut project);
+        inactive_services = profiles::apply(&mut project, &profiles, &mut loader.diagnostics);
+        project
+    });
+    loader.diagnostics.sort();
+    Loaded {
+        project,
+        name,
+        directory,
+        environment,
+        profiles,
+        inactive_services,
+        interpolated: options.interpolate,
+        sources: loader.sources,
+        diagnostics: loader.diagnostics,
+    }
+}
+
+struct Loader<'o> {
+    options: &'o LoadOptions,
+    sources: SourceMap,
+    diagnostics: Diagnostics,
+}
+
+/// Services of a file used by `extends`, after interpolation, keyed by file.
+type ExtendsFiles = HashMap<FileId, Option<Map>>;
+
+impl Loader<'_> {
+    /// The process environment over the values of `--env-file`s or `.env`.
+    fn environment(&mut self, working_dir: &Path) -> Environment {
+        let mut environment = Environment::new(self.options.environment.clone());
+        let explicit = !self.options.env_files.is_empty();
+        let files: Vec<PathBuf> = if explicit {
+            self.options
+                .env_files
+                .iter()
+                .map(|f| working_dir.join(f))
+                .collect()
+        } else {
+            vec![working_dir.join(".env")]
+        };
+        let mut from_files = Environment::default();
+        for path in files {
+            if !explicit && !path.is_file() {
+                continue;
+            }
+            let Some(id) = self.read(&FileArg::Path(path), working_dir, None) else {
+                continue;
+            };
+            let text = self.text(id);
+            let lookup = |name: &str| {
+                environment
+                    .get(name)
+                    .or_else(|| from_files.get(name))
+                    .map(str::to_owned)
+            };
+            let vars = dotenv::parse(id, &text, &lookup, &mut self.diagnostics);
+            for var in vars {
+                if let Some(value) = var.value {
+                    from_files.set(var.key, value);
+                }
+            }
+        }
+        for (name, value) in from_files.iter() {
+            environment.set_default(name.to_owned(), value.to_owned());
+        }
+        environment
+    }
+
+    /// `-f` files, else `COMPOSE_FILE`, else the default names in the working directory or
+    /// its parents (with the override file next to the one found).
+    fn compose_files(&mut self, environment: &Environment, working_dir: &Path) -> Vec<FileArg> {
+        if !self.options.files.is_empty() {
+            return self
+                .options
+                .files
+                .iter()
+                .map(|f| match f {
+                    FileArg::Path(p) => FileArg::Path(normalize(&self.options.working_dir.join(p))),
+                    FileArg::Stdin => FileArg::Stdin,
+                })
+                .collect();
+        }
+        if let Some(value) = environment.get("COMPOSE_FILE").filter(|v| !v.is_empty()) {
+            return split_compose_file(value, environment.get("COMPOSE_PATH_SEPARATOR"))
+                .into_iter()
+                .map(|f| FileArg::Path(normalize(&working_dir.join(f))))
+                .collect();
+        }
+        if let Some(found) = find_default_files(working_dir) {
+            return found.into_iter().map(FileArg::Path).collect();
+        }
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::NoComposeFile,
+                format!(
+                    "no Compose file found in {} or its parent directories",
+                    working_dir.display()
+                ),
+            )
+            .help(
+                "name the file with `-f compose.yaml`, or run the command where `compose.yaml` is",
+            ),
+        );
+        Vec::new()
+    }
+
+    /// Reads a file into the source map. Relative paths written in it resolve against
+    /// `base_dir`. `from` is the value that named the file, for the error if it is missing.
+    fn read(&mut self, file: &FileArg, base_dir: &Path, from: Option<Span>) -> Option<FileId> {
+        match file {
+            FileArg::Stdin => {
+                let text = self.options.stdin.clone().unwrap_or_default();
+                Some(self.sources.add("<stdin>", None, base_dir, text))
+            }
+            FileArg::Path(path) => {
+                if let Some(id) = self.sources.find(path)
+                    && self.sources.base_dir(id) == base_dir
+                {
+                    return Some(id);
+                }
+                match std::fs::read_to_string(path) {
+                    Ok(text) => {
+                        let name = display_name(path, &self.options.working_dir);
+                        Some(self.sources.add(name, Some(path.clone()), base_dir, text))
+                    }
+                    Err(error) => {
+                        let mut diagnostic = Diagnostic::error(
+                            Code::CannotRead,
+                            format!("cannot read {}: {error}", path.display()),
+                        )
+                        .help("check the path and that the file is readable");
+                        if let Some(span) = from {
+                            diagnostic = diagnostic.at(span).label("this file");
+                        }
+                        self.diagnostics.push(diagnostic);
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn text(&self, id: FileId) -> std::sync::Arc<str> {
+        self.sources.get(id).map_or_else(
+            || std::sync::Arc::from(""),
+            |f| std::sync::Arc::clone(&f.text),
+        )
+    }
+
+    /// Reads, interpolates and parses one file into its documents (a file may hold several
+    /// `---` documents; they merge in order). Every document is a mapping.
+    fn documents(&mut self, id: FileId, environment: &Environment) -> Vec<Node> {
+        let text = self.text(id);
+        let mut documents = yaml::parse(id, &text, &mut self.diagnostics);
+        if documents.is_empty() {
+            documents.push(Node::null(Span::new(id, 0, 0)));
+        }
+        documents
+            .into_iter()
+            .filter_map(|mut document| {
+                if document.is_null() {
+                    return Some(Node::map(Map::new(), document.span));
+                }
+                if document.as_map().is_none() {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            Code::InvalidType,
+                            format!(
+                                "a Compose file is a mapping, found {}",
+                                document.kind_name()
+                            ),
+                        )
+                        .at(document.span)
+                        .help("start the file with `services:`"),
+                    );
+                    return None;
+                }
+                if self.options.interpolate {
+                    interpolate::interpolate_tree(
+                        &mut document,
+                        &self.sources,
+                        &environment.lookup(),
+                        &mut self.diagnostics,
+                    );
+                }
+                Some(document)
+            })
+            .collect()
+    }
+
+    /// Loads the files of one project (the main one, or an included one) into one tree:
+    /// each document with its includes and extends resolved, merged in order.
+    fn load_scope(
+        &mut self,
+        files: &[FileArg],
+        from: Option<Span>,
+        environment: &Environment,
+        directory: &Path,
+        stack: &mut Vec<PathBuf>,
+    ) -> Option<Node> {
+        let mut merged: Option<Node> = None;
+        let mut extends_files = ExtendsFiles::new();
+        for file in files {
+            let Some(id) = self.read(file, directory, from) else {
+                continue;
+            };
+            for mut document in self.documents(id, environment) {
+                self.apply_includes(&mut document, environment, stack);
+                self.apply_extends(&mut document, environment, &mut extends_files);
+                merged = Some(match merged {
+                    None => document,
+                    Some(base) => merge(base, document, &[], &mut self.diagnostics),
+                });
+            }
+        }
+        merged.map(strip_resets)
+    }
+
+    /// Replaces the `include` key of a document by the resources of the included projects.
+    fn apply_includes(
+        &mut self,
+        document: &mut Node,
+        environment: &Environment,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        let Some(entry) = document.as_map_mut().and_then(|m| m.remove("include")) else {
+            return;
+        };
+        let items = match entry.value.value {
+            Value::Seq(items) => items,
+            _ if entry.value.is_null() => Vec::new(),
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::InvalidType,
+                        "`include` is a list of files or include entries",
+                    )
+                    .at(entry.value.span)
+                    .help("write `include: [other/compose.yaml]`"),
+                );
+                return;
+            }
+        };
+        for item in items {
+            let Some(include) = self.include_entry(&item) else {
+                continue;
+            };
+            let Some(first) = include.paths.first() else {
+                continue;
+            };
+            if let Some(cyclic) = include.paths.iter().find(|p| stack.contains(p)) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::IncludeCycle,
+                        format!("{} includes itself (through `include`)", cyclic.display()),
+                    )
+                    .at(item.span)
+                    .label("this include closes the cycle")
+                    .help("remove the `include` entry that leads back to a file being loaded"),
+                );
+                continue;
+            }
+            let directory = include
+                .project_directory
+                .clone()
+                .or_else(|| first.parent().map(Path::to_path_buf))
+                .unwrap_or_default();
+            let mut env_files = include.env_files.clone();
+            if env_files.is_empty() && directory.join(".env").is_file() {
+                env_files.push(directory.join(".env"));
+            }
+            // The included project sees its own env files over the including environment.
+            let mut included_env = environment.clone();
+            for path in env_files {
+                let Some(id) = self.read(&FileArg::Path(path), &directory, Some(item.span)) else {
+                    continue;
+                };
+                let text = self.text(id);
+                let vars = dotenv::parse(id, &text, &included_env.lookup(), &mut self.diagnostics);
+                for var in vars {
+                    if let Some(value) = var.value {
+                        included_env.set(var.key, value);
+                    }
+                }
+            }
+            let files: Vec<FileArg> = include.paths.iter().cloned().map(FileArg::Path).collect();
+            stack.extend(include.paths.iter().cloned());
+            let sub = self.load_scope(&files, Some(item.span), &included_env, &directory, stack);
+            stack.truncate(stack.len() - include.paths.len());
+            if let Some(sub) = sub {
+                self.import(document, sub, item.span);
+            }
+        }
+    }
+
+    fn include_entry(&mut self, item: &Node) -> Option<IncludeEntry> {
+        let base = self.sources.base_dir(item.span.file).to_path_buf();
+        let strings = |node: Option<&Node>| -> Vec<(String, Span)> {
+            match node {
+                Some(n) => match &n.value {
+                    Value::Seq(items) => items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(|s| (s.to_owned(), i.span)))
+                        .collect(),
+                    _ => n
+                        .as_str()
+                        .map(|s| vec![(s.to_owned(), n.span)])
+                        .unwrap_or_default(),
+                },
+                None => Vec::new(),
+            }
+        };
+        let (paths, env_files, project_directory) = match &item.value {
+            Value::Scalar(_) => (strings(Some(item)), Vec::new(), None),
+            Value::Map(map) => {
+                for (key, entry) in map.iter() {
+                    if !["path", "env_file", "project_directory"].contains(&key.as_str())
+                        && !key.starts_with("x-")
+                    {
+                        crate::compose::model::de::unknown_key(
+                            &mut Cx::new(&mut self.diagnostics, &self.sources),
+                            key,
+                            entry.key_span,
+                            "an include entry",
+                            &["path", "env_file", "project_directory"],
+                        );
+                    }
+                }
+                (
+                    strings(map.get("path")),
+                    strings(map.get("env_file")),
+                    map.get("project_directory")
+                        .and_then(|n| n.as_str().map(|s| (s.to_owned(), n.span))),
+                )
+            }
+            Value::Seq(_) => {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::InvalidType, "an include entry is a path or a mapping")
+                        .at(item.span)
+                        .help("write `- path: other/compose.yaml`"),
+                );
+                return None;
+            }
+        };
+        if paths.is_empty() {
+            crate::compose::model::de::missing_key(
+                &mut Cx::new(&mut self.diagnostics, &self.sources),
+                "path",
+                item.span,
+                "an include entry",
+            );
+            return None;
+        }
+        let mut resolved = Vec::new();
+        for (path, span) in paths
+            .iter()
+            .chain(env_files.iter())
+            .chain(project_directory.iter())
+        {
+            if is_remote(path) {
+                self.remote(span, path);
+                return None;
+            }
+            resolved.push(crate::compose::model::de::resolve_path(&base, path));
+        }
+        let env_count = env_files.len();
+        let project_directory = project_directory
+            .is_some()
+            .then(|| resolved.pop())
+            .flatten();
+        let env_files = resolved.split_off(resolved.len() - env_count);
+        Some(IncludeEntry {
+            paths: resolved,
+            env_files,
+            project_directory,
+        })
+    }
+
+    fn remote(&mut self, span: &Span, path: &str) {
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::RemoteSource,
+                format!("`{path}` is a remote source; compose2kube reads local files only"),
+            )
+            .at(*span)
+            .help("fetch the file (git clone, download) and refer to the local copy"),
+        );
+    }
+
+    /// Adds the resources of an included project to the including document. A resource both
+    /// define must be the same, as `docker compose` requires.
+    fn import(&mut self, document: &mut Node, included: Node, include_span: Span) {
+        let (Some(target), Value::Map(included)) = (document.as_map_mut(), included.value) else {
+            return;
+        };
+        for (section, entry) in included {
+            let Value::Map(resources) = entry.value.value else {
+                continue;
+            };
+            if target.get(&section).is_none_or(Node::is_null) {
+                target.insert(
+                    section.clone(),
+                    entry.key_span,
+                    Node::map(Map::new(), include_span),
+                );
+            }
+            let Some(existing) = target.get_mut(&section).and_then(Node::as_map_mut) else {
+                continue;
+            };
+            for (name, resource) in resources {
+                match existing.entry(&name) {
+                    Some(own) if own.value == resource.value => {}
+                    Some(own) => {
+                        let own_span = own.key_span;
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                Code::IncludeConflict,
+                                format!("`{section}.{name}` is defined here and in an included project"),
+                            )
+                            .at(own_span)
+                            .related(resource.key_span, "the included definition")
+                            .related(include_span, "included here")
+                            .help("rename one of them, or change it in an override file (`-f`) instead of redefining it"),
+                        );
+                    }
+                    None => {
+                        existing.insert(name, resource.key_span, resource.value);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resolves `extends` of every service of a document.
+    fn apply_extends(
+        &mut self,
+        document: &mut Node,
+        environment: &Environment,
+        files: &mut ExtendsFiles,
+    ) {
+        let Some(services) = document
+            .as_map()
+            .and_then(|m| m.get("services"))
+            .and_then(Node::as_map)
+            .cloned()
+        else {
+            return;
+        };
+        let names: Vec<String> = services
+            .iter()
+            .filter(|(_, e)| e.value.as_map().is_some_and(|m| m.contains_key("extends")))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for name in names {
+            let mut stack = Vec::new();
+            let file = services
+                .get(&name)
+                .map_or(document.span.file, |n| n.span.file);
+            if let Some(resolved) =
+                self.resolve_extends(&services, file, &name, environment, files, &mut stack)
+                && let Some(slot) = document
+                    .as_map_mut()
+                    .and_then(|m| m.get_mut("services"))
+                    .and_then(Node::as_map_mut)
+                    .and_then(|m| m.get_mut(&name))
+            {
+                *slot = resolved;
+            }
+        }
+    }
+
+    /// The service `name` of `services` with its `extends` chain merged in.
+    fn resolve_extends(
+        &mut self,
+        services: &Map,
+        file: FileId,
+        name: &str,
+        environment: &Environment,
+        files: &mut ExtendsFiles,
+        stack: &mut Vec<(FileId, String)>,
+    ) -> Option<Node> {
+        let service = services.get(name)?;
+        let mut service = if service.is_null() {
+            Node::map(Map::new(), service.span)
+        } else {
+            service.clone()
+        };
+        let Some(extends) = service.as_map_mut().and_then(|m| m.remove("extends")) else {
+            return Some(service);
+        };
+        let Some(target) = self.extends_target(&extends.value) else {
+            return Some(service);
+        };
+        let ExtendsTarget {
+            name: base_name,
+            span: base_span,
+            file: base_file,
+        } = target;
+        let (base_services, base_file_id) = match base_file {
+            Some((path, span)) => match self.extends_file(&path, span, environment, files) {
+                Some(found) => found,
+                None => return Some(service),
+            },
+            None => (services.clone(), file),
+        };
+        if stack
+            .iter()
+            .any(|(f, n)| *f == base_file_id && *n == base_name)
+            || (base_file_id == file && base_name == name)
+        {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::ExtendsCycle,
+                    format!("service `{name}` extends `{base_name}`, which extends it back"),
+                )
+                .at(base_span)
+                .help("break the cycle: one of the services must not extend the other"),
+            );
+            return Some(service);
+        }
+        if base_services.get(&base_name).is_none() {
+            let suggestion = closest(&base_name, base_services.keys().map(String::as_str))
+                .map_or_else(
+                    || "name a service defined in that file".to_owned(),
+                    |s| format!("did you mean `{s}`?"),
+                );
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::ExtendsUnknownService,
+                    format!("service `{name}` extends `{base_name}`, which is not defined"),
+                )
+                .at(base_span)
+                .help(suggestion),
+            );
+            return Some(service);
+        }
+        stack.push((file, name.to_owned()));
+        let base = self.resolve_extends(
+            &base_services,
+            base_file_id,
+            &base_name,
+            environment,
+            files,
+            stack,
+        );
+        stack.pop();
+        let base = base?;
+        Some(merge(
+            base,
+            service,
+            &["services", name],
+            &mut self.diagnostics,
+        ))
+    }
+
+    /// What an `extends` value names: a service, and maybe the file it is in.
+    fn extends_target(&mut self, extends: &Node) -> Option<ExtendsTarget> {
+        let (name, span, file) = match &extends.value {
+            Value::Scalar(_) => (extends.as_str().map(str::to_owned), extends.span, None),
+            Value::Map(map) => {
+                for (key, entry) in map.iter() {
+                    if !["service", "file"].contains(&key.as_str()) {
+                        crate::compose::model::de::unknown_key(
+                            &mut Cx::new(&mut self.diagnostics, &self.sources),
+                            key,
+                            entry.key_span,
+                            "`extends`",
+                            &["service", "file"],
+                        );
+                    }
+                }
+                let service = map.get("service");
+                (
+                    service.and_then(Node::as_str).map(str::to_owned),
+                    service.map_or(extends.span, |n| n.span),
+                    map.get("file")
+                        .and_then(|n| n.as_str().map(|s| (s.to_owned(), n.span))),
+                )
+            }
+            Value::Seq(_) => (None, extends.span, None),
+        };
+        let Some(name) = name else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::MissingKey,
+                    "`extends` needs the name of the service to extend",
+                )
+                .at(extends.span)
+                .help("write `extends: other` or `extends: {file: base.yaml, service: other}`"),
+            );
+            return None;
+        };
+        Some(ExtendsTarget { name, span, file })
+    }
+
+    /// The services of a file named by `extends.file` (read once per load scope).
+    fn extends_file(
+        &mut self,
+        path: &str,
+        span: Span,
+        environment: &Environment,
+        files: &mut ExtendsFiles,
+    ) -> Option<(Map, FileId)> {
+        if is_remote(path) {
+            self.remote(&span, path);
+            return None;
+        }
+        let resolved =
+            crate::compose::model::de::resolve_path(self.sources.base_dir(span.file), path);
+        let directory = resolved.parent().map(Path::to_path_buf).unwrap_or_default();
+        let id = self.read(&FileArg::Path(resolved), &directory, Some(span))?;
+        if let std::collections::hash_map::Entry::Vacant(slot) = files.entry(id) {
+            let services = self.documents(id, environment).into_iter().find_map(|d| {
+                d.as_map()
+                    .and_then(|m| m.get("services"))
+                    .and_then(Node::as_map)
+                    .cloned()
+            });
+            slot.insert(services);
+        }
+        Some((files.get(&id).cloned().flatten().unwrap_or_default(), id))
+    }
+
+    /// Reads the typed model from the merged tree.
+    fn typed(&mut self, mut tree: Node) -> Project {
+        // A service written as `name:` with nothing under it is an empty service.
+        if let Some(services) = tree
+            .as_map_mut()
+            .and_then(|m| m.get_mut("services"))
+            .and_then(Node::as_map_mut)
+        {
+            for (_, entry) in services.iter_mut() {
+                if entry.value.is_null() {
+                    entry.value = Node::map(Map::new(), entry.value.span);
+                }
+            }
+        }
+        let mut cx = Cx::new(&mut self.diagnostics, &self.sources);
+        let project: Project =
+            crate::compose::model::de::FromNode::from_node(&tree, &mut cx).unwrap_or_default();
+        if let Some(version) = &project.version {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    Code::ObsoleteVersion,
+                    "the top-level `version` is obsolete and ignored",
+                )
+                .at(version.span)
+                .help("remove `version:`; the Compose Specification does not use it"),
+            );
+        }
+        project
+    }
+
+    fn project_name(
+        &mut self,
+        project: Option<&Project>,
+        environment: &Environment,
+        directory: &Path,
+    ) -> String {
+        let explicit = self.options.project_name.clone().or_else(|| {
+            environment
+                .get("COMPOSE_PROJECT_NAME")
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+        });
+        if let Some(name) = explicit {
+            if !is_valid_project_name(&name) {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::InvalidValue, format!("`{name}` is not a valid project name"))
+                        .help(format!(
+                            "use lower-case letters, digits, `-` and `_`, starting with a letter or digit, e.g. `{}`",
+                            normalize_project_name(&name)
+                        )),
+                );
+            }
+            return name;
+        }
+        if let Some(name) = project.and_then(|p| p.name.as_ref()) {
+            if !is_valid_project_name(name) {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::InvalidValue, format!("`{}` is not a valid project name", name.value))
+                        .at(name.span)
+                        .help(format!(
+                            "use lower-case letters, digits, `-` and `_`, starting with a letter or digit, e.g. `{}`",
+                            normalize_project_name(name)
+                        )),
+                );
+            }
+            return name.value.clone();
+        }
+        let from_directory = directory
+            .file_name()
+            .map(|n| normalize_project_name(&n.to_string_lossy()))
+            .unwrap_or_default();
+        if from_directory.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::error(Code::InvalidValue, "the project has no name")
+                    .help("give it one with `-p NAME` or a top-level `name:`"),
+            );
+        }
+        from_directory
+    }
+}
+
+struct ExtendsTarget {
+    name: String,
+    span: Span,
+    /// `extends.file` and where it is written.
+    file: Option<(String, Span)>,
+}
+
+struct IncludeEntry {
+    paths: Vec<PathBuf>,
+    env_files: Vec<PathBuf>,
+    project_directory: Option<PathBuf>,
+}
+
+/// A path as users should see it in messages: relative to where they run the command when
+/// the file is below it.
+fn display_name(path: &Path, working_dir: &Path) -> String {
+    path.strip_prefix(working_dir)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
