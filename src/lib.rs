@@ -2,17 +2,22 @@
 //! application's network behaviour, and say exactly what could not be carried over.
 //!
 //! The pipeline is `load → check → plan → emit → render` (see `DESIGN.md`):
-//! [`compose::load`] reads the project, [`check()`] finds what is wrong with it.
+//! [`compose::load`] reads the project, [`check()`] finds what is wrong with it, and
+//! [`convert()`] plans, emits and returns the Kubernetes objects with the translation report.
 
 pub mod check;
 pub mod compose;
 pub mod diag;
+pub mod emit;
+pub mod plan;
 pub mod render;
 pub mod report;
 pub mod source;
 
 use compose::Loaded;
 use diag::{Diagnostic, Diagnostics};
+use plan::{ConvertOptions, Plan};
+use report::Report;
 
 /// Every problem of a loaded project: those found while loading, and the consistency and
 /// network checks, in source order.
@@ -24,4 +29,24 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     }
     diagnostics.sort();
     diagnostics.into_vec()
+}
+
+/// A converted project: the plan, its objects, and what did not carry over.
+#[derive(Debug)]
+pub struct Converted {
+    pub plan: Plan,
+    pub objects: Vec<emit::Object>,
+    pub report: Report,
+}
+
+/// Plans and emits a loaded project (which should have passed [`check()`] without errors).
+#[must_use]
+pub fn convert(loaded: &Loaded, options: &ConvertOptions) -> Converted {
+    let planned = plan::plan(loaded, options);
+    let objects = emit::emit(&planned.plan);
+    Converted {
+        plan: planned.plan,
+        objects,
+        report: planned.report,
+    }
 }

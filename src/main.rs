@@ -10,6 +10,8 @@ use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 use compose2kube::compose::{self, FileArg, LoadOptions, Loaded};
 use compose2kube::diag::render::{self, Style};
 use compose2kube::diag::{Diagnostic, Severity};
+use compose2kube::plan::{self as planning, ConvertOptions};
+use compose2kube::render::manifests;
 
 /// Convert Docker Compose applications into Kubernetes objects that keep their network
 /// behaviour, and say exactly what could not be carried over.
@@ -80,11 +82,149 @@ enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// Convert the project into Kubernetes objects, with a report of what did not carry over.
+    Convert(Box<ConvertArgs>),
     /// Print a shell completion script.
     Completion {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// Options of `convert` (kompose's names where kompose has the option).
+#[derive(Args)]
+struct ConvertArgs {
+    /// Write here instead of standard output: a directory (one file per object,
+    /// `<name>-<kind>.yaml`) or a file ending in `.yaml`, `.yml` or `.json` (one stream).
+    #[arg(short = 'o', long = "out", value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Overwrite files that compose2kube did not write.
+    #[arg(long)]
+    force: bool,
+    /// Write JSON instead of YAML.
+    #[arg(long)]
+    json: bool,
+    /// Put every object in this namespace (and create it).
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    namespace: Option<String>,
+    /// Workload kind for long-running services.
+    #[arg(long, value_enum)]
+    controller: Option<ControllerArg>,
+    /// Replicas for services that set none.
+    #[arg(long, value_name = "N")]
+    replicas: Option<u32>,
+    /// Service type for services that publish ports.
+    #[arg(long, value_enum)]
+    service_type: Option<ServiceTypeArg>,
+    /// What bind mounts become: `auto` copies small files into ConfigMaps and makes claims
+    /// for the rest.
+    #[arg(long, value_enum, default_value_t = BindMountsArg::Auto)]
+    bind_mounts: BindMountsArg,
+    /// Size of claims that set none.
+    #[arg(long = "pvc-size", value_name = "SIZE", default_value = "1Gi")]
+    pvc_size: String,
+    /// When to isolate Compose networks with NetworkPolicies (`auto`: when the project defines
+    /// networks of its own).
+    #[arg(long, value_enum, default_value_t = NetworkPoliciesArg::Auto)]
+    network_policies: NetworkPoliciesArg,
+    /// Also group services into Pods by `kompose.service.group` label or shared volume.
+    #[arg(long, value_enum)]
+    service_group_mode: Option<GroupModeArg>,
+    /// Name of the Pods `--service-group-mode` makes.
+    #[arg(long, value_name = "NAME")]
+    service_group_name: Option<String>,
+    /// Image of the init containers that wait for `service_healthy` dependencies.
+    #[arg(long, value_name = "IMAGE", default_value = "busybox:1.36")]
+    wait_image: String,
+    /// Seconds a wait for a dependency lasts before the Pod fails (and is retried).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    wait_timeout: u64,
+    /// Hide notes (approximations); warnings and errors are still shown.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ControllerArg {
+    Deployment,
+    Statefulset,
+    Daemonset,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ServiceTypeArg {
+    #[value(alias = "ClusterIP")]
+    Clusterip,
+    #[value(alias = "NodePort")]
+    Nodeport,
+    #[value(alias = "LoadBalancer")]
+    Loadbalancer,
+    Headless,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BindMountsArg {
+    Auto,
+    Configmap,
+    Hostpath,
+    Pvc,
+    Error,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum NetworkPoliciesArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GroupModeArg {
+    Label,
+    Volume,
+}
+
+impl ConvertArgs {
+    fn options(&self) -> ConvertOptions {
+        ConvertOptions {
+            namespace: self.namespace.clone(),
+            controller: self.controller.map(|c| match c {
+                ControllerArg::Deployment => planning::Controller::Deployment,
+                ControllerArg::Statefulset => planning::Controller::StatefulSet,
+                ControllerArg::Daemonset => planning::Controller::DaemonSet,
+            }),
+            replicas: self.replicas,
+            service_type: self.service_type.map(|t| match t {
+                ServiceTypeArg::Clusterip => planning::ServiceType::ClusterIp,
+                ServiceTypeArg::Nodeport => planning::ServiceType::NodePort,
+                ServiceTypeArg::Loadbalancer => planning::ServiceType::LoadBalancer,
+                ServiceTypeArg::Headless => planning::ServiceType::Headless,
+            }),
+            bind_mounts: match self.bind_mounts {
+                BindMountsArg::Auto => planning::BindMounts::Auto,
+                BindMountsArg::Configmap => planning::BindMounts::ConfigMap,
+                BindMountsArg::Hostpath => planning::BindMounts::HostPath,
+                BindMountsArg::Pvc => planning::BindMounts::Pvc,
+                BindMountsArg::Error => planning::BindMounts::Error,
+            },
+            pvc_size: self.pvc_size.clone(),
+            network_policies: match self.network_policies {
+                NetworkPoliciesArg::Auto => planning::NetworkPolicies::Auto,
+                NetworkPoliciesArg::Always => planning::NetworkPolicies::Always,
+                NetworkPoliciesArg::Never => planning::NetworkPolicies::Never,
+            },
+            service_group_mode: self.service_group_mode.map(|m| match m {
+                GroupModeArg::Label => planning::GroupMode::Label,
+                GroupModeArg::Volume => planning::GroupMode::Volume,
+            }),
+            service_group_name: self.service_group_name.clone(),
+            wait_image: self.wait_image.clone(),
+            wait_timeout: self.wait_timeout,
+            ..ConvertOptions::default()
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -104,6 +244,7 @@ fn main() -> ExitCode {
             let diagnostics = compose2kube::check(&loaded);
             finish(&loaded, &diagnostics, &report)
         }
+        Command::Convert(args) => convert(&cli.project, &args),
         Command::Config { report } => {
             let loaded = load(&cli.project);
             let diagnostics = compose2kube::check(&loaded);
@@ -120,6 +261,80 @@ fn main() -> ExitCode {
             code
         }
     }
+}
+
+/// `convert`: load, check, plan, emit, write; the report goes to standard error.
+fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
+    let loaded = load(project);
+    let mut diagnostics = compose2kube::check(&loaded);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return finish(&loaded, &diagnostics, &args.report);
+    }
+    let converted = compose2kube::convert(&loaded, &args.options());
+    diagnostics.extend(converted.report.to_diagnostics());
+    if args.quiet {
+        diagnostics.retain(|d| d.severity != Severity::Note);
+    }
+    let strict_failure =
+        args.report.strict && diagnostics.iter().any(|d| d.severity != Severity::Error);
+    let code = finish(&loaded, &diagnostics, &args.report);
+    if code != ExitCode::SUCCESS || strict_failure || diagnostics.iter().any(Diagnostic::is_error) {
+        return ExitCode::from(1);
+    }
+    let format = if args.json {
+        manifests::Format::Json
+    } else {
+        manifests::Format::Yaml
+    };
+    let written = match &args.out {
+        None => manifests::stream(&converted.objects, format).map(|text| print_stdout(&text)),
+        Some(path) => write_out(path, &converted.objects, format, args.force),
+    };
+    if let Err(error) = written {
+        eprintln!("error: {error}");
+        return ExitCode::from(1);
+    }
+    if args.report.format == Format::Text {
+        let services = loaded.project.as_ref().map_or(0, |p| p.services.len());
+        eprintln!("{services} services, {} objects", converted.objects.len());
+    }
+    ExitCode::SUCCESS
+}
+
+/// `-o`: a file for names ending in `.yaml`, `.yml` or `.json`, a directory otherwise.
+fn write_out(
+    path: &std::path::Path,
+    objects: &[compose2kube::emit::Object],
+    format: manifests::Format,
+    force: bool,
+) -> Result<(), manifests::WriteError> {
+    let is_file = !path.is_dir()
+        && path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
+    let files = if is_file {
+        let format = if path.extension().is_some_and(|e| e == "json") {
+            manifests::Format::Json
+        } else {
+            format
+        };
+        let mut text = manifests::stream(objects, format)?;
+        if format == manifests::Format::Yaml {
+            text = format!("{}\n{text}", manifests::MARKER);
+        }
+        vec![(path.to_path_buf(), text)]
+    } else {
+        objects
+            .iter()
+            .map(|object| {
+                Ok((
+                    path.join(manifests::file_name(object, format)),
+                    manifests::file_text(object, format)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, manifests::WriteError>>()?
+    };
+    manifests::write_files(&files, force)
 }
 
 fn load(args: &ProjectArgs) -> Loaded {

@@ -11,7 +11,9 @@
 //! a plain `null`, `~` or empty value means null.
 
 use indexmap::IndexMap;
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Span as YamlSpan};
+use serde_saphyr::granit_parser::{
+    Event, Parser, ScalarStyle, ScanError, Span as YamlSpan, StructureStyle,
+};
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
@@ -379,15 +381,19 @@ impl<'input> Builder<'input, '_> {
                 self.remember(anchor, &node);
                 node
             }
-            Event::SequenceStart(_, anchor, tag) => {
+            Event::SequenceStart(style, anchor, tag) => {
                 let (tag, _) = self.tag(tag.as_deref(), yaml_span, span);
-                let mut items = Vec::new();
+                let mut items: Vec<Node> = Vec::new();
                 let end = loop {
                     let Some((event, item_span)) = self.next()? else {
                         break span;
                     };
                     if matches!(event, Event::SequenceEnd) {
-                        break self.span(item_span);
+                        // A block sequence ends at its last item, not at the next token.
+                        break match (style, items.last()) {
+                            (StructureStyle::Block, Some(last)) => last.span,
+                            _ => self.span(item_span),
+                        };
                     }
                     if let Some(item) = self.node(event, item_span)? {
                         items.push(item);
@@ -401,9 +407,9 @@ impl<'input> Builder<'input, '_> {
                 self.remember(anchor, &node);
                 node
             }
-            Event::MappingStart(_, anchor, tag) => {
+            Event::MappingStart(style, anchor, tag) => {
                 let (tag, _) = self.tag(tag.as_deref(), yaml_span, span);
-                let (map, end) = self.mapping(span)?;
+                let (map, end) = self.mapping(span, style)?;
                 let node = Node {
                     value: Value::Map(map),
                     span: span.join(end),
@@ -418,14 +424,19 @@ impl<'input> Builder<'input, '_> {
         Ok(Some(node))
     }
 
-    fn mapping(&mut self, start: Span) -> Result<(Map, Span), Stop> {
+    fn mapping(&mut self, start: Span, style: StructureStyle) -> Result<(Map, Span), Stop> {
         let mut pending = Vec::new();
+        let mut last_value_end: Option<Span> = None;
         let end = loop {
             let Some((event, key_yaml_span)) = self.next()? else {
                 break start;
             };
             if matches!(event, Event::MappingEnd) {
-                break self.span(key_yaml_span);
+                // A block mapping ends at its last value, not at the next token.
+                break match (style, last_value_end) {
+                    (StructureStyle::Block, Some(last)) => last,
+                    _ => self.span(key_yaml_span),
+                };
             }
             let Some(key) = self.node(event, key_yaml_span)? else {
                 continue;
@@ -436,6 +447,7 @@ impl<'input> Builder<'input, '_> {
             let value = self
                 .node(value_event, value_span)?
                 .unwrap_or_else(|| Node::null(key.span));
+            last_value_end = Some(value.span);
             match &key.value {
                 Value::Scalar(s) if s.plain && s.text == "<<" => {
                     pending.push(Pending::Merge(value));

@@ -1,6 +1,7 @@
 //! The output side: writing what compose2kube produced, deterministically.
 
 pub mod config;
+pub mod manifests;
 
 /// Serializes a value as YAML that `kubectl` and `docker compose` read back unchanged:
 /// strings such as `on`, `yes` or `012` are quoted, multi-line strings are literal blocks

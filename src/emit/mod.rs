@@ -1,0 +1,489 @@
+//! The plan as Kubernetes objects (`k8s-openapi` types). Nothing is decided here: every
+//! field comes from the plan.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::ByteString;
+use k8s_openapi::api::apps::v1::{
+    DaemonSet, DaemonSetSpec, Deployment, DeploymentSpec, StatefulSet, StatefulSetSpec,
+};
+use k8s_openapi::api::autoscaling::v2::{
+    CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
+    MetricTarget, ResourceMetricSource,
+};
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Namespace, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodTemplateSpec,
+    Secret, Service, ServiceAccount, ServicePort as K8sServicePort, ServiceSpec,
+    VolumeResourceRequirements,
+};
+use k8s_openapi::api::networking::v1::{
+    HTTPIngressPath, HTTPIngressRuleValue, Ingress as K8sIngress, IngressBackend, IngressRule,
+    IngressServiceBackend, IngressSpec, IngressTLS, NetworkPolicy, ServiceBackendPort,
+};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::plan::{
+    Autoscaler, Claim, Data, Ingress, JobWaiter, NetworkService, Plan, Policy, ServiceType,
+    Workload, WorkloadKind,
+};
+
+/// One Kubernetes object.
+// Objects are built once and kept in one list; boxing the large ones would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Object {
+    Namespace(Namespace),
+    ServiceAccount(ServiceAccount),
+    Role(Role),
+    RoleBinding(RoleBinding),
+    ConfigMap(ConfigMap),
+    Secret(Secret),
+    PersistentVolumeClaim(PersistentVolumeClaim),
+    Service(Service),
+    Deployment(Deployment),
+    StatefulSet(StatefulSet),
+    DaemonSet(DaemonSet),
+    Job(Job),
+    CronJob(CronJob),
+    NetworkPolicy(NetworkPolicy),
+    Ingress(K8sIngress),
+    HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+}
+
+impl Object {
+    /// The Kubernetes kind.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Namespace(_) => "Namespace",
+            Self::ServiceAccount(_) => "ServiceAccount",
+            Self::Role(_) => "Role",
+            Self::RoleBinding(_) => "RoleBinding",
+            Self::ConfigMap(_) => "ConfigMap",
+            Self::Secret(_) => "Secret",
+            Self::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
+            Self::Service(_) => "Service",
+            Self::Deployment(_) => "Deployment",
+            Self::StatefulSet(_) => "StatefulSet",
+            Self::DaemonSet(_) => "DaemonSet",
+            Self::Job(_) => "Job",
+            Self::CronJob(_) => "CronJob",
+            Self::NetworkPolicy(_) => "NetworkPolicy",
+            Self::Ingress(_) => "Ingress",
+            Self::HorizontalPodAutoscaler(_) => "HorizontalPodAutoscaler",
+        }
+    }
+
+    #[must_use]
+    pub fn metadata(&self) -> &ObjectMeta {
+        match self {
+            Self::Namespace(o) => &o.metadata,
+            Self::ServiceAccount(o) => &o.metadata,
+            Self::Role(o) => &o.metadata,
+            Self::RoleBinding(o) => &o.metadata,
+            Self::ConfigMap(o) => &o.metadata,
+            Self::Secret(o) => &o.metadata,
+            Self::PersistentVolumeClaim(o) => &o.metadata,
+            Self::Service(o) => &o.metadata,
+            Self::Deployment(o) => &o.metadata,
+            Self::StatefulSet(o) => &o.metadata,
+            Self::DaemonSet(o) => &o.metadata,
+            Self::Job(o) => &o.metadata,
+            Self::CronJob(o) => &o.metadata,
+            Self::NetworkPolicy(o) => &o.metadata,
+            Self::Ingress(o) => &o.metadata,
+            Self::HorizontalPodAutoscaler(o) => &o.metadata,
+        }
+    }
+
+    pub fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        match self {
+            Self::Namespace(o) => &mut o.metadata,
+            Self::ServiceAccount(o) => &mut o.metadata,
+            Self::Role(o) => &mut o.metadata,
+            Self::RoleBinding(o) => &mut o.metadata,
+            Self::ConfigMap(o) => &mut o.metadata,
+            Self::Secret(o) => &mut o.metadata,
+            Self::PersistentVolumeClaim(o) => &mut o.metadata,
+            Self::Service(o) => &mut o.metadata,
+            Self::Deployment(o) => &mut o.metadata,
+            Self::StatefulSet(o) => &mut o.metadata,
+            Self::DaemonSet(o) => &mut o.metadata,
+            Self::Job(o) => &mut o.metadata,
+            Self::CronJob(o) => &mut o.metadata,
+            Self::NetworkPolicy(o) => &mut o.metadata,
+            Self::Ingress(o) => &mut o.metadata,
+            Self::HorizontalPodAutoscaler(o) => &mut o.metadata,
+        }
+    }
+
+    /// The object's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        self.metadata().name.as_deref().unwrap_or_default()
+    }
+}
+
+/// Every object of the plan, in the order they can be applied: namespace and identities,
+/// then data and storage, Services, workloads, and policies last.
+#[must_use]
+pub fn emit(plan: &Plan) -> Vec<Object> {
+    let mut objects = Vec::new();
+    if let Some(namespace) = &plan.namespace {
+        objects.push(Object::Namespace(Namespace {
+            metadata: meta(namespace, &BTreeMap::new(), &BTreeMap::new()),
+            ..Namespace::default()
+        }));
+    }
+    for waiter in &plan.job_waiters {
+        objects.extend(job_waiter(waiter));
+    }
+    objects.extend(
+        plan.config_maps
+            .iter()
+            .map(|d| Object::ConfigMap(config_map(d))),
+    );
+    objects.extend(plan.secrets.iter().map(|d| Object::Secret(secret(d))));
+    objects.extend(
+        plan.claims
+            .iter()
+            .map(|c| Object::PersistentVolumeClaim(claim(c))),
+    );
+    objects.extend(plan.services.iter().map(|s| Object::Service(service(s))));
+    objects.extend(plan.workloads.iter().map(workload));
+    objects.extend(
+        plan.policies
+            .iter()
+            .map(|p| Object::NetworkPolicy(policy(p))),
+    );
+    objects.extend(plan.ingresses.iter().map(|i| Object::Ingress(ingress(i))));
+    objects.extend(
+        plan.autoscalers
+            .iter()
+            .map(|a| Object::HorizontalPodAutoscaler(autoscaler(a))),
+    );
+    if let Some(namespace) = &plan.namespace {
+        for object in objects
+            .iter_mut()
+            .filter(|o| !matches!(o, Object::Namespace(_)))
+        {
+            object.metadata_mut().namespace = Some(namespace.clone());
+        }
+    }
+    objects
+}
+
+fn meta(
+    name: &str,
+    labels: &BTreeMap<String, String>,
+    annotations: &BTreeMap<String, String>,
+) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name.to_owned()),
+        labels: (!labels.is_empty()).then(|| labels.clone()),
+        annotations: (!annotations.is_empty()).then(|| annotations.clone()),
+        ..ObjectMeta::default()
+    }
+}
+
+fn config_map(data: &Data) -> ConfigMap {
+    ConfigMap {
+        metadata: meta(&data.name, &data.labels, &data.annotations),
+        data: (!data.data.is_empty()).then(|| data.data.clone()),
+        binary_data: (!data.binary.is_empty()).then(|| {
+            data.binary
+                .iter()
+                .map(|(k, v)| (k.clone(), ByteString(v.clone())))
+                .collect()
+        }),
+        ..ConfigMap::default()
+    }
+}
+
+fn secret(data: &Data) -> Secret {
+    let entries: BTreeMap<String, ByteString> = data
+        .data
+        .iter()
+        .map(|(k, v)| (k.clone(), ByteString(v.as_bytes().to_vec())))
+        .chain(
+            data.binary
+                .iter()
+                .map(|(k, v)| (k.clone(), ByteString(v.clone()))),
+        )
+        .collect();
+    Secret {
+        metadata: meta(&data.name, &data.labels, &data.annotations),
+        type_: Some("Opaque".into()),
+        data: (!entries.is_empty()).then_some(entries),
+        ..Secret::default()
+    }
+}
+
+fn claim(claim: &Claim) -> PersistentVolumeClaim {
+    PersistentVolumeClaim {
+        metadata: meta(&claim.name, &claim.labels, &BTreeMap::new()),
+        spec: Some(PersistentVolumeClaimSpec {
+            access_modes: Some(claim.access_modes.clone()),
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([(
+                    "storage".to_owned(),
+                    Quantity(claim.size.clone()),
+                )])),
+                limits: None,
+            }),
+            storage_class_name: claim.storage_class.clone(),
+            ..PersistentVolumeClaimSpec::default()
+        }),
+        ..PersistentVolumeClaim::default()
+    }
+}
+
+fn service(service: &NetworkService) -> Service {
+    let headless = service.kind == ServiceType::Headless;
+    let kind = match service.kind {
+        ServiceType::ClusterIp | ServiceType::Headless => "ClusterIP",
+        ServiceType::NodePort => "NodePort",
+        ServiceType::LoadBalancer => "LoadBalancer",
+    };
+    let ports: Vec<K8sServicePort> = service
+        .ports
+        .iter()
+        .map(|p| K8sServicePort {
+            name: p.name.clone(),
+            port: p.port,
+            target_port: Some(IntOrString::Int(p.target_port)),
+            protocol: Some(p.protocol.clone()),
+            node_port: p.node_port,
+            app_protocol: p.app_protocol.clone(),
+        })
+        .collect();
+    Service {
+        metadata: meta(&service.name, &service.labels, &service.annotations),
+        spec: Some(ServiceSpec {
+            type_: Some(kind.into()),
+            cluster_ip: headless.then(|| "None".to_owned()),
+            selector: Some(service.selector.clone()),
+            ports: (!ports.is_empty()).then_some(ports),
+            load_balancer_ip: service.load_balancer_ip.clone(),
+            external_traffic_policy: service.external_traffic_policy.clone(),
+            ..ServiceSpec::default()
+        }),
+        ..Service::default()
+    }
+}
+
+fn template(workload: &Workload) -> PodTemplateSpec {
+    PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(workload.pod_labels.clone()),
+            annotations: (!workload.pod_annotations.is_empty())
+                .then(|| workload.pod_annotations.clone()),
+            ..ObjectMeta::default()
+        }),
+        spec: Some(workload.pod.clone()),
+    }
+}
+
+fn workload(workload: &Workload) -> Object {
+    let metadata = meta(&workload.name, &workload.labels, &workload.annotations);
+    let selector = LabelSelector {
+        match_labels: Some(workload.selector.clone()),
+        ..LabelSelector::default()
+    };
+    match &workload.kind {
+        WorkloadKind::Deployment { strategy } => Object::Deployment(Deployment {
+            metadata,
+            spec: Some(DeploymentSpec {
+                replicas: workload.replicas,
+                selector,
+                strategy: strategy.clone(),
+                template: template(workload),
+                ..DeploymentSpec::default()
+            }),
+            ..Deployment::default()
+        }),
+        WorkloadKind::StatefulSet {
+            service_name,
+            claim_templates,
+        } => Object::StatefulSet(StatefulSet {
+            metadata,
+            spec: Some(StatefulSetSpec {
+                replicas: workload.replicas,
+                selector,
+                service_name: Some(service_name.clone()),
+                template: template(workload),
+                volume_claim_templates: (!claim_templates.is_empty())
+                    .then(|| claim_templates.iter().map(claim).collect()),
+                ..StatefulSetSpec::default()
+            }),
+            ..StatefulSet::default()
+        }),
+        WorkloadKind::DaemonSet => Object::DaemonSet(DaemonSet {
+            metadata,
+            spec: Some(DaemonSetSpec {
+                selector,
+                template: template(workload),
+                ..DaemonSetSpec::default()
+            }),
+            ..DaemonSet::default()
+        }),
+        WorkloadKind::Job { backoff_limit } => Object::Job(Job {
+            metadata,
+            spec: Some(JobSpec {
+                backoff_limit: *backoff_limit,
+                template: template(workload),
+                ..JobSpec::default()
+            }),
+            ..Job::default()
+        }),
+        WorkloadKind::CronJob {
+            schedule,
+            backoff_limit,
+            concurrency_policy,
+        } => Object::CronJob(CronJob {
+            metadata,
+            spec: Some(CronJobSpec {
+                schedule: schedule.clone(),
+                concurrency_policy: concurrency_policy.clone(),
+                job_template: JobTemplateSpec {
+                    metadata: None,
+                    spec: Some(JobSpec {
+                        backoff_limit: *backoff_limit,
+                        template: template(workload),
+                        ..JobSpec::default()
+                    }),
+                },
+                ..CronJobSpec::default()
+            }),
+            ..CronJob::default()
+        }),
+    }
+}
+
+fn policy(policy: &Policy) -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: meta(&policy.name, &policy.labels, &BTreeMap::new()),
+        spec: Some(policy.spec.clone()),
+    }
+}
+
+fn ingress(ingress: &Ingress) -> K8sIngress {
+    let mut rules: Vec<IngressRule> = Vec::new();
+    for rule in &ingress.rules {
+        let path = HTTPIngressPath {
+            path: Some(rule.path.clone()),
+            path_type: "Prefix".into(),
+            backend: IngressBackend {
+                service: Some(IngressServiceBackend {
+                    name: rule.backend.clone(),
+                    port: Some(ServiceBackendPort {
+                        number: Some(rule.port),
+                        name: None,
+                    }),
+                }),
+                resource: None,
+            },
+        };
+        match rules.iter_mut().find(|r| r.host == rule.host) {
+            Some(existing) => existing
+                .http
+                .get_or_insert_with(HTTPIngressRuleValue::default)
+                .paths
+                .push(path),
+            None => rules.push(IngressRule {
+                host: rule.host.clone(),
+                http: Some(HTTPIngressRuleValue { paths: vec![path] }),
+            }),
+        }
+    }
+    K8sIngress {
+        metadata: meta(&ingress.name, &ingress.labels, &BTreeMap::new()),
+        spec: Some(IngressSpec {
+            ingress_class_name: ingress.class_name.clone(),
+            rules: Some(rules),
+            tls: ingress.tls.as_ref().map(|(secret, hosts)| {
+                vec![IngressTLS {
+                    secret_name: Some(secret.clone()),
+                    hosts: (!hosts.is_empty()).then(|| hosts.clone()),
+                }]
+            }),
+            default_backend: None,
+        }),
+        ..K8sIngress::default()
+    }
+}
+
+fn autoscaler(autoscaler: &Autoscaler) -> HorizontalPodAutoscaler {
+    let metric = |name: &str, percent: i32| MetricSpec {
+        type_: "Resource".into(),
+        resource: Some(ResourceMetricSource {
+            name: name.to_owned(),
+            target: MetricTarget {
+                type_: "Utilization".into(),
+                average_utilization: Some(percent),
+                ..MetricTarget::default()
+            },
+        }),
+        ..MetricSpec::default()
+    };
+    let metrics: Vec<MetricSpec> = autoscaler
+        .cpu_percent
+        .map(|p| metric("cpu", p))
+        .into_iter()
+        .chain(autoscaler.memory_percent.map(|p| metric("memory", p)))
+        .collect();
+    HorizontalPodAutoscaler {
+        metadata: meta(&autoscaler.name, &autoscaler.labels, &BTreeMap::new()),
+        spec: Some(HorizontalPodAutoscalerSpec {
+            scale_target_ref: CrossVersionObjectReference {
+                api_version: Some("apps/v1".into()),
+                kind: autoscaler.target_kind.clone(),
+                name: autoscaler.target.clone(),
+            },
+            min_replicas: Some(autoscaler.min_replicas),
+            max_replicas: autoscaler.max_replicas,
+            metrics: (!metrics.is_empty()).then_some(metrics),
+            behavior: None,
+        }),
+        ..HorizontalPodAutoscaler::default()
+    }
+}
+
+/// A ServiceAccount that may read Jobs, for init containers that wait for them.
+fn job_waiter(waiter: &JobWaiter) -> Vec<Object> {
+    let metadata = meta(&waiter.name, &waiter.labels, &BTreeMap::new());
+    vec![
+        Object::ServiceAccount(ServiceAccount {
+            metadata: metadata.clone(),
+            ..ServiceAccount::default()
+        }),
+        Object::Role(Role {
+            metadata: metadata.clone(),
+            rules: Some(vec![PolicyRule {
+                api_groups: Some(vec!["batch".into()]),
+                resources: Some(vec!["jobs".into()]),
+                verbs: vec!["get".into(), "list".into(), "watch".into()],
+                ..PolicyRule::default()
+            }]),
+        }),
+        Object::RoleBinding(RoleBinding {
+            metadata,
+            role_ref: RoleRef {
+                api_group: "rbac.authorization.k8s.io".into(),
+                kind: "Role".into(),
+                name: waiter.name.clone(),
+            },
+            subjects: Some(vec![Subject {
+                kind: "ServiceAccount".into(),
+                name: waiter.name.clone(),
+                namespace: Some(waiter.namespace.clone()),
+                api_group: None,
+            }]),
+        }),
+    ]
+}

@@ -1,0 +1,594 @@
+//! One Compose service as one Kubernetes container: image, command, environment, ports,
+//! resources and security settings. Pod-level settings are in [`crate::plan::workloads`],
+//! mounts in [`crate::plan::storage`], probes in [`crate::plan::health`].
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    AppArmorProfile, Capabilities, Container, ContainerPort, EnvVar, ExecAction, Lifecycle,
+    LifecycleHandler, ResourceRequirements, SeccompProfile, SecurityContext,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+use crate::compose::model::Service;
+use crate::compose::model::deploy::DeviceCount;
+use crate::compose::model::hooks::ServiceHook;
+use crate::plan::{Context, kompose, names};
+use crate::report::{Entry, Report};
+use crate::source::Spanned;
+
+/// The container of a service (without mounts and probes, which other steps add).
+pub fn container(
+    context: &Context,
+    name: &str,
+    service: &Service,
+    report: &mut Report,
+) -> Container {
+    let (command, args) = command_and_args(name, service, report);
+    Container {
+        name: names::label(name),
+        image: Some(image(context, name, service, report)),
+        image_pull_policy: pull_policy(name, service, report),
+        command,
+        args,
+        env: non_empty(environment(context, name, service, report)),
+        working_dir: service.working_dir.as_ref().map(|w| w.value.clone()),
+        ports: non_empty(ports(service)),
+        resources: resources(name, service, report),
+        security_context: security(name, service, report),
+        tty: service.tty.as_ref().map(|t| t.value),
+        stdin: service.stdin_open.as_ref().map(|s| s.value),
+        lifecycle: lifecycle(name, service, report),
+        ..Container::default()
+    }
+}
+
+fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+    (!items.is_empty()).then_some(items)
+}
+
+/// The image; a service with only `build` gets `<project>-<service>`, the name `docker compose
+/// build` gives it, and a warning that it must be pushed somewhere the cluster can pull from.
+fn image(context: &Context, name: &str, service: &Service, report: &mut Report) -> String {
+    if let Some(image) = &service.image {
+        return image.value.clone();
+    }
+    let built = format!("{}-{}", context.name, names::label(name));
+    let span = service.keys.get("build").or(service.span);
+    report.add(
+        Entry::unsupported(
+            Some(name),
+            "build",
+            span,
+            format!("the cluster cannot build images; the Pod runs the image `{built}`, which `docker compose build` would create"),
+        )
+        .help("build and push the image (`docker compose build && docker compose push`), then set `image:` to its registry name"),
+    );
+    built
+}
+
+fn pull_policy(name: &str, service: &Service, report: &mut Report) -> Option<String> {
+    if let Some(policy) = kompose::label(service, kompose::IMAGE_PULL_POLICY) {
+        return Some(policy.value.clone());
+    }
+    let policy = service.pull_policy.as_ref()?;
+    let translated = match policy.as_str() {
+        "always" | "daily" | "weekly" => "Always",
+        "never" => "Never",
+        "missing" | "if_not_present" => "IfNotPresent",
+        "build" => {
+            report.add(
+                Entry::unsupported(
+                    Some(name),
+                    "pull_policy",
+                    Some(policy.span),
+                    "the cluster cannot build images",
+                )
+                .help("push the image to a registry and use `pull_policy: always` or `missing`"),
+            );
+            return None;
+        }
+        other => {
+            if other.starts_with("every_") || other == "refresh" {
+                report.add(Entry::approximated(
+                    Some(name),
+                    "pull_policy",
+                    Some(policy.span),
+                    "periodic pulls become `Always` (on every Pod start)",
+                ));
+                "Always"
+            } else {
+                return None;
+            }
+        }
+    };
+    if matches!(policy.as_str(), "daily" | "weekly") {
+        report.add(Entry::approximated(
+            Some(name),
+            "pull_policy",
+            Some(policy.span),
+            "periodic pulls become `Always` (on every Pod start)",
+        ));
+    }
+    Some(translated.to_owned())
+}
+
+/// Compose `entrypoint` is the Kubernetes `command`, Compose `command` the `args`. A literal
+/// `$(` is escaped as `$$(`, or Kubernetes would expand it as a variable reference.
+fn command_and_args(
+    name: &str,
+    service: &Service,
+    report: &mut Report,
+) -> (Option<Vec<String>>, Option<Vec<String>>) {
+    let words = |command: &Option<Spanned<crate::compose::model::syntax::Command>>,
+                 key: &str,
+                 report: &mut Report| {
+        let command = command.as_ref()?;
+        if command.is_empty() {
+            report.add(
+                Entry::approximated(
+                    Some(name),
+                    key,
+                    Some(command.span),
+                    "an empty list cannot override the image's value in Kubernetes; the image's value is used",
+                )
+                .help("write the command you want explicitly"),
+            );
+            return None;
+        }
+        Some(command.iter().map(|w| escape_dollar_paren(w)).collect())
+    };
+    (
+        words(&service.entrypoint, "entrypoint", report),
+        words(&service.command, "command", report),
+    )
+}
+
+/// Escapes `$(` as `$$(` so that Kubernetes leaves it alone.
+#[must_use]
+pub fn escape_dollar_paren(text: &str) -> String {
+    text.replace("$(", "$$(")
+}
+
+/// `environment`; a variable listed without a value takes it from the environment compose2kube
+/// runs in, as `docker compose` does, or is reported when it is not set there.
+fn environment(
+    context: &Context,
+    name: &str,
+    service: &Service,
+    report: &mut Report,
+) -> Vec<EnvVar> {
+    let mut out = Vec::new();
+    for (key, value) in &service.environment {
+        let value = match value {
+            Some(value) => value.value.clone(),
+            None => match context.environment.get(key) {
+                Some(value) => value.to_owned(),
+                None => {
+                    report.add(
+                        Entry::unsupported(
+                            Some(name),
+                            &format!("environment.{}", key.value),
+                            Some(key.span),
+                            format!("`{}` takes its value from the environment, where it is not set; it is left out", key.value),
+                        )
+                        .help(format!("set `{}` before converting, or give it a value in the Compose file", key.value)),
+                    );
+                    continue;
+                }
+            },
+        };
+        out.push(EnvVar {
+            name: key.value.clone(),
+            value: Some(escape_dollar_paren(&value)),
+            value_from: None,
+        });
+    }
+    out
+}
+
+/// Container ports: the targets of `ports` and the `expose` ports.
+fn ports(service: &Service) -> Vec<ContainerPort> {
+    let mut out: Vec<ContainerPort> = Vec::new();
+    let mut push = |port: i32, protocol: &str, name: Option<String>| {
+        let protocol = protocol.to_uppercase();
+        if out
+            .iter()
+            .any(|p| p.container_port == port && p.protocol.as_deref() == Some(protocol.as_str()))
+        {
+            return;
+        }
+        let name = name.filter(|n| !out.iter().any(|p| p.name.as_deref() == Some(n.as_str())));
+        out.push(ContainerPort {
+            container_port: port,
+            protocol: Some(protocol),
+            name,
+            ..ContainerPort::default()
+        });
+    };
+    for port in &service.ports {
+        push(
+            i32::from(port.target),
+            port.protocol(),
+            port.name.as_deref().and_then(names::port_name),
+        );
+    }
+    for expose in &service.expose {
+        for (port, protocol) in expose_ports(expose) {
+            push(port, &protocol, None);
+        }
+    }
+    out
+}
+
+/// The ports of one `expose` entry (`3000`, `3000-3005`, `3000/udp`).
+#[must_use]
+pub fn expose_ports(entry: &str) -> Vec<(i32, String)> {
+    let (range, protocol) = entry.split_once('/').unwrap_or((entry, "tcp"));
+    let (start, end) = range.split_once('-').unwrap_or((range, range));
+    match (start.trim().parse::<i32>(), end.trim().parse::<i32>()) {
+        (Ok(start), Ok(end)) if start <= end && end - start < 1024 => {
+            (start..=end).map(|p| (p, protocol.to_owned())).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// CPU and memory, from `deploy.resources` or the service-level keys.
+fn resources(name: &str, service: &Service, report: &mut Report) -> Option<ResourceRequirements> {
+    let deploy = service.deploy.as_ref().and_then(|d| d.resources.as_ref());
+    let limits = deploy.and_then(|r| r.limits.as_ref());
+    let reservations = deploy.and_then(|r| r.reservations.as_ref());
+    let mut limit: BTreeMap<String, Quantity> = BTreeMap::new();
+    let mut request: BTreeMap<String, Quantity> = BTreeMap::new();
+    if let Some(cpus) = limits
+        .and_then(|l| l.cpus.as_ref())
+        .or(service.cpus.as_ref())
+    {
+        limit.insert("cpu".into(), cpu_quantity(cpus.value));
+    }
+    if let Some(memory) = limits
+        .and_then(|l| l.memory.as_ref())
+        .or(service.mem_limit.as_ref())
+    {
+        limit.insert("memory".into(), memory_quantity(memory.value.0));
+    }
+    if let Some(cpus) = reservations.and_then(|r| r.cpus.as_ref()) {
+        request.insert("cpu".into(), cpu_quantity(cpus.value));
+    }
+    if let Some(memory) = reservations
+        .and_then(|r| r.memory.as_ref())
+        .or(service.mem_reservation.as_ref())
+    {
+        request.insert("memory".into(), memory_quantity(memory.value.0));
+    }
+    if let Some(value) = kompose::label(service, kompose::EPHEMERAL_STORAGE_LIMIT) {
+        limit.insert("ephemeral-storage".into(), Quantity(value.value.clone()));
+    }
+    if let Some(value) = kompose::label(service, kompose::EPHEMERAL_STORAGE_REQUEST) {
+        request.insert("ephemeral-storage".into(), Quantity(value.value.clone()));
+    }
+    let gpus = gpu_count(name, service, report);
+    if let Some(count) = gpus {
+        limit.insert("nvidia.com/gpu".into(), Quantity(count.to_string()));
+    }
+    if let Some(pids) = limits
+        .and_then(|l| l.pids.as_ref())
+        .or(service.pids_limit.as_ref())
+    {
+        report.add(
+            Entry::unsupported(
+                Some(name),
+                "pids_limit",
+                Some(pids.span),
+                "Kubernetes sets PID limits per node (kubelet `podPidsLimit`), not per container",
+            )
+            .help("ask the cluster administrator for a PID limit on the nodes"),
+        );
+    }
+    if limit.is_empty() && request.is_empty() {
+        return None;
+    }
+    Some(ResourceRequirements {
+        limits: (!limit.is_empty()).then_some(limit),
+        requests: (!request.is_empty()).then_some(request),
+        ..ResourceRequirements::default()
+    })
+}
+
+/// GPUs from `gpus` or `deploy.resources.reservations.devices` with the `gpu` capability.
+fn gpu_count(name: &str, service: &Service, report: &mut Report) -> Option<u64> {
+    let devices = service
+        .deploy
+        .as_ref()
+        .and_then(|d| d.resources.as_ref())
+        .and_then(|r| r.reservations.as_ref())
+        .map(|r| r.devices.as_slice())
+        .unwrap_or_default();
+    let requests = service.gpus.iter().chain(devices.iter().filter(|d| {
+        d.capabilities.iter().any(|c| c.value == "gpu")
+            || d.driver.as_ref().is_some_and(|d| d.value == "nvidia")
+    }));
+    let mut total = None;
+    for request in requests {
+        let count = match request.count.as_ref().map(|c| c.value) {
+            Some(DeviceCount::Count(n)) => n,
+            Some(DeviceCount::All) | None if !request.device_ids.is_empty() => {
+                u64::try_from(request.device_ids.len()).unwrap_or(1)
+            }
+            Some(DeviceCount::All) | None => {
+                report.add(
+                    Entry::approximated(
+                        Some(name),
+                        "gpus",
+                        Some(request.span),
+                        "\"all GPUs\" becomes one `nvidia.com/gpu`: Kubernetes needs a number",
+                    )
+                    .help("give the number of GPUs with `count:`"),
+                );
+                1
+            }
+        };
+        if !request.device_ids.is_empty() {
+            report.add(
+                Entry::approximated(
+                    Some(name),
+                    "gpus.device_ids",
+                    Some(request.span),
+                    "Kubernetes picks which GPUs; only their number is kept",
+                )
+                .help("use node labels and a node selector to choose GPU models"),
+            );
+        }
+        total = Some(total.unwrap_or(0) + count);
+    }
+    total
+}
+
+/// CPUs as a Kubernetes quantity: whole CPUs stay numbers, fractions become millicores.
+#[must_use]
+pub fn cpu_quantity(cpus: f64) -> Quantity {
+    let millis = (cpus * 1000.0).round();
+    if millis % 1000.0 == 0.0 {
+        Quantity(format!("{}", millis / 1000.0))
+    } else {
+        Quantity(format!("{millis}m"))
+    }
+}
+
+/// Bytes as a Kubernetes quantity, in the largest binary unit that divides them exactly.
+#[must_use]
+pub fn memory_quantity(bytes: u64) -> Quantity {
+    for (unit, size) in [
+        ("Ti", 1u64 << 40),
+        ("Gi", 1 << 30),
+        ("Mi", 1 << 20),
+        ("Ki", 1 << 10),
+    ] {
+        if bytes >= size && bytes.is_multiple_of(size) {
+            return Quantity(format!("{}{unit}", bytes / size));
+        }
+    }
+    Quantity(bytes.to_string())
+}
+
+/// `user`, `privileged`, `read_only`, `cap_add`/`cap_drop`, `security_opt`.
+fn security(name: &str, service: &Service, report: &mut Report) -> Option<SecurityContext> {
+    let mut context = SecurityContext::default();
+    if let Some(user) = &service.user {
+        let (uid, gid) = user.split_once(':').unwrap_or((user.as_str(), ""));
+        match uid.parse::<i64>() {
+            Ok(uid) => context.run_as_user = Some(uid),
+            Err(_) => report.add(
+                Entry::unsupported(
+                    Some(name),
+                    "user",
+                    Some(user.span),
+                    format!("Kubernetes needs a numeric user id; the user name `{uid}` is dropped"),
+                )
+                .help(
+                    "write the numeric id, e.g. `user: \"1000\"` (see `id -u NAME` in the image)",
+                ),
+            ),
+        }
+        if !gid.is_empty() {
+            match gid.parse::<i64>() {
+                Ok(gid) => context.run_as_group = Some(gid),
+                Err(_) => report.add(
+                    Entry::unsupported(
+                        Some(name),
+                        "user",
+                        Some(user.span),
+                        format!(
+                            "Kubernetes needs a numeric group id; the group name `{gid}` is dropped"
+                        ),
+                    )
+                    .help("write the numeric id, e.g. `user: \"1000:1000\"`"),
+                ),
+            }
+        }
+    }
+    context.privileged = service.privileged.as_ref().map(|p| p.value).filter(|p| *p);
+    context.read_only_root_filesystem = service.read_only.as_ref().map(|r| r.value).filter(|r| *r);
+    let capability = |c: &Spanned<String>| c.trim_start_matches("CAP_").to_uppercase();
+    let add: Vec<String> = service.cap_add.iter().map(capability).collect();
+    let drop: Vec<String> = service.cap_drop.iter().map(capability).collect();
+    if !add.is_empty() || !drop.is_empty() {
+        context.capabilities = Some(Capabilities {
+            add: (!add.is_empty()).then_some(add),
+            drop: (!drop.is_empty()).then_some(drop),
+        });
+    }
+    for option in &service.security_opt {
+        let (key, value) = option
+            .split_once([':', '='])
+            .map_or((option.as_str(), ""), |(k, v)| (k, v));
+        match (key, value) {
+            ("no-new-privileges", "" | "true") => context.allow_privilege_escalation = Some(false),
+            ("no-new-privileges", "false") => {}
+            ("seccomp", "unconfined") => {
+                context.seccomp_profile = Some(SeccompProfile {
+                    type_: "Unconfined".into(),
+                    localhost_profile: None,
+                });
+            }
+            ("seccomp", profile) => {
+                context.seccomp_profile = Some(SeccompProfile {
+                    type_: "Localhost".into(),
+                    localhost_profile: Some(
+                        profile.rsplit('/').next().unwrap_or(profile).to_owned(),
+                    ),
+                });
+                report.add(
+                    Entry::approximated(Some(name), "security_opt", Some(option.span), "the seccomp profile must be installed on every node (kubelet `seccomp` directory)")
+                        .help("copy the profile file to /var/lib/kubelet/seccomp on the nodes"),
+                );
+            }
+            ("apparmor", "unconfined") => {
+                context.app_armor_profile = Some(AppArmorProfile {
+                    type_: "Unconfined".into(),
+                    localhost_profile: None,
+                });
+            }
+            ("apparmor", profile) => {
+                context.app_armor_profile = Some(AppArmorProfile {
+                    type_: "Localhost".into(),
+                    localhost_profile: Some(profile.to_owned()),
+                });
+            }
+            _ => report.add(
+                Entry::unsupported(
+                    Some(name),
+                    "security_opt",
+                    Some(option.span),
+                    format!("`{}` has no Kubernetes equivalent", option.value),
+                )
+                .help("Kubernetes supports `no-new-privileges`, `seccomp` and `apparmor` options"),
+            ),
+        }
+    }
+    (context != SecurityContext::default()).then_some(context)
+}
+
+/// `post_start` and `pre_stop` hooks (the first command of each).
+fn lifecycle(name: &str, service: &Service, report: &mut Report) -> Option<Lifecycle> {
+    let mut hook = |hooks: &[Spanned<ServiceHook>], key: &str| -> Option<LifecycleHandler> {
+        let first = hooks.first()?;
+        if hooks.len() > 1 {
+            report.add(Entry::approximated(
+                Some(name),
+                key,
+                Some(first.span),
+                "Kubernetes runs one hook command; the commands are joined with `&&` in a shell",
+            ));
+        }
+        for hook in hooks {
+            for (field, present) in [
+                ("user", hook.user.is_some()),
+                ("privileged", hook.privileged.is_some()),
+                ("working_dir", hook.working_dir.is_some()),
+                ("environment", !hook.environment.is_empty()),
+            ] {
+                if present {
+                    report.add(
+                        Entry::unsupported(
+                            Some(name),
+                            &format!("{key}.{field}"),
+                            hook.keys.get(field),
+                            "a Kubernetes hook runs with the container's own settings",
+                        )
+                        .help("set it in the command itself (e.g. `cd DIR && …`)"),
+                    );
+                }
+            }
+        }
+        let commands: Vec<Vec<String>> = hooks
+            .iter()
+            .filter_map(|h| h.command.as_ref().map(|c| c.0.clone()))
+            .collect();
+        let command = match commands.as_slice() {
+            [single] => single.clone(),
+            many => vec![
+                "/bin/sh".into(),
+                "-c".into(),
+                many.iter()
+                    .map(|c| shell_join(c))
+                    .collect::<Vec<_>>()
+                    .join(" && "),
+            ],
+        };
+        Some(LifecycleHandler {
+            exec: Some(ExecAction {
+                command: Some(command),
+            }),
+            ..LifecycleHandler::default()
+        })
+    };
+    let post_start = hook(&service.post_start, "post_start");
+    let pre_stop = hook(&service.pre_stop, "pre_stop");
+    (post_start.is_some() || pre_stop.is_some()).then(|| Lifecycle {
+        post_start,
+        pre_stop,
+        ..Lifecycle::default()
+    })
+}
+
+/// Joins words into one shell command, quoting where needed.
+#[must_use]
+pub fn shell_join(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| {
+            if !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c))
+            {
+                w.clone()
+            } else {
+                format!("'{}'", w.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_fractions_become_millicores() {
+        assert_eq!(cpu_quantity(0.5).0, "500m");
+        assert_eq!(cpu_quantity(2.0).0, "2");
+        assert_eq!(cpu_quantity(1.25).0, "1250m");
+    }
+
+    #[test]
+    fn memory_uses_the_largest_exact_binary_unit() {
+        assert_eq!(memory_quantity(512 * 1024 * 1024).0, "512Mi");
+        assert_eq!(memory_quantity(1 << 30).0, "1Gi");
+        assert_eq!(memory_quantity(1500).0, "1500");
+    }
+
+    #[test]
+    fn kubernetes_variable_syntax_is_escaped() {
+        assert_eq!(
+            escape_dollar_paren("echo $(date) $HOME"),
+            "echo $$(date) $HOME"
+        );
+    }
+
+    #[test]
+    fn expose_entries_give_each_port() {
+        assert_eq!(expose_ports("3000-3002/udp").len(), 3);
+        assert_eq!(expose_ports("8080"), [(8080, "tcp".to_owned())]);
+    }
+
+    #[test]
+    fn shell_join_quotes_what_the_shell_would_split() {
+        assert_eq!(
+            shell_join(&["echo".into(), "a b".into(), "it's".into()]),
+            r"echo 'a b' 'it'\''s'"
+        );
+    }
+}

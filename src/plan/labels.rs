@@ -1,0 +1,39 @@
+//! The labels compose2kube puts on what it creates.
+//!
+//! Every object carries the recommended `app.kubernetes.io/*` labels, so `kubectl get -l
+//! app.kubernetes.io/part-of=<project>` lists the project and `compose2kube down` finds it.
+//! Pods also carry one label per Compose network they are on, which NetworkPolicies select.
+
+use std::collections::BTreeMap;
+
+use crate::plan::{Context, names};
+
+pub const NAME: &str = "app.kubernetes.io/name";
+pub const PART_OF: &str = "app.kubernetes.io/part-of";
+pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+pub const MANAGER: &str = "compose2kube";
+/// Prefix of the per-network Pod labels.
+pub const NETWORK_PREFIX: &str = "network.compose2kube.io/";
+
+/// The labels of every object that belongs to `name` (a service, a volume, a network).
+#[must_use]
+pub fn common(context: &Context, name: &str) -> BTreeMap<String, String> {
+    let mut labels = selector(context, name);
+    labels.insert(MANAGED_BY.into(), MANAGER.into());
+    labels
+}
+
+/// The labels that select the Pods of `name`.
+#[must_use]
+pub fn selector(context: &Context, name: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (NAME.to_owned(), names::label_value(name)),
+        (PART_OF.to_owned(), names::label_value(&context.name)),
+    ])
+}
+
+/// The label a Pod on a Compose network carries.
+#[must_use]
+pub fn network(network: &str) -> String {
+    format!("{NETWORK_PREFIX}{}", names::label_key_name(network))
+}

@@ -1,0 +1,374 @@
+//! The plan: every translation decision, made on an intermediate representation before a
+//! single Kubernetes object exists.
+//!
+//! Topology comes first ([`pods`]: which services share a Pod, which container is a sidecar),
+//! then what each Pod runs ([`container`], [`health`], [`workloads`]), its storage
+//! ([`storage`]), how it is reached ([`services`]) and isolated ([`policies`]), and the order
+//! things start in ([`ordering`]). Every Compose key is accounted for in [`coverage`]:
+//! translated, approximated with a note, or reported as unsupported. [`crate::emit`] then turns
+//! the plan into objects without deciding anything.
+
+pub mod container;
+pub mod coverage;
+pub mod health;
+pub mod kompose;
+pub mod labels;
+pub mod names;
+pub mod ordering;
+pub mod placement;
+pub mod pods;
+pub mod policies;
+pub mod services;
+pub mod storage;
+pub mod workloads;
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::api::networking::v1::NetworkPolicySpec;
+
+use crate::compose::Loaded;
+use crate::compose::model::Project;
+use crate::report::Report;
+
+/// Choices the user makes on the command line (kompose's flags where they exist).
+#[derive(Clone, Debug)]
+pub struct ConvertOptions {
+    /// Put every object in this namespace (and emit the Namespace).
+    pub namespace: Option<String>,
+    /// Workload kind for services that do not choose one (`--controller`).
+    pub controller: Option<Controller>,
+    /// Replicas for services that do not set any (`--replicas`).
+    pub replicas: Option<u32>,
+    /// Service type for published ports (`--service-type`).
+    pub service_type: Option<ServiceType>,
+    /// What bind mounts become (`--bind-mounts`).
+    pub bind_mounts: BindMounts,
+    /// Size of claims without a `kompose.volume.size` label (`--pvc-size`).
+    pub pvc_size: String,
+    /// When NetworkPolicies are generated (`--network-policies`).
+    pub network_policies: NetworkPolicies,
+    /// How `kompose.service.group` groups services into Pods (`--service-group-mode`).
+    pub service_group_mode: Option<GroupMode>,
+    /// Name of the Pod when `--service-group-mode` groups services (`--service-group-name`).
+    pub service_group_name: Option<String>,
+    /// Image of the init containers that wait for dependencies (`--wait-image`).
+    pub wait_image: String,
+    /// Image of the init containers that wait for Jobs through the API (`--job-wait-image`).
+    pub job_wait_image: String,
+    /// How long a wait init container waits before it fails, in seconds (`--wait-timeout`).
+    pub wait_timeout: u64,
+}
+
+impl Default for ConvertOptions {
+    fn default() -> Self {
+        Self {
+            namespace: None,
+            controller: None,
+            replicas: None,
+            service_type: None,
+            bind_mounts: BindMounts::Auto,
+            pvc_size: "1Gi".into(),
+            network_policies: NetworkPolicies::Auto,
+            service_group_mode: None,
+            service_group_name: None,
+            wait_image: "busybox:1.36".into(),
+            job_wait_image: "bitnami/kubectl:1.33".into(),
+            wait_timeout: 300,
+        }
+    }
+}
+
+/// A workload kind that can be chosen for every service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Controller {
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+}
+
+/// How a Service exposes published ports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ServiceType {
+    ClusterIp,
+    NodePort,
+    LoadBalancer,
+    /// `clusterIP: None`: the name resolves to the Pod IPs.
+    Headless,
+}
+
+/// What bind mounts become.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindMounts {
+    /// Small existing files and directories → read-only ConfigMap; others → claim.
+    Auto,
+    ConfigMap,
+    HostPath,
+    Pvc,
+    /// A bind mount is an error.
+    Error,
+}
+
+/// When NetworkPolicies are generated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkPolicies {
+    /// When the project defines networks beyond `default`, or an internal one.
+    Auto,
+    Always,
+    Never,
+}
+
+/// How services are grouped into Pods beyond shared network stacks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupMode {
+    /// By the value of the `kompose.service.group` label.
+    Label,
+    /// Services that mount the same named volume.
+    Volume,
+}
+
+/// Everything the conversion decided.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// The project name.
+    pub project: String,
+    pub namespace: Option<String>,
+    pub workloads: Vec<Workload>,
+    pub services: Vec<NetworkService>,
+    pub config_maps: Vec<Data>,
+    pub secrets: Vec<Data>,
+    pub claims: Vec<Claim>,
+    pub policies: Vec<Policy>,
+    pub ingresses: Vec<Ingress>,
+    pub autoscalers: Vec<Autoscaler>,
+    /// Identities for init containers that wait for Jobs through the API.
+    pub job_waiters: Vec<JobWaiter>,
+}
+
+/// One Pod template and the controller that runs it: one Compose service, or several that
+/// share a network stack.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub name: String,
+    /// The Compose services in the Pod, and the role of each container.
+    pub group: pods::PodGroup,
+    pub kind: WorkloadKind,
+    pub replicas: Option<i32>,
+    /// Labels of the workload object.
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    /// Labels that select the Pods (a subset of `pod_labels`).
+    pub selector: BTreeMap<String, String>,
+    pub pod_labels: BTreeMap<String, String>,
+    pub pod_annotations: BTreeMap<String, String>,
+    pub pod: PodSpec,
+    /// The Compose networks the Pod is on (for policies and `explain`).
+    pub networks: Vec<String>,
+}
+
+/// The controller of a workload.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkloadKind {
+    Deployment {
+        strategy: Option<k8s_openapi::api::apps::v1::DeploymentStrategy>,
+    },
+    StatefulSet {
+        /// The headless Service that governs it.
+        service_name: String,
+        claim_templates: Vec<Claim>,
+    },
+    DaemonSet,
+    Job {
+        backoff_limit: Option<i32>,
+    },
+    CronJob {
+        schedule: String,
+        backoff_limit: Option<i32>,
+        concurrency_policy: Option<String>,
+    },
+}
+
+impl WorkloadKind {
+    /// The Kubernetes kind.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Deployment { .. } => "Deployment",
+            Self::StatefulSet { .. } => "StatefulSet",
+            Self::DaemonSet => "DaemonSet",
+            Self::Job { .. } => "Job",
+            Self::CronJob { .. } => "CronJob",
+        }
+    }
+
+    /// Whether the Pods run to completion.
+    #[must_use]
+    pub fn runs_to_completion(&self) -> bool {
+        matches!(self, Self::Job { .. } | Self::CronJob { .. })
+    }
+}
+
+/// A Kubernetes Service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkService {
+    pub name: String,
+    /// The Compose service whose Pod it selects.
+    pub service: String,
+    /// Why it exists.
+    pub purpose: ServicePurpose,
+    pub kind: ServiceType,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub selector: BTreeMap<String, String>,
+    pub ports: Vec<ServicePort>,
+    pub load_balancer_ip: Option<String>,
+    pub external_traffic_policy: Option<String>,
+}
+
+/// Why a Service exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServicePurpose {
+    /// The service's own name.
+    Primary,
+    /// A network alias or a `links` alias.
+    Alias { alias: String },
+    /// The headless Service a StatefulSet or a readiness wait needs.
+    Headless,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServicePort {
+    pub name: Option<String>,
+    pub port: i32,
+    pub target_port: i32,
+    pub protocol: String,
+    pub node_port: Option<i32>,
+    pub app_protocol: Option<String>,
+}
+
+/// A ConfigMap or Secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Data {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    /// UTF-8 entries.
+    pub data: BTreeMap<String, String>,
+    /// Other entries.
+    pub binary: BTreeMap<String, Vec<u8>>,
+}
+
+/// A PersistentVolumeClaim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub size: String,
+    pub access_modes: Vec<String>,
+    pub storage_class: Option<String>,
+    /// The volume name as written in Compose (for Helm values and `explain`).
+    pub volume: String,
+}
+
+/// A NetworkPolicy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub spec: NetworkPolicySpec,
+    /// What it stands for, for `explain`.
+    pub purpose: String,
+}
+
+/// An Ingress for a service (`kompose.service.expose`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ingress {
+    pub name: String,
+    pub service: String,
+    pub labels: BTreeMap<String, String>,
+    pub class_name: Option<String>,
+    /// Host (empty: any), path, backend Service and port.
+    pub rules: Vec<IngressRule>,
+    /// Secret name and hosts.
+    pub tls: Option<(String, Vec<String>)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IngressRule {
+    pub host: Option<String>,
+    pub path: String,
+    pub backend: String,
+    pub port: i32,
+}
+
+/// A HorizontalPodAutoscaler (`kompose.hpa.*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Autoscaler {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub target_kind: String,
+    pub target: String,
+    pub min_replicas: i32,
+    pub max_replicas: i32,
+    pub cpu_percent: Option<i32>,
+    pub memory_percent: Option<i32>,
+}
+
+/// A ServiceAccount, Role and RoleBinding that let init containers wait for Jobs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobWaiter {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    /// The namespace the RoleBinding names its ServiceAccount in.
+    pub namespace: String,
+}
+
+/// The result of planning: the plan, and the report of what did not carry over.
+#[derive(Debug)]
+pub struct Planned {
+    pub plan: Plan,
+    pub report: Report,
+}
+
+/// Plans the conversion of a loaded, checked project.
+#[must_use]
+pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
+    let mut report = Report::new();
+    let empty = Project::default();
+    let project = loaded.project.as_ref().unwrap_or(&empty);
+    let context = Context {
+        project,
+        name: names::label(&loaded.name),
+        directory: &loaded.directory,
+        environment: &loaded.environment,
+        options,
+    };
+    let mut plan = Plan {
+        project: context.name.clone(),
+        namespace: options.namespace.clone(),
+        ..Plan::default()
+    };
+    coverage::report_project(&context, &mut report);
+    let mut groups = pods::group(&context, &mut report);
+    let order = ordering::order(&context, &mut groups, &mut report);
+    let storage = storage::Storage::plan(&context, &groups, &mut plan, &mut report);
+    for group in &groups.groups {
+        let mut workload = workloads::workload(&context, group, &order, &storage, &mut report);
+        workloads::adopt_claims(&mut workload, &mut plan.claims);
+        plan.workloads.push(workload);
+    }
+    ordering::job_waiters(&context, &order, &mut plan, &mut report);
+    services::plan(&context, &groups, &order, &mut plan, &mut report);
+    policies::plan(&context, &groups, &mut plan, &mut report);
+    Planned { plan, report }
+}
+
+/// What every planning step reads.
+pub struct Context<'a> {
+    pub project: &'a Project,
+    /// The project name as a label value.
+    pub name: String,
+    pub directory: &'a std::path::Path,
+    pub environment: &'a crate::compose::env::Environment,
+    pub options: &'a ConvertOptions,
+}

@@ -1,0 +1,480 @@
+//! Which services share a Pod.
+//!
+//! In Compose, `network_mode: service:X` (or `container:N`, N being X's `container_name`)
+//! makes a container share X's network stack: they talk over `localhost` and bind the same
+//! ports. In Kubernetes only the containers of one Pod share a network namespace, so these
+//! services become containers of X's Pod. Chains (A→B→C) land in C's Pod. `ipc: service:X` and
+//! `pid: service:X` join X's Pod too (containers of a Pod share IPC; PID with
+//! `shareProcessNamespace`). With `--service-group-mode`, services with the same
+//! `kompose.service.group` label, or that mount the same named volume, are grouped the same way.
+//!
+//! The group's workload kind, replicas and Pod-level settings come from its root. A member
+//! that asks for a different Pod-level setting is an error naming both services: one Pod
+//! cannot have two hostnames or two replica counts, and guessing would be wrong.
+
+use indexmap::IndexMap;
+
+use crate::compose::model::Service;
+use crate::diag::{Code, Diagnostic, closest};
+use crate::plan::{Context, GroupMode, kompose, names};
+use crate::report::{Entry, Report};
+use crate::source::{Span, Spanned};
+
+/// The Pods of the project.
+#[derive(Clone, Debug, Default)]
+pub struct PodGroups {
+    pub groups: Vec<PodGroup>,
+    /// Compose service → index in `groups`.
+    pub by_service: IndexMap<String, usize>,
+}
+
+impl PodGroups {
+    /// The group a service is in.
+    #[must_use]
+    pub fn of(&self, service: &str) -> Option<&PodGroup> {
+        self.by_service
+            .get(service)
+            .and_then(|&i| self.groups.get(i))
+    }
+
+    /// Whether two services run in the same Pod.
+    #[must_use]
+    pub fn same_pod(&self, a: &str, b: &str) -> bool {
+        match (self.by_service.get(a), self.by_service.get(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        }
+    }
+}
+
+/// The services of one Pod.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodGroup {
+    /// Name of the workload and of the Pods' labels.
+    pub name: String,
+    /// The service whose network stack the others use; its settings are the Pod's.
+    pub root: String,
+    /// Every container, the root first and the others in project order; their start order is
+    /// decided in [`crate::plan::ordering`].
+    pub members: Vec<Member>,
+}
+
+impl PodGroup {
+    /// Whether the Pod holds more than one service.
+    #[must_use]
+    pub fn is_shared(&self) -> bool {
+        self.members.len() > 1
+    }
+
+    #[must_use]
+    pub fn member(&self, service: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.service == service)
+    }
+}
+
+/// One container of a Pod.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// The Compose service.
+    pub service: String,
+    /// The container name.
+    pub container: String,
+    /// Why it is in this Pod.
+    pub joined: Joined,
+    /// How it starts.
+    pub role: Role,
+}
+
+/// Why a service is in a Pod.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Joined {
+    /// It is the root.
+    Root,
+    /// `network_mode: service:X` or `container:N`.
+    NetworkMode(Span),
+    /// `ipc: service:X`.
+    Ipc(Span),
+    /// `pid: service:X`.
+    Pid(Span),
+    /// `--service-group-mode=label`.
+    Label(String),
+    /// `--service-group-mode=volume`.
+    Volume(String),
+    /// A one-shot service run as an init container of its only dependent (named).
+    InitOf(String),
+}
+
+/// How a container starts within its Pod.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// A regular container.
+    Main,
+    /// A native sidecar (`initContainers` with `restartPolicy: Always`): it starts, in
+    /// dependency order, before the containers that depend on it, and keeps running.
+    Sidecar,
+    /// An init container that runs to completion before the others start.
+    Init,
+}
+
+/// A link from a service to the service whose Pod it joins.
+struct Edge {
+    target: String,
+    why: Joined,
+    /// Whether this link means "share the network stack" (and so names the root).
+    network: bool,
+}
+
+/// Groups the services of the project into Pods.
+pub fn group(context: &Context, report: &mut Report) -> PodGroups {
+    let services = &context.project.services;
+    let mut edges: IndexMap<String, Vec<Edge>> = IndexMap::new();
+    for (name, service) in services {
+        let mut own = Vec::new();
+        if let Some(edge) = network_edge(context, name, service, report) {
+            own.push(edge);
+        }
+        for (mode, key) in [(&service.ipc, "ipc"), (&service.pid, "pid")] {
+            if let Some(mode) = mode
+                && let Some(target) = mode.strip_prefix("service:")
+                && services.contains_key(target)
+                && target != name.as_str()
+            {
+                let why = if key == "ipc" {
+                    Joined::Ipc(mode.span)
+                } else {
+                    Joined::Pid(mode.span)
+                };
+                own.push(Edge {
+                    target: target.to_owned(),
+                    why,
+                    network: false,
+                });
+            }
+        }
+        edges.insert(name.value.clone(), own);
+    }
+    add_configured_groups(context, &mut edges);
+
+    // Union the services along the edges; each set becomes one Pod.
+    let names: Vec<&str> = services.keys().map(Spanned::as_str).collect();
+    let mut parent: Vec<usize> = (0..names.len()).collect();
+    for (from, list) in &edges {
+        for edge in list {
+            if let (Some(a), Some(b)) = (index_of(&names, from), index_of(&names, &edge.target)) {
+                union(&mut parent, a, b);
+            }
+        }
+    }
+    let mut sets: IndexMap<usize, Vec<&str>> = IndexMap::new();
+    for (i, name) in names.iter().enumerate() {
+        sets.entry(find(&mut parent, i)).or_default().push(name);
+    }
+
+    let mut out = PodGroups::default();
+    for members in sets.into_values() {
+        let root = root_of(&members, &edges);
+        let mut group = PodGroup {
+            name: names::label(root),
+            root: root.to_owned(),
+            members: Vec::new(),
+        };
+        for &service in std::iter::once(&root).chain(members.iter().filter(|m| **m != root)) {
+            let joined = if service == root {
+                Joined::Root
+            } else {
+                edges
+                    .get(service)
+                    .and_then(|list| list.iter().find(|e| members.contains(&e.target.as_str())))
+                    .map_or(Joined::Root, |e| e.why.clone())
+            };
+            group.members.push(Member {
+                service: service.to_owned(),
+                container: names::label(service),
+                joined,
+                role: Role::Main,
+            });
+        }
+        if group.is_shared() {
+            if let Some(name) = &context.options.service_group_name
+                && group
+                    .members
+                    .iter()
+                    .any(|m| matches!(m.joined, Joined::Label(_) | Joined::Volume(_)))
+            {
+                group.name = names::label(name);
+            }
+            check_pod_settings(context, &group, report);
+        }
+        let index = out.groups.len();
+        for member in &group.members {
+            out.by_service.insert(member.service.clone(), index);
+        }
+        out.groups.push(group);
+    }
+    out
+}
+
+/// The network-stack link of a service, if it uses another service's stack.
+fn network_edge(
+    context: &Context,
+    name: &str,
+    service: &Service,
+    report: &mut Report,
+) -> Option<Edge> {
+    let mode = service.network_mode.as_ref()?;
+    let services = &context.project.services;
+    if let Some(target) = mode.strip_prefix("service:") {
+        // Unknown targets and cycles are reported by the check stage.
+        return (services.contains_key(target) && target != name).then(|| Edge {
+            target: target.to_owned(),
+            why: Joined::NetworkMode(mode.span),
+            network: true,
+        });
+    }
+    let container = mode.strip_prefix("container:")?;
+    let by_container_name = services.iter().find(|(_, s)| {
+        s.container_name
+            .as_ref()
+            .is_some_and(|c| c.value == container)
+    });
+    // `docker compose` names containers `<project>-<service>-1` when no name is set.
+    let by_default_name = services.keys().find(|s| {
+        [
+            format!("{}-{}-1", context.name, s.value),
+            format!("{}_{}_1", context.name, s.value),
+        ]
+        .iter()
+        .any(|n| n == container)
+    });
+    match by_container_name.map(|(k, _)| k).or(by_default_name) {
+        Some(target) if target.as_str() != name => Some(Edge {
+            target: target.value.clone(),
+            why: Joined::NetworkMode(mode.span),
+            network: true,
+        }),
+        Some(_) => None,
+        None => {
+            let help = if services.contains_key(container) {
+                format!("`{container}` is a service: write `network_mode: service:{container}`")
+            } else if let Some(near) = closest(
+                container,
+                services
+                    .values()
+                    .filter_map(|s| s.container_name.as_ref().map(Spanned::as_str)),
+            ) {
+                format!("did you mean the container `{near}`?")
+            } else {
+                "a Pod cannot join a container outside the project: add that container as a service and use `network_mode: service:NAME`".to_owned()
+            };
+            report.error(
+                Diagnostic::error(
+                    Code::NetworkModeUnknownTarget,
+                    format!(
+                        "`network_mode: container:{container}` names no container of this project"
+                    ),
+                )
+                .at(mode.span)
+                .label("no service has this container name")
+                .help(help),
+            );
+            None
+        }
+    }
+}
+
+/// Adds the links `--service-group-mode` asks for: services with the same
+/// `kompose.service.group` label, or mounting the same named volume, join the first of them.
+fn add_configured_groups(context: &Context, edges: &mut IndexMap<String, Vec<Edge>>) {
+    let Some(mode) = context.options.service_group_mode else {
+        return;
+    };
+    let mut first: IndexMap<String, String> = IndexMap::new();
+    for (name, service) in &context.project.services {
+        let keys: Vec<(String, Joined)> = match mode {
+            GroupMode::Label => kompose::label(service, kompose::SERVICE_GROUP)
+                .map(|group| (group.value.clone(), Joined::Label(group.value.clone())))
+                .into_iter()
+                .collect(),
+            GroupMode::Volume => service
+                .volumes
+                .iter()
+                .filter(|v| v.kind == crate::compose::model::mounts::VolumeType::Volume)
+                .filter_map(|v| v.source.as_ref())
+                .map(|s| {
+                    (
+                        format!("volume:{}", s.value),
+                        Joined::Volume(s.value.clone()),
+                    )
+                })
+                .collect(),
+        };
+        for (key, why) in keys {
+            match first.get(&key) {
+                Some(target) if target != name.as_str() => {
+                    if let Some(list) = edges.get_mut(name.as_str()) {
+                        list.push(Edge {
+                            target: target.clone(),
+                            why,
+                            network: false,
+                        });
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    first.insert(key, name.value.clone());
+                }
+            }
+        }
+    }
+}
+
+/// The root of a set: the service at the end of the network-stack links (the one whose stack
+/// the others use), else the first service of the set in project order.
+fn root_of<'a>(members: &[&'a str], edges: &IndexMap<String, Vec<Edge>>) -> &'a str {
+    let first = members.first().copied().unwrap_or_default();
+    let network_target = |service: &str| {
+        edges
+            .get(service)
+            .and_then(|list| list.iter().find(|e| e.network))
+            .map(|e| e.target.clone())
+    };
+    // A service that others' network stacks point at and that points nowhere itself.
+    members
+        .iter()
+        .copied()
+        .find(|m| {
+            network_target(m).is_none()
+                && members
+                    .iter()
+                    .any(|o| network_target(o).as_deref() == Some(*m))
+        })
+        .or_else(|| {
+            members
+                .iter()
+                .copied()
+                .find(|m| network_target(m).is_none())
+        })
+        .unwrap_or(first)
+}
+
+fn index_of(names: &[&str], name: &str) -> Option<usize> {
+    names.iter().position(|n| *n == name)
+}
+
+fn find(parent: &mut [usize], i: usize) -> usize {
+    let mut root = i;
+    while let Some(&p) = parent.get(root) {
+        if p == root {
+            break;
+        }
+        root = p;
+    }
+    // Path compression keeps later lookups short.
+    let mut node = i;
+    while let Some(&p) = parent.get(node) {
+        if p == root {
+            break;
+        }
+        if let Some(slot) = parent.get_mut(node) {
+            *slot = root;
+        }
+        node = p;
+    }
+    root
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        // The smaller index wins, so the set keeps project order.
+        let (keep, drop) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        if let Some(slot) = parent.get_mut(drop) {
+            *slot = keep;
+        }
+    }
+}
+
+/// One Pod has one value for each Pod-level setting: members that ask for another value
+/// than the root are errors, naming both.
+fn check_pod_settings(context: &Context, group: &PodGroup, report: &mut Report) {
+    let services = &context.project.services;
+    let Some(root) = services.get(group.root.as_str()) else {
+        return;
+    };
+    for member in group.members.iter().filter(|m| m.joined != Joined::Root) {
+        let Some(service) = services.get(member.service.as_str()) else {
+            continue;
+        };
+        for setting in pod_settings() {
+            let (Some((mine, my_span)), Some((theirs, their_span))) =
+                ((setting.read)(service), (setting.read)(root))
+            else {
+                continue;
+            };
+            if mine != theirs {
+                report.error(
+                    Diagnostic::error(
+                        Code::PodGroupConflict,
+                        format!(
+                            "`{}` and `{}` share one Pod but set different {}: `{mine}` and `{theirs}`",
+                            member.service, group.root, setting.what
+                        ),
+                    )
+                    .at(my_span)
+                    .label(format!("`{}` asks for this", member.service))
+                    .related(their_span, format!("`{}` (whose Pod it joins) asks for this", group.root))
+                    .help(format!("a Pod has one {}: set it only on `{}`", setting.what, group.root)),
+                );
+            }
+        }
+        // The root's workload kind decides how the Pod restarts; a one-shot member of a
+        // long-running Pod (or the reverse) cannot keep its own restart behaviour.
+        if super::workloads::one_shot(service) != super::workloads::one_shot(root) {
+            report.add(
+                Entry::approximated(
+                    Some(&member.service),
+                    "restart",
+                    service.restart.as_ref().map(|r| r.span).or(service.keys.get("deploy")),
+                    format!("the Pod follows the restart behaviour of `{}`, whose network stack it shares", group.root),
+                )
+                .help(format!("give `{}` the same `restart` as `{}`", member.service, group.root)),
+            );
+        }
+    }
+}
+
+/// A Pod-level setting: what it is called, and how to read it from a service.
+struct PodSetting {
+    what: &'static str,
+    read: fn(&Service) -> Option<(String, Span)>,
+}
+
+fn pod_settings() -> [PodSetting; 5] {
+    [
+        PodSetting {
+            what: "replica counts",
+            read: |s| super::workloads::replicas_of(s).map(|(n, span)| (n.to_string(), span)),
+        },
+        PodSetting {
+            what: "hostnames",
+            read: |s| s.hostname.as_ref().map(|h| (h.value.clone(), h.span)),
+        },
+        PodSetting {
+            what: "platforms",
+            read: |s| s.platform.as_ref().map(|p| (p.value.clone(), p.span)),
+        },
+        PodSetting {
+            what: "placement constraints",
+            read: |s| {
+                let placement = s.deploy.as_ref()?.placement.as_ref()?;
+                let first = placement.constraints.first()?;
+                let all: Vec<&str> = placement.constraints.iter().map(Spanned::as_str).collect();
+                Some((all.join(", "), first.span))
+            },
+        },
+        PodSetting {
+            what: "file system groups (`kompose.security-context.fsgroup`)",
+            read: |s| kompose::label(s, kompose::FS_GROUP).map(|g| (g.value.clone(), g.span)),
+        },
+    ]
+}

@@ -1,0 +1,518 @@
+//! How Pods are reached: Services (with the Compose service's name, so DNS names keep
+//! working), network and link aliases, and Ingresses.
+//!
+//! - A service with `ports` or `expose` gets a Service with those ports; a published port
+//!   keeps its published number as the Service port. The type is ClusterIP unless
+//!   `kompose.service.type` or `--service-type` says otherwise.
+//! - A service without ports gets a headless Service, so that its name still resolves to its
+//!   Pods, as it does on a Compose network.
+//! - The members of a shared Pod get no Service: the root's Service carries every port of the
+//!   Pod (in Compose, the members' ports are declared on the root).
+//! - `networks.<n>.aliases` and `links` aliases are further Services selecting the same Pods.
+//! - A service another Pod waits for (`service_healthy`) also gets `<name>-headless`, whose
+//!   name resolves only to ready Pods; a StatefulSet gets it as its governing Service.
+
+use std::collections::BTreeMap;
+
+use crate::compose::model::Service;
+use crate::diag::{Code, Diagnostic};
+use crate::plan::ordering::{Order, ready_service_name};
+use crate::plan::pods::{Joined, PodGroup, PodGroups};
+use crate::plan::{
+    Context, Ingress, IngressRule, NetworkService, Plan, ServicePort, ServicePurpose, ServiceType,
+    WorkloadKind, kompose, labels, names, workloads,
+};
+use crate::report::{Entry, Report};
+use crate::source::Spanned;
+
+/// Plans the Services and Ingresses of every Pod.
+pub fn plan(
+    context: &Context,
+    groups: &PodGroups,
+    order: &Order,
+    plan: &mut Plan,
+    report: &mut Report,
+) {
+    let services = &context.project.services;
+    for group in &groups.groups {
+        let Some(root) = services.get(group.root.as_str()) else {
+            continue;
+        };
+        let selector = labels::selector(context, &group.name);
+        let mode = root.network_mode.as_ref().map(Spanned::as_str);
+        // Each service that has its own network identity: the root, and services grouped by
+        // label or volume (which have their own names in Compose).
+        for member in group.members.iter().filter(|m| {
+            matches!(
+                m.joined,
+                Joined::Root | Joined::Label(_) | Joined::Volume(_)
+            )
+        }) {
+            let Some(service) = services.get(member.service.as_str()) else {
+                continue;
+            };
+            // A one-shot task is addressed by nobody, unless it publishes ports (a dev server
+            // with `restart: no` is still a server) or another Pod waits for it.
+            let unaddressed = workloads::one_shot(service)
+                && service.ports.is_empty()
+                && service.expose.is_empty()
+                && !order.ready_checked.contains(&member.service);
+            if matches!(mode, Some("host" | "none")) || unaddressed {
+                if let Some(first) = service.ports.first()
+                    && mode == Some("none")
+                {
+                    report.add(Entry::unsupported(
+                        Some(&member.service),
+                        "ports",
+                        Some(first.span),
+                        "`network_mode: none` has no network to publish on",
+                    ));
+                }
+                continue;
+            }
+            let ports = service_ports(context, group, &member.service, report);
+            let kind = service_type(context, service, &ports, report);
+            let ports = node_port(&member.service, service, kind, ports, report);
+            let primary = NetworkService {
+                name: names::service(&member.service),
+                service: member.service.clone(),
+                purpose: ServicePurpose::Primary,
+                kind,
+                labels: labels::common(context, &member.service),
+                annotations: BTreeMap::new(),
+                selector: selector.clone(),
+                ports: ports.clone(),
+                load_balancer_ip: None,
+                external_traffic_policy: kompose::label(
+                    service,
+                    kompose::SERVICE_EXTERNAL_TRAFFIC_POLICY,
+                )
+                .map(|p| capitalize(&p.value)),
+            };
+            add_service(plan, primary, report);
+            aliases(
+                context,
+                &member.service,
+                service,
+                &ports,
+                &selector,
+                plan,
+                report,
+            );
+            ingress(context, &member.service, service, &ports, plan, report);
+        }
+    }
+    links(context, plan, report);
+    headless(context, groups, order, plan);
+}
+
+/// The ports of a service's Service: its own and those of the Pod members that joined its
+/// network stack, published ports under their published number.
+fn service_ports(
+    context: &Context,
+    group: &PodGroup,
+    service_name: &str,
+    report: &mut Report,
+) -> Vec<ServicePort> {
+    let services = &context.project.services;
+    let mut out: Vec<ServicePort> = Vec::new();
+    let owners: Vec<&str> = std::iter::once(service_name)
+        .chain(
+            group
+                .members
+                .iter()
+                .filter(|m| {
+                    group.root == service_name
+                        && !matches!(
+                            m.joined,
+                            Joined::Root | Joined::Label(_) | Joined::Volume(_)
+                        )
+                })
+                .map(|m| m.service.as_str()),
+        )
+        .collect();
+    for owner in owners {
+        let Some(service) = services.get(owner) else {
+            continue;
+        };
+        for port in &service.ports {
+            let published = port.published.as_deref().and_then(|p| {
+                let (start, end) = p.split_once('-').unwrap_or((p, p));
+                if start != end {
+                    report.add(
+                        Entry::approximated(
+                            Some(owner),
+                            "ports",
+                            Some(port.span),
+                            format!("the published range {p} becomes its first port, {start}"),
+                        )
+                        .help("publish one port per container port"),
+                    );
+                }
+                start.parse::<i32>().ok()
+            });
+            if let Some(host_ip) = &port.host_ip
+                && !matches!(host_ip.as_str(), "0.0.0.0" | "::" | "")
+            {
+                report.add(
+                    Entry::approximated(Some(owner), "ports", Some(port.span), format!("the port is bound to {host_ip} on the host; in the cluster it is reachable at the Service"))
+                        .help("use a NetworkPolicy to restrict who may connect"),
+                );
+            }
+            let target = i32::from(port.target);
+            push_port(
+                &mut out,
+                published.unwrap_or(target),
+                target,
+                port.protocol(),
+                port.name.as_deref(),
+                port.app_protocol.clone(),
+            );
+        }
+        for expose in &service.expose {
+            for (port, protocol) in super::container::expose_ports(expose) {
+                push_port(&mut out, port, port, &protocol, None, None);
+            }
+        }
+    }
+    out
+}
+
+fn push_port(
+    out: &mut Vec<ServicePort>,
+    port: i32,
+    target: i32,
+    protocol: &str,
+    name: Option<&str>,
+    app_protocol: Option<String>,
+) {
+    let protocol = protocol.to_uppercase();
+    if out.iter().any(|p| p.port == port && p.protocol == protocol) {
+        return;
+    }
+    let name = name
+        .and_then(names::port_name)
+        .filter(|n| !out.iter().any(|p| p.name.as_deref() == Some(n.as_str())))
+        .unwrap_or_else(|| format!("{}-{port}", protocol.to_lowercase()));
+    out.push(ServicePort {
+        name: Some(name),
+        port,
+        target_port: target,
+        protocol,
+        node_port: None,
+        app_protocol,
+    });
+}
+
+/// ClusterIP by default, headless without ports; `kompose.service.type` or `--service-type`
+/// for services that publish ports.
+fn service_type(
+    context: &Context,
+    service: &Service,
+    ports: &[ServicePort],
+    report: &mut Report,
+) -> ServiceType {
+    if ports.is_empty() {
+        return ServiceType::Headless;
+    }
+    let from_label = kompose::label(service, kompose::SERVICE_TYPE).and_then(|label| {
+        let kind = match label.to_lowercase().as_str() {
+            "clusterip" => Some(ServiceType::ClusterIp),
+            "nodeport" => Some(ServiceType::NodePort),
+            "loadbalancer" => Some(ServiceType::LoadBalancer),
+            "headless" => Some(ServiceType::Headless),
+            _ => None,
+        };
+        if kind.is_none() {
+            report.error(
+                Diagnostic::error(
+                    Code::InvalidLabel,
+                    format!("`{}` is not a Service type", label.value),
+                )
+                .at(label.span)
+                .help("use `clusterip`, `nodeport`, `loadbalancer` or `headless`"),
+            );
+        }
+        kind
+    });
+    let published =
+        !service.ports.is_empty() && service.ports.iter().any(|p| p.published.is_some());
+    match from_label {
+        Some(kind) => kind,
+        None if published => context
+            .options
+            .service_type
+            .unwrap_or(ServiceType::ClusterIp),
+        None => ServiceType::ClusterIp,
+    }
+}
+
+/// `kompose.service.nodeport.port`: the node port of the first port of a NodePort Service.
+fn node_port(
+    name: &str,
+    service: &Service,
+    kind: ServiceType,
+    mut ports: Vec<ServicePort>,
+    report: &mut Report,
+) -> Vec<ServicePort> {
+    let Some(label) = kompose::label(service, kompose::SERVICE_NODEPORT_PORT) else {
+        return ports;
+    };
+    match (kind, label.parse::<i32>(), ports.first_mut()) {
+        (ServiceType::NodePort | ServiceType::LoadBalancer, Ok(number), Some(first))
+            if (30000..=32767).contains(&number) =>
+        {
+            first.node_port = Some(number);
+        }
+        _ => report.add(
+            Entry::unsupported(
+                Some(name),
+                &format!("labels.{}", kompose::SERVICE_NODEPORT_PORT),
+                Some(label.span),
+                "needs a NodePort Service with a port, and a number from 30000 to 32767",
+            )
+            .help(format!("set `{}: nodeport`", kompose::SERVICE_TYPE)),
+        ),
+    }
+    ports
+}
+
+/// Adds a Service unless one of that name exists, which is reported.
+fn add_service(plan: &mut Plan, service: NetworkService, report: &mut Report) -> bool {
+    if let Some(existing) = plan.services.iter().find(|s| s.name == service.name) {
+        report.error(
+            Diagnostic::error(
+                Code::NameConflict,
+                format!("`{}` and `{}` both need the Service name `{}`", existing.service, service.service, service.name),
+            )
+            .help("rename one of the services or aliases: Kubernetes Service names are unique in a namespace"),
+        );
+        return false;
+    }
+    plan.services.push(service);
+    true
+}
+
+/// `networks.<n>.aliases`: extra names for the service's Pods.
+fn aliases(
+    context: &Context,
+    name: &str,
+    service: &Service,
+    ports: &[ServicePort],
+    selector: &BTreeMap<String, String>,
+    plan: &mut Plan,
+    report: &mut Report,
+) {
+    for (network, settings) in &service.networks {
+        for alias in &settings.aliases {
+            let alias_name = names::service(alias);
+            if alias_name == names::service(name)
+                || plan
+                    .services
+                    .iter()
+                    .any(|s| s.name == alias_name && s.service == name)
+            {
+                continue;
+            }
+            report.add(Entry::approximated(
+                Some(name),
+                &format!("networks.{}.aliases", network.value),
+                Some(alias.span),
+                format!(
+                    "the alias `{}` resolves on every network, not only on `{}`",
+                    alias.value, network.value
+                ),
+            ));
+            let alias_service = NetworkService {
+                name: alias_name,
+                service: name.to_owned(),
+                purpose: ServicePurpose::Alias {
+                    alias: alias.value.clone(),
+                },
+                kind: if ports.is_empty() {
+                    ServiceType::Headless
+                } else {
+                    ServiceType::ClusterIp
+                },
+                labels: labels::common(context, name),
+                annotations: BTreeMap::new(),
+                selector: selector.clone(),
+                ports: ports.to_vec(),
+                load_balancer_ip: None,
+                external_traffic_policy: None,
+            };
+            add_service(plan, alias_service, report);
+        }
+    }
+}
+
+/// `links: [db:database]`: `database` resolves to `db`'s Pods.
+fn links(context: &Context, plan: &mut Plan, report: &mut Report) {
+    for (name, service) in &context.project.services {
+        for link in &service.links {
+            let Some((target, alias)) = link.split_once(':') else {
+                continue;
+            };
+            let alias_name = names::service(alias);
+            if plan.services.iter().any(|s| s.name == alias_name) {
+                if !plan
+                    .services
+                    .iter()
+                    .any(|s| s.name == alias_name && s.service == target)
+                {
+                    report.add(
+                        Entry::unsupported(
+                            Some(name),
+                            "links",
+                            Some(link.span),
+                            format!("the alias `{alias}` is already the name of another Service"),
+                        )
+                        .help("use the service name instead of the alias"),
+                    );
+                }
+                continue;
+            }
+            let Some(primary) = plan
+                .services
+                .iter()
+                .find(|s| s.service == target && s.purpose == ServicePurpose::Primary)
+                .cloned()
+            else {
+                continue;
+            };
+            report.add(Entry::approximated(
+                Some(name),
+                "links",
+                Some(link.span),
+                format!(
+                    "the link alias `{alias}` resolves for every service, not only for `{name}`"
+                ),
+            ));
+            add_service(
+                plan,
+                NetworkService {
+                    name: alias_name,
+                    purpose: ServicePurpose::Alias {
+                        alias: alias.to_owned(),
+                    },
+                    ..primary
+                },
+                report,
+            );
+        }
+    }
+}
+
+/// `<name>-headless` for readiness waits and StatefulSets.
+fn headless(context: &Context, groups: &PodGroups, order: &Order, plan: &mut Plan) {
+    let mut needed: Vec<&str> = order.ready_checked.iter().map(String::as_str).collect();
+    for workload in &plan.workloads {
+        if matches!(workload.kind, WorkloadKind::StatefulSet { .. }) {
+            needed.push(workload.group.root.as_str());
+        }
+    }
+    for service in needed {
+        let Some(group) = groups.of(service) else {
+            continue;
+        };
+        let name = ready_service_name(service);
+        if plan.services.iter().any(|s| s.name == name) {
+            continue;
+        }
+        let ports = plan
+            .services
+            .iter()
+            .find(|s| s.service == service && s.purpose == ServicePurpose::Primary)
+            .map(|s| s.ports.clone())
+            .unwrap_or_default();
+        plan.services.push(NetworkService {
+            name,
+            service: service.to_owned(),
+            purpose: ServicePurpose::Headless,
+            kind: ServiceType::Headless,
+            labels: labels::common(context, service),
+            annotations: BTreeMap::new(),
+            selector: labels::selector(context, &group.name),
+            ports,
+            load_balancer_ip: None,
+            external_traffic_policy: None,
+        });
+    }
+}
+
+/// `kompose.service.expose`: an Ingress to the service's first port.
+fn ingress(
+    context: &Context,
+    name: &str,
+    service: &Service,
+    ports: &[ServicePort],
+    plan: &mut Plan,
+    report: &mut Report,
+) {
+    let Some(expose) = kompose::label(service, kompose::SERVICE_EXPOSE) else {
+        return;
+    };
+    let Some(port) = ports.first() else {
+        report.add(
+            Entry::unsupported(
+                Some(name),
+                &format!("labels.{}", kompose::SERVICE_EXPOSE),
+                Some(expose.span),
+                "the service has no port to route to",
+            )
+            .help("publish the port the Ingress should reach"),
+        );
+        return;
+    };
+    let backend = names::service(name);
+    let rules: Vec<IngressRule> = if expose.eq_ignore_ascii_case("true") {
+        vec![IngressRule {
+            host: None,
+            path: "/".into(),
+            backend: backend.clone(),
+            port: port.port,
+        }]
+    } else {
+        expose
+            .split(',')
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(|entry| {
+                let (host, path) = entry
+                    .split_once('/')
+                    .map_or((entry, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+                IngressRule {
+                    host: Some(host.to_owned()),
+                    path,
+                    backend: backend.clone(),
+                    port: port.port,
+                }
+            })
+            .collect()
+    };
+    let tls = kompose::label(service, kompose::SERVICE_EXPOSE_TLS_SECRET).map(|secret| {
+        (
+            secret.value.clone(),
+            rules.iter().filter_map(|r| r.host.clone()).collect(),
+        )
+    });
+    plan.ingresses.push(Ingress {
+        name: names::label(name),
+        service: name.to_owned(),
+        labels: labels::common(context, name),
+        class_name: kompose::label(service, kompose::SERVICE_EXPOSE_INGRESS_CLASS)
+            .map(|c| c.value.clone()),
+        rules,
+        tls,
+    });
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect()
+    })
+}

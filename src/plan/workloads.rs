@@ -1,0 +1,767 @@
+//! The controller of each Pod and the Pod itself: kind (Deployment, StatefulSet, DaemonSet,
+//! Job, CronJob), replicas, update strategy, and the Pod spec assembled from its members'
+//! containers, start order, storage and Pod-level settings (which come from the root).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
+use k8s_openapi::api::core::v1::{
+    Container, HostAlias, LocalObjectReference, PodDNSConfig, PodDNSConfigOption,
+    PodSecurityContext, PodSpec, Sysctl, Volume,
+};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::compose::model::Service;
+use crate::compose::model::depends_on::Condition;
+use crate::compose::model::deploy::UpdateOrder;
+use crate::plan::ordering::{self, Order};
+use crate::plan::pods::{Joined, PodGroup, Role};
+use crate::plan::storage::Storage;
+use crate::plan::{
+    Claim, Context, Controller, Workload, WorkloadKind, container, health, kompose, labels, names,
+    placement, policies,
+};
+use crate::report::{Entry, Report};
+use crate::source::{Span, Spanned};
+
+/// Whether a service runs once (`restart: no` / `on-failure`, or a restart policy of `none` /
+/// `on-failure`): a Job rather than a Deployment.
+#[must_use]
+pub fn one_shot(service: &Service) -> bool {
+    let restart = service
+        .restart
+        .as_ref()
+        .map(|r| r.split(':').next().unwrap_or_default().to_owned());
+    let condition = service
+        .deploy
+        .as_ref()
+        .and_then(|d| d.restart_policy.as_ref())
+        .and_then(|r| r.condition.as_ref())
+        .map(|c| c.value.clone());
+    matches!(restart.as_deref(), Some("no" | "on-failure"))
+        || matches!(condition.as_deref(), Some("none" | "on-failure"))
+        || service
+            .deploy
+            .as_ref()
+            .and_then(|d| d.mode.as_ref())
+            .is_some_and(|m| m.ends_with("-job"))
+}
+
+/// `kompose.cronjob.schedule`.
+#[must_use]
+pub fn cron_schedule(service: &Service) -> Option<&Spanned<String>> {
+    kompose::label(service, kompose::CRONJOB_SCHEDULE)
+}
+
+/// Replicas the service asks for (`deploy.replicas`, else `scale`).
+#[must_use]
+pub fn replicas_of(service: &Service) -> Option<(u32, Span)> {
+    service
+        .deploy
+        .as_ref()
+        .and_then(|d| d.replicas.as_ref())
+        .or(service.scale.as_ref())
+        .map(|r| (r.value, r.span))
+}
+
+/// Plans the workload of one Pod group.
+pub fn workload(
+    context: &Context,
+    group: &PodGroup,
+    order: &Order,
+    storage: &Storage,
+    report: &mut Report,
+) -> Workload {
+    let services = &context.project.services;
+    let empty = Service::default();
+    let root = services.get(group.root.as_str()).unwrap_or(&empty);
+    let kind = kind(context, group, root, storage, report);
+    let mut pod = pod_spec(context, group, root, order, storage, report);
+    if kind.runs_to_completion() {
+        pod.restart_policy = Some(
+            if root
+                .restart
+                .as_ref()
+                .is_some_and(|r| r.starts_with("on-failure"))
+            {
+                "OnFailure"
+            } else {
+                "Never"
+            }
+            .to_owned(),
+        );
+    }
+    let replicas = match kind {
+        WorkloadKind::Deployment { .. } | WorkloadKind::StatefulSet { .. } => replicas_of(root)
+            .map(|(n, _)| n)
+            .or(context.options.replicas)
+            .and_then(|n| i32::try_from(n).ok()),
+        _ => None,
+    };
+    let selector = labels::selector(context, &group.name);
+    let mut pod_labels = selector.clone();
+    let networks = policies::networks_of(root);
+    if policies::enabled(context) {
+        for network in &networks {
+            pod_labels.insert(labels::network(network), "true".to_owned());
+        }
+    }
+    let (workload_labels, annotations) = metadata(context, group, root, report);
+    Workload {
+        name: group.name.clone(),
+        group: group.clone(),
+        kind,
+        replicas,
+        labels: workload_labels,
+        annotations: annotations.clone(),
+        selector,
+        pod_labels,
+        pod_annotations: annotations,
+        pod,
+        networks,
+    }
+}
+
+/// Labels of the workload (`deploy.labels` that are valid label values) and annotations
+/// (Compose `labels`, which are container metadata, and `annotations`).
+fn metadata(
+    context: &Context,
+    group: &PodGroup,
+    root: &Service,
+    report: &mut Report,
+) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let mut workload_labels = labels::common(context, &group.name);
+    let mut annotations = BTreeMap::new();
+    for member in &group.members {
+        let Some(service) = context.project.services.get(member.service.as_str()) else {
+            continue;
+        };
+        for (key, value) in service.labels.iter().chain(service.annotations.iter()) {
+            if kompose::is_kompose(key) {
+                continue;
+            }
+            annotations.insert(
+                key.value.clone(),
+                value.as_ref().map(|v| v.value.clone()).unwrap_or_default(),
+            );
+        }
+    }
+    if let Some(deploy) = &root.deploy {
+        for (key, value) in &deploy.labels {
+            let value = value.as_ref().map(|v| v.value.clone()).unwrap_or_default();
+            if names::label_value(&value) == value && valid_label_key(key) {
+                workload_labels.insert(key.value.clone(), value);
+            } else {
+                report.add(
+                    Entry::approximated(
+                        Some(&group.root),
+                        &format!("deploy.labels.{}", key.value),
+                        Some(key.span),
+                        "not a valid Kubernetes label; it becomes an annotation",
+                    )
+                    .help(
+                        "label values have at most 63 characters of a-z, A-Z, 0-9, `-`, `_`, `.`",
+                    ),
+                );
+                annotations.insert(key.value.clone(), value);
+            }
+        }
+    }
+    (workload_labels, annotations)
+}
+
+fn valid_label_key(key: &str) -> bool {
+    let (prefix, name) = key.rsplit_once('/').unwrap_or(("", key));
+    (prefix.is_empty()
+        || (prefix.len() <= 253
+            && names::normalize(prefix).len() == prefix.replace('.', "-").len()))
+        && !name.is_empty()
+        && names::label_value(name) == name
+}
+
+/// The controller kind of a Pod.
+fn kind(
+    context: &Context,
+    group: &PodGroup,
+    root: &Service,
+    storage: &Storage,
+    report: &mut Report,
+) -> WorkloadKind {
+    if let Some(schedule) = cron_schedule(root) {
+        return WorkloadKind::CronJob {
+            schedule: schedule.value.clone(),
+            backoff_limit: kompose::label(root, kompose::CRONJOB_BACKOFF_LIMIT)
+                .and_then(|b| b.parse().ok()),
+            concurrency_policy: kompose::label(root, kompose::CRONJOB_CONCURRENCY_POLICY)
+                .map(|c| c.value.clone()),
+        };
+    }
+    if one_shot(root) {
+        return WorkloadKind::Job {
+            backoff_limit: Some(backoff_limit(root)),
+        };
+    }
+    let controller = kompose::label(root, kompose::CONTROLLER_TYPE)
+        .and_then(|label| match label.to_lowercase().as_str() {
+            "deployment" => Some(Controller::Deployment),
+            "statefulset" => Some(Controller::StatefulSet),
+            "daemonset" => Some(Controller::DaemonSet),
+            _ => {
+                report.add(
+                    Entry::unsupported(
+                        Some(&group.root),
+                        &format!("labels.{}", kompose::CONTROLLER_TYPE),
+                        Some(label.span),
+                        format!("`{}` is not a controller compose2kube makes", label.value),
+                    )
+                    .help("use `deployment`, `statefulset` or `daemonset`"),
+                );
+                None
+            }
+        })
+        .or_else(|| {
+            root.deploy
+                .as_ref()
+                .and_then(|d| d.mode.as_ref())
+                .filter(|m| m.as_str() == "global")
+                .map(|_| Controller::DaemonSet)
+        })
+        .or(context.options.controller)
+        .unwrap_or(Controller::Deployment);
+    match controller {
+        Controller::DaemonSet => WorkloadKind::DaemonSet,
+        Controller::StatefulSet => WorkloadKind::StatefulSet {
+            service_name: ordering::ready_service_name(&group.root),
+            claim_templates: Vec::new(),
+        },
+        Controller::Deployment => WorkloadKind::Deployment {
+            strategy: strategy(group, root, storage, report),
+        },
+    }
+}
+
+/// Retries of a Job: `on-failure:N`, `deploy.restart_policy.max_attempts`, or none for
+/// `restart: no`.
+fn backoff_limit(root: &Service) -> i32 {
+    let from_restart = root
+        .restart
+        .as_ref()
+        .and_then(|r| r.strip_prefix("on-failure:"))
+        .and_then(|n| n.parse().ok());
+    let from_policy = root
+        .deploy
+        .as_ref()
+        .and_then(|d| d.restart_policy.as_ref())
+        .and_then(|r| r.max_attempts.as_ref())
+        .and_then(|n| i32::try_from(n.value).ok());
+    let on_failure = root
+        .restart
+        .as_ref()
+        .is_some_and(|r| r.starts_with("on-failure"));
+    from_restart
+        .or(from_policy)
+        .unwrap_or(if on_failure { 6 } else { 0 })
+}
+
+/// A StatefulSet gives each replica its own copy of the claims only its Pod mounts: they
+/// move from the plan's claims to the StatefulSet's claim templates.
+pub fn adopt_claims(workload: &mut Workload, claims: &mut Vec<Claim>) {
+    let WorkloadKind::StatefulSet {
+        claim_templates, ..
+    } = &mut workload.kind
+    else {
+        return;
+    };
+    let Some(volumes) = &mut workload.pod.volumes else {
+        return;
+    };
+    volumes.retain(|volume| {
+        let Some(claim) = &volume.persistent_volume_claim else {
+            return true;
+        };
+        let Some(index) = claims
+            .iter()
+            .position(|c| c.name == claim.claim_name && c.access_modes == ["ReadWriteOnce"])
+        else {
+            return true;
+        };
+        claim_templates.push(claims.remove(index));
+        false
+    });
+    if volumes.is_empty() {
+        workload.pod.volumes = None;
+    }
+}
+
+/// `Recreate` when a claim only one node can mount is used (two Pods would fight over it
+/// during a rolling update); otherwise `deploy.update_config`.
+fn strategy(
+    group: &PodGroup,
+    root: &Service,
+    storage: &Storage,
+    report: &mut Report,
+) -> Option<DeploymentStrategy> {
+    if group
+        .members
+        .iter()
+        .any(|m| storage.mounts_rwo_claim(&m.service))
+    {
+        return Some(DeploymentStrategy {
+            type_: Some("Recreate".into()),
+            rolling_update: None,
+        });
+    }
+    let update = root.deploy.as_ref()?.update_config.as_ref()?;
+    for (key, present) in [
+        ("delay", update.delay.is_some()),
+        ("failure_action", update.failure_action.is_some()),
+        ("monitor", update.monitor.is_some()),
+        ("max_failure_ratio", update.max_failure_ratio.is_some()),
+    ] {
+        if present {
+            report.add(
+                Entry::unsupported(
+                    Some(&group.root),
+                    &format!("deploy.update_config.{key}"),
+                    update.keys.get(key),
+                    "Deployments have no such setting",
+                )
+                .help("use `minReadySeconds` or a progress deadline on the Deployment"),
+            );
+        }
+    }
+    let parallelism = update
+        .parallelism
+        .as_ref()
+        .map_or(1, |p| i32::try_from(p.value).unwrap_or(i32::MAX))
+        .max(1);
+    let start_first = update
+        .order
+        .as_ref()
+        .is_some_and(|o| o.value == UpdateOrder::StartFirst);
+    Some(DeploymentStrategy {
+        type_: Some("RollingUpdate".into()),
+        rolling_update: Some(RollingUpdateDeployment {
+            max_surge: Some(IntOrString::Int(if start_first { parallelism } else { 0 })),
+            max_unavailable: Some(IntOrString::Int(if start_first { 0 } else { parallelism })),
+        }),
+    })
+}
+
+/// The Pod: containers in start order, storage, and the root's Pod-level settings.
+fn pod_spec(
+    context: &Context,
+    group: &PodGroup,
+    root: &Service,
+    order: &Order,
+    storage: &Storage,
+    report: &mut Report,
+) -> PodSpec {
+    let services = &context.project.services;
+    let mut init: Vec<Container> = order
+        .waits
+        .get(&group.name)
+        .into_iter()
+        .flatten()
+        .map(|wait| ordering::wait_container(context, wait))
+        .collect();
+    init.extend(kompose_init_container(root));
+    let mut main = Vec::new();
+    let mut volumes: Vec<Volume> = Vec::new();
+    let sequence = order
+        .init_sequence
+        .get(&group.name)
+        .cloned()
+        .unwrap_or_default();
+    let mut early: Vec<(usize, Container)> = Vec::new();
+    let host_mode = root
+        .network_mode
+        .as_ref()
+        .is_some_and(|m| m.as_str() == "host");
+    for member in &group.members {
+        let Some(service) = services.get(member.service.as_str()) else {
+            continue;
+        };
+        let own = storage.of(&member.service);
+        for volume in &own.volumes {
+            if !volumes.iter().any(|v| v.name == volume.name) {
+                volumes.push(volume.clone());
+            }
+        }
+        let mut spec = member_container(context, group, member, service, own, report);
+        if host_mode {
+            host_ports(&mut spec);
+        }
+        if member.role == Role::Main {
+            main.push(spec);
+        } else {
+            let position = sequence
+                .iter()
+                .position(|s| *s == member.service)
+                .unwrap_or(usize::MAX);
+            early.push((position, spec));
+        }
+    }
+    early.sort_by_key(|(position, _)| *position);
+    init.extend(early.into_iter().map(|(_, c)| c));
+    let mut pod = PodSpec {
+        containers: main,
+        init_containers: (!init.is_empty()).then_some(init),
+        volumes: (!volumes.is_empty()).then_some(volumes),
+        ..PodSpec::default()
+    };
+    network_settings(context, group, root, &mut pod, report);
+    pod_settings(context, group, &mut pod, report);
+    placement::apply(
+        &group.root,
+        root,
+        &labels::selector(context, &group.name),
+        &mut pod,
+        report,
+    );
+    if order
+        .waits
+        .get(&group.name)
+        .is_some_and(|w| w.iter().any(|w| matches!(w, ordering::Wait::Job { .. })))
+    {
+        if pod.service_account_name.is_some() {
+            report.add(
+                Entry::approximated(Some(&group.root), &format!("labels.{}", kompose::SERVICE_ACCOUNT), None, "the Pod waits for a Job through the API, so its service account also needs to read Jobs")
+                    .help(format!("bind the Role `{}` to that service account", ordering::job_waiter_name(context))),
+            );
+        } else {
+            pod.service_account_name = Some(ordering::job_waiter_name(context));
+        }
+    }
+    pod
+}
+
+/// The container of one member: its own settings, storage, and the probes its role allows.
+fn member_container(
+    context: &Context,
+    group: &PodGroup,
+    member: &crate::plan::pods::Member,
+    service: &Service,
+    own: crate::plan::storage::ServiceStorage,
+    report: &mut Report,
+) -> Container {
+    let services = &context.project.services;
+    let mut spec = container::container(context, &member.service, service, report);
+    spec.volume_mounts = (!own.mounts.is_empty()).then_some(own.mounts);
+    spec.env_from = (!own.env_from.is_empty()).then_some(own.env_from);
+    match member.role {
+        Role::Init => drop_for_init(&member.service, service, &mut spec, report),
+        Role::Main | Role::Sidecar => {
+            // A sidecar another member waits for (`service_healthy`) gets a startup probe, so
+            // the next container starts only once it is healthy.
+            let gates = member.role == Role::Sidecar
+                && group.members.iter().any(|other| {
+                    services
+                        .get(other.service.as_str())
+                        .and_then(|s| s.depends_on.get(member.service.as_str()))
+                        .is_some_and(|d| d.condition == Condition::Healthy)
+                });
+            let probes = health::probes(&member.service, service, gates, report);
+            spec.readiness_probe = probes.readiness;
+            spec.liveness_probe = probes.liveness;
+            spec.startup_probe = probes.startup;
+        }
+    }
+    if member.role == Role::Sidecar {
+        spec.restart_policy = Some("Always".into());
+    }
+    spec
+}
+
+/// Init containers run to completion: they cannot have probes or lifecycle hooks.
+fn drop_for_init(name: &str, service: &Service, spec: &mut Container, report: &mut Report) {
+    if service
+        .healthcheck
+        .as_ref()
+        .is_some_and(|h| h.test.is_some())
+    {
+        report.add(Entry::approximated(
+            Some(name),
+            "healthcheck",
+            service.keys.get("healthcheck"),
+            "it runs as an init container, which has no probes: it is done when it exits",
+        ));
+    }
+    if spec.lifecycle.take().is_some() {
+        report.add(Entry::unsupported(
+            Some(name),
+            "post_start",
+            service
+                .keys
+                .get("post_start")
+                .or(service.keys.get("pre_stop")),
+            "it runs as an init container, which has no lifecycle hooks",
+        ));
+    }
+}
+
+/// With `network_mode: host` the container's ports are the node's ports.
+fn host_ports(spec: &mut Container) {
+    for port in spec.ports.iter_mut().flatten() {
+        port.host_port = Some(port.container_port);
+    }
+}
+
+/// `kompose.init.containers.*`: an init container declared by labels.
+fn kompose_init_container(root: &Service) -> Option<Container> {
+    let image = kompose::label(root, kompose::INIT_CONTAINER_IMAGE)?;
+    let name = kompose::label(root, kompose::INIT_CONTAINER_NAME)
+        .map_or_else(|| "init".to_owned(), |n| names::label(n));
+    let command = kompose::label(root, kompose::INIT_CONTAINER_COMMAND).map(|c| {
+        crate::compose::model::syntax::split_shell_words(c)
+            .unwrap_or_else(|_| vec![c.value.clone()])
+    });
+    Some(Container {
+        name,
+        image: Some(image.value.clone()),
+        command,
+        ..Container::default()
+    })
+}
+
+/// Host, none and shared network modes; hostname, DNS and host aliases.
+fn network_settings(
+    context: &Context,
+    group: &PodGroup,
+    root: &Service,
+    pod: &mut PodSpec,
+    report: &mut Report,
+) {
+    if let Some(mode) = &root.network_mode
+        && mode.as_str() == "host"
+    {
+        pod.host_network = Some(true);
+        pod.dns_policy = Some("ClusterFirstWithHostNet".into());
+        report.add(
+            Entry::approximated(Some(&group.root), "network_mode", Some(mode.span), "the Pod uses the node's network (hostNetwork): it binds node ports, one Pod per node and port")
+                .help("hostNetwork needs the privileged Pod Security level; publish ports through a Service instead if you can"),
+        );
+    }
+    if let Some(hostname) = &root.hostname {
+        let label = names::normalize(hostname.split('.').next().unwrap_or_default());
+        if label != hostname.value {
+            report.add(Entry::approximated(
+                Some(&group.root),
+                "hostname",
+                Some(hostname.span),
+                format!(
+                    "a Pod hostname is one DNS label; `{}` becomes `{label}`",
+                    hostname.value
+                ),
+            ));
+        }
+        pod.hostname = (!label.is_empty()).then_some(label);
+    }
+    if let Some(domain) = &root.domainname {
+        report.add(
+            Entry::unsupported(
+                Some(&group.root),
+                "domainname",
+                Some(domain.span),
+                "a Pod's domain is set by its namespace and Service, not by the Pod",
+            )
+            .help("use the Service name (`<service>.<namespace>.svc`)"),
+        );
+    }
+    if group
+        .members
+        .iter()
+        .any(|m| matches!(m.joined, Joined::Pid(_)))
+        || root.pid.as_ref().is_some_and(|p| p.starts_with("service:"))
+    {
+        pod.share_process_namespace = Some(true);
+    }
+    for (key, mode, slot) in [
+        ("pid", &root.pid, &mut pod.host_pid),
+        ("ipc", &root.ipc, &mut pod.host_ipc),
+    ] {
+        if let Some(mode) = mode {
+            match mode.as_str() {
+                "host" => *slot = Some(true),
+                m if m.starts_with("service:") => {}
+                "private" | "shareable" | "" => {}
+                other => report.add(
+                    Entry::unsupported(
+                        Some(&group.root),
+                        key,
+                        Some(mode.span),
+                        format!("`{other}` has no Kubernetes equivalent"),
+                    )
+                    .help("use `host`, or `service:NAME` to share with a service of the project"),
+                ),
+            }
+        }
+    }
+    hosts_and_dns(context, group, pod, report);
+}
+
+/// `extra_hosts` (merged over the members) as host aliases; `dns`, `dns_search` and `dns_opt`
+/// as the Pod's DNS config.
+fn hosts_and_dns(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: &mut Report) {
+    let services = &context.project.services;
+    let mut aliases: Vec<HostAlias> = Vec::new();
+    let mut dns = PodDNSConfig::default();
+    for member in &group.members {
+        let Some(service) = services.get(member.service.as_str()) else {
+            continue;
+        };
+        for (host, ips) in &service.extra_hosts.0 {
+            for ip in ips {
+                let ip = if ip.as_str() == "host-gateway" {
+                    report.add(
+                        Entry::unsupported(Some(&member.service), "extra_hosts", Some(ip.span), "`host-gateway` has no fixed address in a cluster; the entry is left out")
+                            .help("reach the node through the downward API (`status.hostIP`) instead"),
+                    );
+                    continue;
+                } else {
+                    ip.value.clone()
+                };
+                match aliases.iter_mut().find(|a| a.ip == ip) {
+                    Some(alias) => {
+                        let hostnames = alias.hostnames.get_or_insert_with(Vec::new);
+                        if !hostnames.contains(&host.value) {
+                            hostnames.push(host.value.clone());
+                        }
+                    }
+                    None => aliases.push(HostAlias {
+                        ip,
+                        hostnames: Some(vec![host.value.clone()]),
+                    }),
+                }
+            }
+        }
+        let servers: Vec<String> = service.dns.0.iter().map(|d| d.value.clone()).collect();
+        if let Some(first) = service.dns.0.first() {
+            report.add(
+                Entry::approximated(
+                    Some(&member.service),
+                    "dns",
+                    Some(first.span),
+                    "the servers are added after the cluster DNS, which still answers first",
+                )
+                .help("service names must keep resolving, so the cluster DNS cannot be replaced"),
+            );
+        }
+        extend_unique(dns.nameservers.get_or_insert_with(Vec::new), servers);
+        extend_unique(
+            dns.searches.get_or_insert_with(Vec::new),
+            service
+                .dns_search
+                .0
+                .iter()
+                .map(|d| d.value.clone())
+                .collect(),
+        );
+        for option in &service.dns_opt {
+            let (name, value) = option
+                .split_once(':')
+                .map_or((option.as_str(), None), |(n, v)| (n, Some(v.to_owned())));
+            let options = dns.options.get_or_insert_with(Vec::new);
+            if !options.iter().any(|o| o.name.as_deref() == Some(name)) {
+                options.push(PodDNSConfigOption {
+                    name: Some(name.to_owned()),
+                    value,
+                });
+            }
+        }
+    }
+    aliases.sort_by(|a, b| a.ip.cmp(&b.ip));
+    pod.host_aliases = (!aliases.is_empty()).then_some(aliases);
+    dns.nameservers = dns.nameservers.filter(|n| !n.is_empty());
+    dns.searches = dns.searches.filter(|s| !s.is_empty());
+    pod.dns_config = (dns != PodDNSConfig::default()).then_some(dns);
+}
+
+fn extend_unique(list: &mut Vec<String>, items: Vec<String>) {
+    for item in items {
+        if !list.contains(&item) {
+            list.push(item);
+        }
+    }
+}
+
+/// Pod-level settings merged over the members: sysctls, groups, pull secrets, grace period,
+/// service account, runtime.
+fn pod_settings(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: &mut Report) {
+    let services = &context.project.services;
+    let mut security = PodSecurityContext::default();
+    let mut sysctls: Vec<Sysctl> = Vec::new();
+    let mut groups: Vec<i64> = Vec::new();
+    let mut secrets: Vec<String> = Vec::new();
+    let mut grace: Option<i64> = None;
+    for member in &group.members {
+        let Some(service) = services.get(member.service.as_str()) else {
+            continue;
+        };
+        for (key, value) in &service.sysctls {
+            if !sysctls.iter().any(|s| s.name == key.value) {
+                sysctls.push(Sysctl {
+                    name: key.value.clone(),
+                    value: value.as_ref().map(|v| v.value.clone()).unwrap_or_default(),
+                });
+            }
+        }
+        for group_id in &service.group_add {
+            match group_id.parse::<i64>() {
+                Ok(id) if !groups.contains(&id) => groups.push(id),
+                Ok(_) => {}
+                Err(_) => report.add(
+                    Entry::unsupported(
+                        Some(&member.service),
+                        "group_add",
+                        Some(group_id.span),
+                        format!(
+                            "Kubernetes needs numeric group ids; `{}` is dropped",
+                            group_id.value
+                        ),
+                    )
+                    .help("write the numeric id (see `getent group NAME` in the image)"),
+                ),
+            }
+        }
+        if let Some(secret) = kompose::label(service, kompose::IMAGE_PULL_SECRET)
+            && !secrets.contains(&secret.value)
+        {
+            secrets.push(secret.value.clone());
+        }
+        if let Some(period) = &service.stop_grace_period {
+            let seconds = i64::try_from(period.value.as_std().as_secs()).unwrap_or(i64::MAX);
+            grace = Some(grace.map_or(seconds, |g: i64| g.max(seconds)));
+        }
+        if let Some(fs_group) = kompose::label(service, kompose::FS_GROUP) {
+            security.fs_group = fs_group.parse().ok();
+        }
+        if let Some(account) = kompose::label(service, kompose::SERVICE_ACCOUNT) {
+            pod.service_account_name = Some(account.value.clone());
+        }
+        if let Some(runtime) = &service.runtime
+            && runtime.as_str() != "runc"
+        {
+            pod.runtime_class_name = Some(names::label(runtime));
+            report.add(Entry::approximated(
+                Some(&member.service),
+                "runtime",
+                Some(runtime.span),
+                format!(
+                    "becomes the RuntimeClass `{}`, which the cluster must define",
+                    names::label(runtime)
+                ),
+            ));
+        }
+    }
+    security.sysctls = (!sysctls.is_empty()).then_some(sysctls);
+    security.supplemental_groups = (!groups.is_empty()).then_some(groups);
+    pod.security_context = (security != PodSecurityContext::default()).then_some(security);
+    pod.image_pull_secrets = (!secrets.is_empty()).then(|| {
+        secrets
+            .into_iter()
+            .map(|name| LocalObjectReference { name })
+            .collect()
+    });
+    pod.termination_grace_period_seconds = grace;
+}
