@@ -11,7 +11,7 @@ use compose2kube::compose::{self, FileArg, LoadOptions, Loaded};
 use compose2kube::diag::render::{self, Style};
 use compose2kube::diag::{Diagnostic, Severity};
 use compose2kube::plan::{self as planning, ConvertOptions};
-use compose2kube::render::manifests;
+use compose2kube::render::{explain, manifests};
 
 /// Convert Docker Compose applications into Kubernetes objects that keep their network
 /// behaviour, and say exactly what could not be carried over.
@@ -84,6 +84,9 @@ enum Command {
     },
     /// Convert the project into Kubernetes objects, with a report of what did not carry over.
     Convert(Box<ConvertArgs>),
+    /// Show what the conversion decides: each Pod's containers in start order, its Services,
+    /// volumes and NetworkPolicies, and the translation report.
+    Explain(Box<ExplainArgs>),
     /// Print a shell completion script.
     Completion {
         #[arg(value_enum)]
@@ -104,6 +107,18 @@ struct ConvertArgs {
     /// Write JSON instead of YAML.
     #[arg(long)]
     json: bool,
+    /// Hide notes (approximations); warnings and errors are still shown.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    plan: PlanArgs,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+/// How the conversion decides (shared by `convert` and `explain`).
+#[derive(Args)]
+struct PlanArgs {
     /// Put every object in this namespace (and create it).
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     namespace: Option<String>,
@@ -139,11 +154,26 @@ struct ConvertArgs {
     /// Seconds a wait for a dependency lasts before the Pod fails (and is retried).
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     wait_timeout: u64,
-    /// Hide notes (approximations); warnings and errors are still shown.
-    #[arg(short, long)]
-    quiet: bool,
+}
+
+/// Options of `explain`.
+#[derive(Args)]
+struct ExplainArgs {
+    /// Print the topology as a diagram instead of text.
+    #[arg(long, value_enum)]
+    graph: Option<GraphArg>,
+    #[command(flatten)]
+    plan: PlanArgs,
     #[command(flatten)]
     report: ReportArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GraphArg {
+    /// Mermaid, which GitHub renders.
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -186,7 +216,7 @@ enum GroupModeArg {
     Volume,
 }
 
-impl ConvertArgs {
+impl PlanArgs {
     fn options(&self) -> ConvertOptions {
         ConvertOptions {
             namespace: self.namespace.clone(),
@@ -245,6 +275,7 @@ fn main() -> ExitCode {
             finish(&loaded, &diagnostics, &report)
         }
         Command::Convert(args) => convert(&cli.project, &args),
+        Command::Explain(args) => explain(&cli.project, &args),
         Command::Config { report } => {
             let loaded = load(&cli.project);
             let diagnostics = compose2kube::check(&loaded);
@@ -270,8 +301,11 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
     if diagnostics.iter().any(Diagnostic::is_error) {
         return finish(&loaded, &diagnostics, &args.report);
     }
-    let converted = compose2kube::convert(&loaded, &args.options());
+    let converted = compose2kube::convert(&loaded, &args.plan.options());
     diagnostics.extend(converted.report.to_diagnostics());
+    let mut sorted: compose2kube::diag::Diagnostics = diagnostics.into_iter().collect();
+    sorted.sort();
+    let mut diagnostics = sorted.into_vec();
     if args.quiet {
         diagnostics.retain(|d| d.severity != Severity::Note);
     }
@@ -299,6 +333,34 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
         eprintln!("{services} services, {} objects", converted.objects.len());
     }
     ExitCode::SUCCESS
+}
+
+/// `explain`: load, check and plan, then describe the plan.
+fn explain(project: &ProjectArgs, args: &ExplainArgs) -> ExitCode {
+    let loaded = load(project);
+    let mut diagnostics = compose2kube::check(&loaded);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return finish(&loaded, &diagnostics, &args.report);
+    }
+    let converted = compose2kube::convert(&loaded, &args.plan.options());
+    let notes = converted.report.to_diagnostics();
+    if notes.iter().any(Diagnostic::is_error) {
+        diagnostics.extend(notes);
+        return finish(&loaded, &diagnostics, &args.report);
+    }
+    let text = match args.graph {
+        Some(GraphArg::Mermaid) => explain::graph(&converted.plan, explain::Graph::Mermaid),
+        Some(GraphArg::Dot) => explain::graph(&converted.plan, explain::Graph::Dot),
+        None => {
+            let lines: Vec<String> = notes
+                .iter()
+                .map(|d| render::one_line(d, &loaded.sources))
+                .collect();
+            explain::text(&converted.plan, &lines)
+        }
+    };
+    print_stdout(&text);
+    finish(&loaded, &diagnostics, &args.report)
 }
 
 /// `-o`: a file for names ending in `.yaml`, `.yml` or `.json`, a directory otherwise.

@@ -72,8 +72,8 @@ impl Report {
         self.entries.iter().filter(|e| e.outcome == outcome).count()
     }
 
-    /// The report as diagnostics: approximations are notes, unsupported keys warnings, and
-    /// planning errors errors.
+    /// The report as diagnostics, in source order: approximations are notes, unsupported
+    /// keys warnings, and planning errors errors.
     #[must_use]
     pub fn to_diagnostics(&self) -> Vec<Diagnostic> {
         let mut out = self.errors.clone();
@@ -92,7 +92,9 @@ impl Report {
             diagnostic.help.clone_from(&entry.help);
             diagnostic
         }));
-        out
+        let mut sorted: crate::diag::Diagnostics = out.into_iter().collect();
+        sorted.sort();
+        sorted.into_vec()
     }
 }
 

@@ -15,7 +15,7 @@ use crate::compose::model::deploy::DeviceCount;
 use crate::compose::model::hooks::ServiceHook;
 use crate::plan::{Context, kompose, names};
 use crate::report::{Entry, Report};
-use crate::source::Spanned;
+use crate::source::{Span, Spanned};
 
 /// The container of a service (without mounts and probes, which other steps add).
 pub fn container(
@@ -187,23 +187,32 @@ fn environment(
     out
 }
 
-/// Container ports: the targets of `ports` and the `expose` ports.
-fn ports(service: &Service) -> Vec<ContainerPort> {
-    let mut out: Vec<ContainerPort> = Vec::new();
-    let mut push = |port: i32, protocol: &str, name: Option<String>| {
+/// A port a service's container listens on, and where it was declared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclaredPort {
+    pub port: i32,
+    /// `TCP`, `UDP` or `SCTP`.
+    pub protocol: String,
+    pub name: Option<String>,
+    pub span: Span,
+}
+
+/// The container ports of a service: the targets of `ports` and the `expose` ports, each
+/// (port, protocol) once.
+#[must_use]
+pub fn declared_ports(service: &Service) -> Vec<DeclaredPort> {
+    let mut out: Vec<DeclaredPort> = Vec::new();
+    let mut push = |port: i32, protocol: &str, name: Option<String>, span: Span| {
         let protocol = protocol.to_uppercase();
-        if out
-            .iter()
-            .any(|p| p.container_port == port && p.protocol.as_deref() == Some(protocol.as_str()))
-        {
+        if out.iter().any(|p| p.port == port && p.protocol == protocol) {
             return;
         }
         let name = name.filter(|n| !out.iter().any(|p| p.name.as_deref() == Some(n.as_str())));
-        out.push(ContainerPort {
-            container_port: port,
-            protocol: Some(protocol),
+        out.push(DeclaredPort {
+            port,
+            protocol,
             name,
-            ..ContainerPort::default()
+            span,
         });
     };
     for port in &service.ports {
@@ -211,14 +220,27 @@ fn ports(service: &Service) -> Vec<ContainerPort> {
             i32::from(port.target),
             port.protocol(),
             port.name.as_deref().and_then(names::port_name),
+            port.span,
         );
     }
     for expose in &service.expose {
         for (port, protocol) in expose_ports(expose) {
-            push(port, &protocol, None);
+            push(port, &protocol, None, expose.span);
         }
     }
     out
+}
+
+fn ports(service: &Service) -> Vec<ContainerPort> {
+    declared_ports(service)
+        .into_iter()
+        .map(|p| ContainerPort {
+            container_port: p.port,
+            protocol: Some(p.protocol),
+            name: p.name,
+            ..ContainerPort::default()
+        })
+        .collect()
 }
 
 /// The ports of one `expose` entry (`3000`, `3000-3005`, `3000/udp`).

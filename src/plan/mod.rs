@@ -164,6 +164,8 @@ pub struct Workload {
     pub pod: PodSpec,
     /// The Compose networks the Pod is on (for policies and `explain`).
     pub networks: Vec<String>,
+    /// What the Pod waits for before it starts (for `explain`).
+    pub waits: Vec<ordering::Wait>,
 }
 
 /// The controller of a workload.

@@ -259,6 +259,16 @@ pub fn ready_service_name(service: &str) -> String {
     names::joined(&[&names::service(service), "headless"])
 }
 
+/// The name of the init container that performs a wait.
+#[must_use]
+pub fn wait_container_name(wait: &Wait) -> String {
+    match wait {
+        Wait::Ready { service, .. } | Wait::Job { service, .. } => {
+            names::joined(&["wait-for", service])
+        }
+    }
+}
+
 /// The init container that performs a wait.
 #[must_use]
 pub fn wait_container(context: &Context, wait: &Wait) -> Container {
@@ -274,15 +284,15 @@ pub fn wait_container(context: &Context, wait: &Wait) -> Container {
                 )
             };
             (
-                names::joined(&["wait-for", service]),
+                wait_container_name(wait),
                 context.options.wait_image.clone(),
                 format!(
                     "end=$(( $(date +%s) + {timeout} )); until nslookup {host} >/dev/null 2>&1; do if [ \"$(date +%s)\" -ge \"$end\" ]; then {give_up}; fi; echo \"waiting for {service} to be ready\"; sleep 2; done"
                 ),
             )
         }
-        Wait::Job { job, service } => (
-            names::joined(&["wait-for", service]),
+        Wait::Job { job, .. } => (
+            wait_container_name(wait),
             context.options.job_wait_image.clone(),
             format!("kubectl wait --for=condition=complete job/{job} --timeout={timeout}s"),
         ),

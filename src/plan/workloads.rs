@@ -119,6 +119,7 @@ pub fn workload(
         pod_annotations: annotations,
         pod,
         networks,
+        waits: order.waits.get(&group.name).cloned().unwrap_or_default(),
     }
 }
 
@@ -568,13 +569,17 @@ fn network_settings(
             .help("use the Service name (`<service>.<namespace>.svc`)"),
         );
     }
-    if group
-        .members
-        .iter()
-        .any(|m| matches!(m.joined, Joined::Pid(_)))
-        || root.pid.as_ref().is_some_and(|p| p.starts_with("service:"))
-    {
+    if let Some(span) = group.members.iter().find_map(|m| match m.joined {
+        Joined::Pid(span) => Some(span),
+        _ => None,
+    }) {
         pod.share_process_namespace = Some(true);
+        report.add(Entry::approximated(
+            Some(&group.root),
+            "pid",
+            Some(span),
+            "`pid: service:X` shares the process namespace of the whole Pod (shareProcessNamespace)",
+        ));
     }
     for (key, mode, slot) in [
         ("pid", &root.pid, &mut pod.host_pid),

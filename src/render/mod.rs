@@ -1,6 +1,7 @@
 //! The output side: writing what compose2kube produced, deterministically.
 
 pub mod config;
+pub mod explain;
 pub mod manifests;
 
 /// Serializes a value as YAML that `kubectl` and `docker compose` read back unchanged:

@@ -1,0 +1,405 @@
+//! `compose2kube explain`: the plan in words, or as a diagram.
+//!
+//! For each Pod: its containers in start order (init, sidecar, main) and where each comes
+//! from, the Services that reach it and their ports, its volumes, the NetworkPolicies that
+//! select it, and what it waits for. Then every note of the translation report. The graph
+//! forms (Mermaid for GitHub, DOT for Graphviz) draw Pods, Services, networks and
+//! dependencies.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use k8s_openapi::api::core::v1::{Container, Volume};
+
+use crate::plan::ordering::Wait;
+use crate::plan::pods::{Joined, Role};
+use crate::plan::{NetworkService, Plan, Policy, ServicePurpose, ServiceType, Workload};
+
+/// The plan as text.
+#[must_use]
+pub fn text(plan: &Plan, notes: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Project {} ({} Pods)",
+        plan.project,
+        plan.workloads.len()
+    );
+    for workload in &plan.workloads {
+        let _ = writeln!(out);
+        let replicas = workload
+            .replicas
+            .map(|r| format!(", {r} replicas"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "Pod {} ({}{replicas})",
+            workload.name,
+            workload.kind.name()
+        );
+        let _ = writeln!(out, "  containers, in start order:");
+        for (index, (container, role, origin)) in containers(workload).iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "    {}. {:<24} {:<8} {origin}",
+                index + 1,
+                container.name,
+                role
+            );
+        }
+        let services: Vec<&NetworkService> = plan
+            .services
+            .iter()
+            .filter(|s| selects(&s.selector, &workload.pod_labels))
+            .collect();
+        if services.is_empty() {
+            let _ = writeln!(out, "  Services: none (nothing addresses it by name)");
+        } else {
+            let _ = writeln!(out, "  Services:");
+            for service in services {
+                let _ = writeln!(out, "    {}", describe_service(service));
+            }
+        }
+        let volumes = workload.pod.volumes.as_deref().unwrap_or_default();
+        if !volumes.is_empty() {
+            let _ = writeln!(out, "  volumes:");
+            for volume in volumes {
+                let _ = writeln!(out, "    {:<28} {}", volume.name, describe_volume(volume));
+            }
+        }
+        if !workload.networks.is_empty() {
+            let _ = writeln!(out, "  networks: {}", workload.networks.join(", "));
+        }
+        let policies: Vec<&Policy> = plan
+            .policies
+            .iter()
+            .filter(|p| policy_selects(p, &workload.pod_labels))
+            .collect();
+        if !policies.is_empty() {
+            let _ = writeln!(out, "  NetworkPolicies:");
+            for policy in policies {
+                let _ = writeln!(out, "    {:<36} {}", policy.name, policy.purpose);
+            }
+        }
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\nTranslation report:");
+        for note in notes {
+            let _ = writeln!(out, "  {note}");
+        }
+    }
+    out
+}
+
+/// The Pod's containers in start order, with their role and where they come from.
+fn containers(workload: &Workload) -> Vec<(&Container, &'static str, String)> {
+    let mut out = Vec::new();
+    let member = |name: &str| workload.group.members.iter().find(|m| m.container == name);
+    for container in workload.pod.init_containers.iter().flatten() {
+        let (role, origin) = match member(&container.name) {
+            Some(m) if m.role == Role::Sidecar => ("sidecar", origin(m)),
+            Some(m) => ("init", origin(m)),
+            None => ("init", wait_origin(workload, &container.name)),
+        };
+        out.push((container, role, origin));
+    }
+    for container in &workload.pod.containers {
+        let origin = member(&container.name).map_or_else(String::new, origin);
+        out.push((container, "main", origin));
+    }
+    out
+}
+
+fn origin(member: &crate::plan::pods::Member) -> String {
+    let why = match &member.joined {
+        Joined::Root => String::new(),
+        Joined::NetworkMode(_) => " (shares the network stack)".into(),
+        Joined::Ipc(_) => " (shares IPC)".into(),
+        Joined::Pid(_) => " (shares PIDs)".into(),
+        Joined::Label(group) => format!(" (group `{group}`)"),
+        Joined::Volume(volume) => format!(" (shares volume `{volume}`)"),
+        Joined::InitOf(dependent) => format!(" (runs to completion before `{dependent}`)"),
+    };
+    format!("service `{}`{why}", member.service)
+}
+
+fn wait_origin(workload: &Workload, container: &str) -> String {
+    workload
+        .waits
+        .iter()
+        .find(|wait| crate::plan::ordering::wait_container_name(wait) == container)
+        .map_or_else(
+            || "declared by kompose labels".into(),
+            |wait| match wait {
+                Wait::Ready { service, .. } => format!("waits until `{service}` is ready"),
+                Wait::Job { service, job } => {
+                    format!("waits until the Job `{job}` (`{service}`) completed")
+                }
+            },
+        )
+}
+
+fn describe_service(service: &NetworkService) -> String {
+    let kind = match service.kind {
+        ServiceType::ClusterIp => "ClusterIP",
+        ServiceType::NodePort => "NodePort",
+        ServiceType::LoadBalancer => "LoadBalancer",
+        ServiceType::Headless => "headless",
+    };
+    let purpose = match &service.purpose {
+        ServicePurpose::Primary => String::new(),
+        ServicePurpose::Alias { alias } => format!(", alias `{alias}`"),
+        ServicePurpose::Headless => ", resolves to ready Pods only".into(),
+    };
+    let ports: Vec<String> = service
+        .ports
+        .iter()
+        .map(|p| {
+            if p.port == p.target_port {
+                format!("{}/{}", p.port, p.protocol)
+            } else {
+                format!("{}→{}/{}", p.port, p.target_port, p.protocol)
+            }
+        })
+        .collect();
+    let ports = if ports.is_empty() {
+        "any port".to_owned()
+    } else {
+        ports.join(", ")
+    };
+    format!("{:<28} {kind}{purpose}: {ports}", service.name)
+}
+
+fn describe_volume(volume: &Volume) -> String {
+    if let Some(claim) = &volume.persistent_volume_claim {
+        format!("claim {}", claim.claim_name)
+    } else if let Some(config_map) = &volume.config_map {
+        format!("ConfigMap {}", config_map.name)
+    } else if let Some(secret) = &volume.secret {
+        format!(
+            "Secret {}",
+            secret.secret_name.as_deref().unwrap_or_default()
+        )
+    } else if let Some(dir) = &volume.empty_dir {
+        if dir.medium.as_deref() == Some("Memory") {
+            "memory (tmpfs)".into()
+        } else {
+            "empty directory".into()
+        }
+    } else if let Some(host) = &volume.host_path {
+        format!("host path {}", host.path)
+    } else {
+        "other".into()
+    }
+}
+
+fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+fn policy_selects(policy: &Policy, labels: &BTreeMap<String, String>) -> bool {
+    policy
+        .spec
+        .pod_selector
+        .as_ref()
+        .and_then(|s| s.match_labels.as_ref())
+        .is_some_and(|selector| selects(selector, labels))
+}
+
+/// A diagram language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Graph {
+    Mermaid,
+    Dot,
+}
+
+/// The topology as a diagram: Pods (with their containers), Services, networks and
+/// dependencies.
+#[must_use]
+pub fn graph(plan: &Plan, kind: Graph) -> String {
+    match kind {
+        Graph::Mermaid => mermaid(plan),
+        Graph::Dot => dot(plan),
+    }
+}
+
+/// A Mermaid identifier for a name.
+fn id(prefix: &str, name: &str) -> String {
+    format!("{prefix}_{}", name.replace(['-', '.'], "_"))
+}
+
+fn mermaid(plan: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "flowchart LR");
+    for workload in &plan.workloads {
+        let _ = writeln!(
+            out,
+            "  subgraph {}[\"Pod {} ({})\"]",
+            id("pod", &workload.name),
+            workload.name,
+            workload.kind.name()
+        );
+        for (container, role, _) in containers(workload) {
+            let _ = writeln!(
+                out,
+                "    {}[\"{} ({role})\"]",
+                id(&format!("c_{}", workload.name), &container.name),
+                container.name
+            );
+        }
+        let _ = writeln!(out, "  end");
+    }
+    for service in &plan.services {
+        let _ = writeln!(
+            out,
+            "  {}([\"Service {}\"])",
+            id("svc", &service.name),
+            service.name
+        );
+        for workload in plan
+            .workloads
+            .iter()
+            .filter(|w| selects(&service.selector, &w.pod_labels))
+        {
+            let _ = writeln!(
+                out,
+                "  {} --> {}",
+                id("svc", &service.name),
+                id("pod", &workload.name)
+            );
+        }
+    }
+    for network in networks(plan) {
+        let _ = writeln!(out, "  {}{{{{\"network {network}\"}}}}", id("net", network));
+    }
+    for workload in &plan.workloads {
+        for network in &workload.networks {
+            let _ = writeln!(
+                out,
+                "  {} --- {}",
+                id("pod", &workload.name),
+                id("net", network)
+            );
+        }
+        for wait in &workload.waits {
+            let (service, label) = wait_target(wait);
+            if let Some(target) = plan
+                .workloads
+                .iter()
+                .find(|w| w.group.member(service).is_some())
+            {
+                let _ = writeln!(
+                    out,
+                    "  {} -. \"{label}\" .-> {}",
+                    id("pod", &workload.name),
+                    id("pod", &target.name)
+                );
+            }
+        }
+    }
+
+    out
+}
+
+fn dot(plan: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "digraph \"{}\" {{\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];",
+        plan.project
+    );
+    for workload in &plan.workloads {
+        let _ = writeln!(
+            out,
+            "  subgraph \"cluster_{}\" {{\n    label=\"Pod {} ({})\";",
+            workload.name,
+            workload.name,
+            workload.kind.name()
+        );
+        for (container, role, _) in containers(workload) {
+            let _ = writeln!(
+                out,
+                "    \"{}/{}\" [label=\"{} ({role})\", shape=box];",
+                workload.name, container.name, container.name
+            );
+        }
+        let _ = writeln!(out, "  }}");
+    }
+    let anchor = |w: &Workload| {
+        format!(
+            "{}/{}",
+            w.name,
+            w.pod.containers.first().map_or("", |c| c.name.as_str())
+        )
+    };
+    for service in &plan.services {
+        let _ = writeln!(
+            out,
+            "  \"svc/{}\" [label=\"Service {}\", shape=ellipse];",
+            service.name, service.name
+        );
+        for workload in plan
+            .workloads
+            .iter()
+            .filter(|w| selects(&service.selector, &w.pod_labels))
+        {
+            let _ = writeln!(
+                out,
+                "  \"svc/{}\" -> \"{}\";",
+                service.name,
+                anchor(workload)
+            );
+        }
+    }
+    for network in networks(plan) {
+        let _ = writeln!(
+            out,
+            "  \"net/{network}\" [label=\"network {network}\", shape=hexagon];"
+        );
+    }
+    for workload in &plan.workloads {
+        for network in &workload.networks {
+            let _ = writeln!(
+                out,
+                "  \"{}\" -> \"net/{network}\" [dir=none];",
+                anchor(workload)
+            );
+        }
+        for wait in &workload.waits {
+            let (service, label) = wait_target(wait);
+            if let Some(target) = plan
+                .workloads
+                .iter()
+                .find(|w| w.group.member(service).is_some())
+            {
+                let _ = writeln!(
+                    out,
+                    "  \"{}\" -> \"{}\" [style=dashed, label=\"{label}\"];",
+                    anchor(workload),
+                    anchor(target)
+                );
+            }
+        }
+    }
+    let _ = writeln!(out, "}}");
+
+    out
+}
+
+/// Every network a Pod is on, once, in the order first seen.
+fn networks(plan: &Plan) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for network in plan.workloads.iter().flat_map(|w| w.networks.iter()) {
+        if !out.contains(&network.as_str()) {
+            out.push(network);
+        }
+    }
+    out
+}
+
+fn wait_target(wait: &Wait) -> (&str, &'static str) {
+    match wait {
+        Wait::Ready { service, .. } => (service.as_str(), "waits until healthy"),
+        Wait::Job { service, .. } => (service.as_str(), "waits until completed"),
+    }
+}

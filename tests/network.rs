@@ -1,0 +1,487 @@
+//! Networking that behaves like Compose (issue 4): each fixture under
+//! `tests/fixtures/network/` is converted and its plan asserted — which Pod each service runs
+//! in, the containers in start order, the Service ports — together with its diagnostics
+//! (code, line, column); the output must pass `validate-k8s`.
+
+// Test code: failing loudly is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use compose2kube::compose::{LoadOptions, load};
+use compose2kube::diag::Severity;
+use compose2kube::plan::pods::Role;
+use compose2kube::plan::{ConvertOptions, GroupMode, ServicePurpose, Workload, WorkloadKind};
+use compose2kube::{Converted, check, convert};
+use k8s_openapi::api::networking::v1::NetworkPolicyPeer;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+struct Run {
+    /// `code line:column` of every error and warning (check and plan).
+    problems: Vec<String>,
+    converted: Converted,
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/network")
+        .join(name)
+        .join("compose.yaml")
+}
+
+fn run_with(name: &str, options: &ConvertOptions) -> Run {
+    let loaded = load(&LoadOptions::for_files([fixture(name)]));
+    let converted = convert(&loaded, options);
+    let mut diagnostics = check(&loaded);
+    diagnostics.extend(converted.report.to_diagnostics());
+    let problems = diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Note)
+        .map(|d| {
+            let place = d
+                .span
+                .and_then(|s| loaded.sources.location(s))
+                .map(|(_, l)| format!(" {}:{}", l.line, l.column))
+                .unwrap_or_default();
+            format!("{}{place}", d.code.as_str())
+        })
+        .collect();
+    Run {
+        problems,
+        converted,
+    }
+}
+
+fn run(name: &str) -> Run {
+    run_with(name, &ConvertOptions::default())
+}
+
+impl Run {
+    fn pod(&self, name: &str) -> &Workload {
+        self.converted
+            .plan
+            .workloads
+            .iter()
+            .find(|w| w.name == name)
+            .unwrap_or_else(|| panic!("no Pod {name}; Pods: {:?}", self.pods()))
+    }
+
+    fn pods(&self) -> Vec<&str> {
+        self.converted
+            .plan
+            .workloads
+            .iter()
+            .map(|w| w.name.as_str())
+            .collect()
+    }
+
+    /// The Pod's containers in start order, sidecars and init containers marked.
+    fn start_order(&self, pod: &str) -> Vec<String> {
+        let workload = self.pod(pod);
+        let role = |name: &str| {
+            workload
+                .group
+                .members
+                .iter()
+                .find(|m| m.container == name)
+                .map(|m| m.role)
+        };
+        let init = workload
+            .pod
+            .init_containers
+            .iter()
+            .flatten()
+            .map(|c| match role(&c.name) {
+                Some(Role::Sidecar) => format!("{} (sidecar)", c.name),
+                _ => format!("{} (init)", c.name),
+            });
+        init.chain(workload.pod.containers.iter().map(|c| c.name.clone()))
+            .collect()
+    }
+
+    /// `port→target/protocol` of a Service.
+    fn service_ports(&self, name: &str) -> Vec<String> {
+        let service = self
+            .converted
+            .plan
+            .services
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no Service {name}"));
+        service
+            .ports
+            .iter()
+            .map(|p| format!("{}→{}/{}", p.port, p.target_port, p.protocol))
+            .collect()
+    }
+
+    fn service_names(&self) -> Vec<&str> {
+        self.converted
+            .plan
+            .services
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect()
+    }
+
+    fn assert_clean(&self) {
+        assert!(
+            self.problems.is_empty(),
+            "unexpected problems: {:?}",
+            self.problems
+        );
+    }
+
+    /// The output passes the strict schema and the API server's field and reference rules.
+    fn validate(&self) {
+        let yaml = compose2kube::render::manifests::yaml(&self.converted.objects).unwrap();
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), yaml).unwrap();
+        let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/validate-k8s");
+        let output = std::process::Command::new(tool)
+            .arg("--strict-refs")
+            .arg(file.path())
+            .output()
+            .expect("validate-k8s runs");
+        assert!(
+            output.status.success(),
+            "validate-k8s: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn vpn_sidecar_apps_join_the_vpn_pod_and_start_once_it_is_healthy() {
+    let run = run("vpn-sidecar");
+    run.assert_clean();
+    assert_eq!(run.pods(), ["gluetun"]);
+    assert_eq!(
+        run.start_order("gluetun"),
+        ["gluetun (sidecar)", "qbittorrent", "prowlarr"]
+    );
+    let vpn = run
+        .pod("gluetun")
+        .pod
+        .init_containers
+        .as_ref()
+        .unwrap()
+        .first()
+        .unwrap()
+        .clone();
+    assert_eq!(vpn.restart_policy.as_deref(), Some("Always"));
+    assert!(
+        vpn.startup_probe.is_some(),
+        "the apps start only once the VPN's startup probe (its healthcheck) passes"
+    );
+    assert_eq!(
+        run.service_ports("gluetun"),
+        ["8080→8080/TCP", "9696→9696/TCP"]
+    );
+    assert_eq!(
+        run.service_names(),
+        ["gluetun"],
+        "the apps get no Service of their own"
+    );
+    run.validate();
+}
+
+#[test]
+fn a_chain_of_shared_network_stacks_lands_in_the_last_owners_pod() {
+    let run = run("chain");
+    run.assert_clean();
+    assert_eq!(run.pods(), ["c"]);
+    assert_eq!(run.start_order("c"), ["c", "a", "b"]);
+    run.validate();
+}
+
+#[test]
+fn container_mode_finds_the_service_by_its_container_name() {
+    let run = run("container-name");
+    run.assert_clean();
+    assert_eq!(run.pods(), ["proxy"]);
+    assert_eq!(run.start_order("proxy"), ["proxy", "app"]);
+    run.validate();
+}
+
+#[test]
+fn a_volume_shared_inside_a_pod_is_one_pod_volume_and_a_read_write_once_claim() {
+    let run = run("shared-volume");
+    run.assert_clean();
+    let pod = &run.pod("web").pod;
+    assert_eq!(pod.volumes.as_ref().unwrap().len(), 1);
+    for container in &pod.containers {
+        assert_eq!(
+            container
+                .volume_mounts
+                .as_ref()
+                .unwrap()
+                .first()
+                .unwrap()
+                .name,
+            "site"
+        );
+    }
+    assert_eq!(
+        run.converted.plan.claims.first().unwrap().access_modes,
+        ["ReadWriteOnce"]
+    );
+    run.validate();
+}
+
+#[test]
+fn ports_declared_twice_in_one_pod_are_an_error_naming_both() {
+    let options = ConvertOptions {
+        service_group_mode: Some(GroupMode::Label),
+        ..ConvertOptions::default()
+    };
+    let run = run_with("port-conflict", &options);
+    assert_eq!(run.problems, ["port-conflict 10:13"]);
+    let diagnostic = run.converted.report.errors().first().unwrap();
+    assert_eq!(
+        diagnostic.related.len(),
+        1,
+        "the other declaration is shown too"
+    );
+}
+
+#[test]
+fn host_mode_uses_the_node_network_and_binds_host_ports() {
+    let run = run("host");
+    let pod = &run.pod("plex").pod;
+    assert_eq!(pod.host_network, Some(true));
+    assert_eq!(pod.dns_policy.as_deref(), Some("ClusterFirstWithHostNet"));
+    let port = pod
+        .containers
+        .first()
+        .unwrap()
+        .ports
+        .as_ref()
+        .unwrap()
+        .first()
+        .unwrap()
+        .clone();
+    assert_eq!(port.host_port, Some(port.container_port));
+    assert!(
+        run.service_names().is_empty(),
+        "a host-mode container is not on a Compose network"
+    );
+    run.validate();
+}
+
+#[test]
+fn none_mode_gets_no_service_and_a_deny_all_policy() {
+    let run = run("none");
+    assert!(!run.service_names().contains(&"batch"));
+    let policy = run
+        .converted
+        .plan
+        .policies
+        .iter()
+        .find(|p| p.name == "batch-no-network")
+        .unwrap();
+    let types = policy.spec.policy_types.clone().unwrap();
+    assert_eq!(types, ["Ingress", "Egress"]);
+    assert!(
+        policy.spec.ingress.is_none() && policy.spec.egress.is_none(),
+        "no rule: nothing allowed"
+    );
+    run.validate();
+}
+
+#[test]
+fn three_tiers_on_two_networks_keep_the_frontend_away_from_the_database() {
+    let run = run("three-tier");
+    run.assert_clean();
+    let names: Vec<&str> = run
+        .converted
+        .plan
+        .policies
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "three-tier-network-front",
+            "three-tier-network-back",
+            "frontend-published"
+        ]
+    );
+    assert!(allowed(&run, "frontend", "backend"));
+    assert!(allowed(&run, "backend", "db"));
+    assert!(
+        !allowed(&run, "frontend", "db"),
+        "Compose blocks frontend → db"
+    );
+    assert!(!allowed(&run, "db", "frontend"));
+    run.validate();
+}
+
+/// Whether NetworkPolicies let `from`'s Pods open a connection to `to`'s Pods (one namespace,
+/// label selectors only — enough for the policies compose2kube writes).
+fn allowed(run: &Run, from: &str, to: &str) -> bool {
+    let source = &run.pod(from).pod_labels;
+    let target = &run.pod(to).pod_labels;
+    let policies = &run.converted.plan.policies;
+    direction_allowed(policies, "Ingress", target, source)
+        && direction_allowed(policies, "Egress", source, target)
+}
+
+type Labels = std::collections::BTreeMap<String, String>;
+
+fn selects(selector: Option<&LabelSelector>, labels: &Labels) -> bool {
+    selector
+        .and_then(|s| s.match_labels.as_ref())
+        .is_some_and(|m| m.iter().all(|(k, v)| labels.get(k) == Some(v)))
+}
+
+/// Traffic of `kind` for the Pod with `subject` labels, to or from a Pod with `peer` labels.
+fn direction_allowed(
+    policies: &[compose2kube::plan::Policy],
+    kind: &str,
+    subject: &Labels,
+    peer: &Labels,
+) -> bool {
+    let selecting: Vec<&compose2kube::plan::Policy> = policies
+        .iter()
+        .filter(|p| selects(p.spec.pod_selector.as_ref(), subject))
+        .filter(|p| {
+            p.spec
+                .policy_types
+                .as_ref()
+                .is_some_and(|t| t.iter().any(|t| t == kind))
+        })
+        .collect();
+    if selecting.is_empty() {
+        return true;
+    }
+    selecting.iter().any(|policy| {
+        let rules: Vec<Option<&Vec<NetworkPolicyPeer>>> = if kind == "Ingress" {
+            policy
+                .spec
+                .ingress
+                .iter()
+                .flatten()
+                .map(|r| r.from.as_ref())
+                .collect()
+        } else {
+            policy
+                .spec
+                .egress
+                .iter()
+                .flatten()
+                .map(|r| r.to.as_ref())
+                .collect()
+        };
+        rules.iter().any(|peers| match peers {
+            None => true,
+            Some(peers) => peers.iter().any(|p| {
+                p.namespace_selector.is_none()
+                    && p.ip_block.is_none()
+                    && selects(p.pod_selector.as_ref(), peer)
+            }),
+        })
+    })
+}
+
+#[test]
+fn network_aliases_and_link_aliases_are_services_of_the_same_pods() {
+    let run = run("aliases");
+    let aliases: Vec<(&str, &str)> = run
+        .converted
+        .plan
+        .services
+        .iter()
+        .filter_map(|s| match &s.purpose {
+            ServicePurpose::Alias { alias } => Some((s.name.as_str(), alias.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        aliases,
+        [
+            ("database", "database"),
+            ("postgres", "postgres"),
+            ("legacy-db", "legacy-db")
+        ]
+    );
+    for service in &run.converted.plan.services {
+        if service.service == "db" {
+            assert_eq!(service.ports.len(), 1, "{} carries db's port", service.name);
+        }
+    }
+    run.validate();
+}
+
+#[test]
+fn a_migration_only_one_service_waits_for_runs_as_its_init_container() {
+    let run = run("migration-job");
+    run.assert_clean();
+    assert_eq!(run.pods(), ["app", "db"]);
+    assert_eq!(
+        run.start_order("app"),
+        ["wait-for-db (init)", "migrate (init)", "app"]
+    );
+    let migrate = run
+        .pod("app")
+        .pod
+        .init_containers
+        .as_ref()
+        .unwrap()
+        .get(1)
+        .unwrap();
+    assert!(
+        migrate.restart_policy.is_none(),
+        "it runs to completion, it is not a sidecar"
+    );
+    assert!(
+        run.service_names().contains(&"db-headless"),
+        "the wait resolves a name that lists ready Pods only"
+    );
+    run.validate();
+}
+
+#[test]
+fn a_migration_several_services_wait_for_is_a_job_they_wait_for() {
+    let run = run("migration-shared");
+    assert!(matches!(run.pod("migrate").kind, WorkloadKind::Job { .. }));
+    for dependent in ["web", "worker"] {
+        assert_eq!(
+            run.start_order(dependent),
+            ["wait-for-migrate (init)", dependent]
+        );
+        assert_eq!(
+            run.pod(dependent).pod.service_account_name.as_deref(),
+            Some("migration-shared-job-waiter")
+        );
+    }
+    assert_eq!(run.converted.plan.job_waiters.len(), 1);
+    run.validate();
+}
+
+#[test]
+fn the_output_names_nothing_no_pod_has() {
+    for name in [
+        "vpn-sidecar",
+        "chain",
+        "container-name",
+        "shared-volume",
+        "aliases",
+        "three-tier",
+        "migration-job",
+    ] {
+        let run = run(name);
+        for service in &run.converted.plan.services {
+            assert!(
+                run.converted.plan.workloads.iter().any(|w| service
+                    .selector
+                    .iter()
+                    .all(|(k, v)| w.pod_labels.get(k) == Some(v))),
+                "{name}: Service {} selects no Pod",
+                service.name
+            );
+        }
+    }
+}
