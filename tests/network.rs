@@ -485,3 +485,201 @@ fn the_output_names_nothing_no_pod_has() {
         }
     }
 }
+
+#[test]
+fn members_join_a_job_pod_like_any_other() {
+    let run = run("job-root");
+    run.assert_clean();
+    assert!(matches!(run.pod("backup").kind, WorkloadKind::Job { .. }));
+    assert_eq!(run.start_order("backup"), ["backup", "proxy"]);
+    run.validate();
+}
+
+#[test]
+fn members_join_a_stateful_set_pod_and_its_claims_become_templates() {
+    let run = run("statefulset-root");
+    run.assert_clean();
+    match &run.pod("db").kind {
+        WorkloadKind::StatefulSet {
+            claim_templates,
+            service_name,
+        } => {
+            assert_eq!(claim_templates.len(), 1);
+            assert_eq!(service_name, "db-headless");
+        }
+        other => panic!("expected a StatefulSet, got {other:?}"),
+    }
+    assert_eq!(run.start_order("db"), ["db", "exporter"]);
+    assert!(
+        run.converted.plan.claims.is_empty(),
+        "the claim is a template now"
+    );
+    run.validate();
+}
+
+#[test]
+fn members_asking_for_another_replica_count_than_the_root_are_an_error_naming_both() {
+    let run = run("pod-conflict");
+    assert_eq!(run.problems, ["pod-group-conflict 11:17"]);
+    let diagnostic = run.converted.report.errors().first().unwrap();
+    assert!(
+        diagnostic.message.contains("`agent` and `app`"),
+        "{}",
+        diagnostic.message
+    );
+}
+
+#[test]
+fn sidecars_start_in_dependency_order_and_a_healthy_wait_gets_a_startup_probe() {
+    let run = run("sidecar-order");
+    run.assert_clean();
+    assert_eq!(
+        run.start_order("app"),
+        ["vault (sidecar)", "cache (sidecar)", "app"]
+    );
+    let init = run.pod("app").pod.init_containers.clone().unwrap();
+    assert!(
+        init.first().unwrap().startup_probe.is_none(),
+        "vault is only waited for to start"
+    );
+    assert!(
+        init.get(1).unwrap().startup_probe.is_some(),
+        "app waits for cache to be healthy"
+    );
+    run.validate();
+}
+
+#[test]
+fn services_sharing_a_volume_share_a_pod_in_volume_group_mode() {
+    let options = ConvertOptions {
+        service_group_mode: Some(GroupMode::Volume),
+        ..ConvertOptions::default()
+    };
+    let run = run_with("volume-group", &options);
+    run.assert_clean();
+    assert_eq!(run.pods(), ["writer", "other"]);
+    assert_eq!(run.start_order("writer"), ["writer", "reader"]);
+    assert_eq!(
+        run.service_ports("reader"),
+        ["9000→9000/TCP"],
+        "a grouped service keeps its own name"
+    );
+    run.validate();
+}
+
+#[test]
+fn pid_and_ipc_sharing_put_services_in_one_pod() {
+    let run = run("pid-ipc");
+    run.assert_clean();
+    assert_eq!(run.start_order("app"), ["app", "profiler", "shm-reader"]);
+    assert_eq!(run.pod("app").pod.share_process_namespace, Some(true));
+    run.validate();
+}
+
+#[test]
+fn what_a_member_needs_moves_into_the_root_pod() {
+    let run = run("moves-with-member");
+    run.assert_clean();
+    let pod = &run.pod("vpn").pod;
+    let volumes: Vec<&str> = pod
+        .volumes
+        .iter()
+        .flatten()
+        .map(|v| v.name.as_str())
+        .collect();
+    assert_eq!(volumes, ["secret-token", "config-settings"]);
+    assert_eq!(
+        pod.image_pull_secrets
+            .as_ref()
+            .unwrap()
+            .first()
+            .unwrap()
+            .name,
+        "regcred"
+    );
+    assert_eq!(
+        pod.host_aliases.as_ref().unwrap().first().unwrap().ip,
+        "10.0.0.5"
+    );
+    assert_eq!(run.start_order("vpn"), ["fetch (init)", "vpn", "app"]);
+    let app = pod.containers.iter().find(|c| c.name == "app").unwrap();
+    assert!(
+        app.env_from.is_some(),
+        "the env file ConfigMap is still read by app"
+    );
+    run.validate();
+}
+
+#[test]
+fn network_policies_follow_the_mode_option() {
+    use compose2kube::plan::NetworkPolicies;
+    let count = |mode| {
+        let options = ConvertOptions {
+            network_policies: mode,
+            ..ConvertOptions::default()
+        };
+        run_with("vpn-sidecar", &options)
+            .converted
+            .plan
+            .policies
+            .len()
+    };
+    assert_eq!(
+        count(NetworkPolicies::Auto),
+        0,
+        "only the default network: nothing to isolate"
+    );
+    assert_eq!(
+        count(NetworkPolicies::Always),
+        2,
+        "the default network and the published ports"
+    );
+    assert_eq!(count(NetworkPolicies::Never), 0);
+    assert_eq!(
+        run_with(
+            "three-tier",
+            &ConvertOptions {
+                network_policies: NetworkPolicies::Never,
+                ..ConvertOptions::default()
+            }
+        )
+        .converted
+        .plan
+        .policies
+        .len(),
+        0
+    );
+}
+
+#[test]
+fn corpus_files_with_network_modes_convert_into_shared_pods() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let loaded = load(&LoadOptions::for_files([
+        corpus.join("compose-go/loader/testdata/extends/depends_on.yaml")
+    ]));
+    let converted = convert(&loaded, &ConvertOptions::default());
+    let zot = converted
+        .plan
+        .workloads
+        .iter()
+        .find(|w| w.name == "zot")
+        .unwrap();
+    let members: Vec<&str> = zot
+        .group
+        .members
+        .iter()
+        .map(|m| m.service.as_str())
+        .collect();
+    assert_eq!(members, ["zot", "with_ipc", "with_network_mode"]);
+    let loaded = load(&LoadOptions::for_files([
+        corpus.join("awesome-compose/plex/compose.yaml")
+    ]));
+    let converted = convert(&loaded, &ConvertOptions::default());
+    assert!(
+        converted
+            .plan
+            .workloads
+            .iter()
+            .all(|w| w.pod.host_network == Some(true))
+    );
+}

@@ -417,7 +417,7 @@ fn check_pod_settings(context: &Context, group: &PodGroup, report: &mut Report) 
                     Diagnostic::error(
                         Code::PodGroupConflict,
                         format!(
-                            "`{}` and `{}` share one Pod but set different {}: `{mine}` and `{theirs}`",
+                            "`{}` and `{}` share one Pod but set different {}s: `{mine}` and `{theirs}`",
                             member.service, group.root, setting.what
                         ),
                     )
@@ -446,6 +446,7 @@ fn check_pod_settings(context: &Context, group: &PodGroup, report: &mut Report) 
 
 /// A Pod-level setting: what it is called, and how to read it from a service.
 struct PodSetting {
+    /// What one value is called (`replica count`); the message adds the plural `s`.
     what: &'static str,
     read: fn(&Service) -> Option<(String, Span)>,
 }
@@ -453,19 +454,19 @@ struct PodSetting {
 fn pod_settings() -> [PodSetting; 5] {
     [
         PodSetting {
-            what: "replica counts",
+            what: "replica count",
             read: |s| super::workloads::replicas_of(s).map(|(n, span)| (n.to_string(), span)),
         },
         PodSetting {
-            what: "hostnames",
+            what: "hostname",
             read: |s| s.hostname.as_ref().map(|h| (h.value.clone(), h.span)),
         },
         PodSetting {
-            what: "platforms",
+            what: "platform",
             read: |s| s.platform.as_ref().map(|p| (p.value.clone(), p.span)),
         },
         PodSetting {
-            what: "placement constraints",
+            what: "placement constraint",
             read: |s| {
                 let placement = s.deploy.as_ref()?.placement.as_ref()?;
                 let first = placement.constraints.first()?;
@@ -474,7 +475,7 @@ fn pod_settings() -> [PodSetting; 5] {
             },
         },
         PodSetting {
-            what: "file system groups (`kompose.security-context.fsgroup`)",
+            what: "file system group (`kompose.security-context.fsgroup`)",
             read: |s| kompose::label(s, kompose::FS_GROUP).map(|g| (g.value.clone(), g.span)),
         },
     ]

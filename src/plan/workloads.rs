@@ -265,7 +265,10 @@ fn backoff_limit(root: &Service) -> i32 {
 }
 
 /// A StatefulSet gives each replica its own copy of the claims only its Pod mounts: they
-/// move from the plan's claims to the StatefulSet's claim templates.
+/// move from the plan's claims to the StatefulSet's claim templates. The Pod keeps a volume of
+/// the same name (an `emptyDir` placeholder) so that every mount names a volume of the Pod;
+/// the StatefulSet controller replaces it with the replica's claim ("a claim in this list takes
+/// precedence over any volumes in the template, with the same name").
 pub fn adopt_claims(workload: &mut Workload, claims: &mut Vec<Claim>) {
     let WorkloadKind::StatefulSet {
         claim_templates, ..
@@ -273,24 +276,19 @@ pub fn adopt_claims(workload: &mut Workload, claims: &mut Vec<Claim>) {
     else {
         return;
     };
-    let Some(volumes) = &mut workload.pod.volumes else {
-        return;
-    };
-    volumes.retain(|volume| {
+    for volume in workload.pod.volumes.iter_mut().flatten() {
         let Some(claim) = &volume.persistent_volume_claim else {
-            return true;
+            continue;
         };
         let Some(index) = claims
             .iter()
             .position(|c| c.name == claim.claim_name && c.access_modes == ["ReadWriteOnce"])
         else {
-            return true;
+            continue;
         };
         claim_templates.push(claims.remove(index));
-        false
-    });
-    if volumes.is_empty() {
-        workload.pod.volumes = None;
+        volume.persistent_volume_claim = None;
+        volume.empty_dir = Some(k8s_openapi::api::core::v1::EmptyDirVolumeSource::default());
     }
 }
 
@@ -366,7 +364,14 @@ fn pod_spec(
         .flatten()
         .map(|wait| ordering::wait_container(context, wait))
         .collect();
-    init.extend(kompose_init_container(root));
+    // Init containers declared by kompose labels move with their service into the Pod.
+    init.extend(
+        group
+            .members
+            .iter()
+            .filter_map(|m| services.get(m.service.as_str()))
+            .filter_map(kompose_init_container),
+    );
     let mut main = Vec::new();
     let mut volumes: Vec<Volume> = Vec::new();
     let sequence = order
@@ -509,11 +514,11 @@ fn host_ports(spec: &mut Container) {
 }
 
 /// `kompose.init.containers.*`: an init container declared by labels.
-fn kompose_init_container(root: &Service) -> Option<Container> {
-    let image = kompose::label(root, kompose::INIT_CONTAINER_IMAGE)?;
-    let name = kompose::label(root, kompose::INIT_CONTAINER_NAME)
+fn kompose_init_container(service: &Service) -> Option<Container> {
+    let image = kompose::label(service, kompose::INIT_CONTAINER_IMAGE)?;
+    let name = kompose::label(service, kompose::INIT_CONTAINER_NAME)
         .map_or_else(|| "init".to_owned(), |n| names::label(n));
-    let command = kompose::label(root, kompose::INIT_CONTAINER_COMMAND).map(|c| {
+    let command = kompose::label(service, kompose::INIT_CONTAINER_COMMAND).map(|c| {
         crate::compose::model::syntax::split_shell_words(c)
             .unwrap_or_else(|_| vec![c.value.clone()])
     });
