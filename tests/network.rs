@@ -683,3 +683,57 @@ fn corpus_files_with_network_modes_convert_into_shared_pods() {
             .all(|w| w.pod.host_network == Some(true))
     );
 }
+
+fn explain(args: &[&str]) -> String {
+    let output = assert_cmd::Command::cargo_bin("compose2kube")
+        .unwrap()
+        .arg("explain")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn explain_lists_each_pods_containers_in_start_order_with_services_and_report() {
+    let file = fixture("migration-job");
+    let text = explain(&["-f", file.to_str().unwrap()]);
+    let order: Vec<&str> = ["1. wait-for-db", "2. migrate", "3. app"]
+        .into_iter()
+        .collect();
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|line| {
+            text.find(line)
+                .unwrap_or_else(|| panic!("{line} missing:\n{text}"))
+        })
+        .collect();
+    assert!(positions.is_sorted(), "{text}");
+    assert!(text.contains("db-headless"), "{text}");
+    assert!(text.contains("Translation report:"), "{text}");
+}
+
+#[test]
+fn explain_draws_the_topology_in_mermaid_and_dot() {
+    let file = fixture("vpn-sidecar");
+    let mermaid = explain(&["-f", file.to_str().unwrap(), "--graph", "mermaid"]);
+    assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
+    assert!(
+        mermaid.contains("subgraph pod_gluetun[\"Pod gluetun (Deployment)\"]"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("svc_gluetun --> pod_gluetun"), "{mermaid}");
+    let dot = explain(&["-f", file.to_str().unwrap(), "--graph", "dot"]);
+    assert!(dot.starts_with("digraph \"vpn-sidecar\" {"), "{dot}");
+    assert!(dot.trim_end().ends_with('}'), "{dot}");
+    assert_eq!(
+        dot.matches('{').count(),
+        dot.matches('}').count(),
+        "balanced braces:\n{dot}"
+    );
+}

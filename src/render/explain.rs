@@ -217,9 +217,89 @@ pub enum Graph {
 /// dependencies.
 #[must_use]
 pub fn graph(plan: &Plan, kind: Graph) -> String {
+    let topology = Topology::of(plan);
     match kind {
-        Graph::Mermaid => mermaid(plan),
-        Graph::Dot => dot(plan),
+        Graph::Mermaid => mermaid(plan, &topology),
+        Graph::Dot => dot(plan, &topology),
+    }
+}
+
+/// A Pod in a diagram: its name, kind, and containers with their roles.
+struct DiagramPod<'a> {
+    name: &'a str,
+    kind: &'static str,
+    containers: Vec<(String, &'static str)>,
+}
+
+/// What a diagram draws, by name: each language only formats it.
+struct Topology<'a> {
+    pods: Vec<DiagramPod<'a>>,
+    /// Service → Pod.
+    routes: Vec<(&'a str, &'a str)>,
+    networks: Vec<&'a str>,
+    /// Pod — network.
+    memberships: Vec<(&'a str, &'a str)>,
+    /// Pod waits for Pod, and why.
+    waits: Vec<(&'a str, &'a str, &'static str)>,
+}
+
+impl<'a> Topology<'a> {
+    fn of(plan: &'a Plan) -> Self {
+        let pods = plan
+            .workloads
+            .iter()
+            .map(|w| {
+                let containers = containers(w)
+                    .into_iter()
+                    .map(|(c, role, _)| (c.name.clone(), role))
+                    .collect();
+                DiagramPod {
+                    name: w.name.as_str(),
+                    kind: w.kind.name(),
+                    containers,
+                }
+            })
+            .collect();
+        let routes = plan
+            .services
+            .iter()
+            .flat_map(|s| {
+                plan.workloads
+                    .iter()
+                    .filter(|w| selects(&s.selector, &w.pod_labels))
+                    .map(move |w| (s.name.as_str(), w.name.as_str()))
+            })
+            .collect();
+        let memberships = plan
+            .workloads
+            .iter()
+            .flat_map(|w| {
+                w.networks
+                    .iter()
+                    .map(move |n| (w.name.as_str(), n.as_str()))
+            })
+            .collect();
+        let waits = plan
+            .workloads
+            .iter()
+            .flat_map(|w| {
+                w.waits.iter().filter_map(move |wait| {
+                    let (service, label) = wait_target(wait);
+                    let target = plan
+                        .workloads
+                        .iter()
+                        .find(|t| t.group.member(service).is_some())?;
+                    Some((w.name.as_str(), target.name.as_str(), label))
+                })
+            })
+            .collect();
+        Topology {
+            pods,
+            routes,
+            networks: networks(plan),
+            memberships,
+            waits,
+        }
     }
 }
 
@@ -228,23 +308,20 @@ fn id(prefix: &str, name: &str) -> String {
     format!("{prefix}_{}", name.replace(['-', '.'], "_"))
 }
 
-fn mermaid(plan: &Plan) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "flowchart LR");
-    for workload in &plan.workloads {
-        let _ = writeln!(
-            out,
-            "  subgraph {}[\"Pod {} ({})\"]",
-            id("pod", &workload.name),
-            workload.name,
-            workload.kind.name()
-        );
-        for (container, role, _) in containers(workload) {
+fn mermaid(plan: &Plan, topology: &Topology) -> String {
+    let mut out = String::from("flowchart LR\n");
+    for DiagramPod {
+        name: pod,
+        kind,
+        containers,
+    } in &topology.pods
+    {
+        let _ = writeln!(out, "  subgraph {}[\"Pod {pod} ({kind})\"]", id("pod", pod));
+        for (container, role) in containers {
             let _ = writeln!(
                 out,
-                "    {}[\"{} ({role})\"]",
-                id(&format!("c_{}", workload.name), &container.name),
-                container.name
+                "    {}[\"{container} ({role})\"]",
+                id(&format!("c_{pod}"), container)
             );
         }
         let _ = writeln!(out, "  end");
@@ -256,133 +333,92 @@ fn mermaid(plan: &Plan) -> String {
             id("svc", &service.name),
             service.name
         );
-        for workload in plan
-            .workloads
-            .iter()
-            .filter(|w| selects(&service.selector, &w.pod_labels))
-        {
-            let _ = writeln!(
-                out,
-                "  {} --> {}",
-                id("svc", &service.name),
-                id("pod", &workload.name)
-            );
-        }
     }
-    for network in networks(plan) {
+    for (service, pod) in &topology.routes {
+        let _ = writeln!(out, "  {} --> {}", id("svc", service), id("pod", pod));
+    }
+    for network in &topology.networks {
         let _ = writeln!(out, "  {}{{{{\"network {network}\"}}}}", id("net", network));
     }
-    for workload in &plan.workloads {
-        for network in &workload.networks {
-            let _ = writeln!(
-                out,
-                "  {} --- {}",
-                id("pod", &workload.name),
-                id("net", network)
-            );
-        }
-        for wait in &workload.waits {
-            let (service, label) = wait_target(wait);
-            if let Some(target) = plan
-                .workloads
-                .iter()
-                .find(|w| w.group.member(service).is_some())
-            {
-                let _ = writeln!(
-                    out,
-                    "  {} -. \"{label}\" .-> {}",
-                    id("pod", &workload.name),
-                    id("pod", &target.name)
-                );
-            }
-        }
+    for (pod, network) in &topology.memberships {
+        let _ = writeln!(out, "  {} --- {}", id("pod", pod), id("net", network));
     }
-
+    for (from, to, label) in &topology.waits {
+        let _ = writeln!(
+            out,
+            "  {} -. \"{label}\" .-> {}",
+            id("pod", from),
+            id("pod", to)
+        );
+    }
     out
 }
 
-fn dot(plan: &Plan) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "digraph \"{}\" {{\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];",
+fn dot(plan: &Plan, topology: &Topology) -> String {
+    let mut out = format!(
+        "digraph \"{}\" {{\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n",
         plan.project
     );
-    for workload in &plan.workloads {
+    // Edges attach to a Pod's first container, the anchor of its cluster.
+    let anchor = |pod: &str| {
+        let first = topology
+            .pods
+            .iter()
+            .find(|p| p.name == pod)
+            .and_then(|p| p.containers.first())
+            .map_or("", |(c, _)| c.as_str());
+        format!("{pod}/{first}")
+    };
+    for DiagramPod {
+        name: pod,
+        kind,
+        containers,
+    } in &topology.pods
+    {
         let _ = writeln!(
             out,
-            "  subgraph \"cluster_{}\" {{\n    label=\"Pod {} ({})\";",
-            workload.name,
-            workload.name,
-            workload.kind.name()
+            "  subgraph \"cluster_{pod}\" {{\n    label=\"Pod {pod} ({kind})\";"
         );
-        for (container, role, _) in containers(workload) {
+        for (container, role) in containers {
             let _ = writeln!(
                 out,
-                "    \"{}/{}\" [label=\"{} ({role})\", shape=box];",
-                workload.name, container.name, container.name
+                "    \"{pod}/{container}\" [label=\"{container} ({role})\", shape=box];"
             );
         }
         let _ = writeln!(out, "  }}");
     }
-    let anchor = |w: &Workload| {
-        format!(
-            "{}/{}",
-            w.name,
-            w.pod.containers.first().map_or("", |c| c.name.as_str())
-        )
-    };
     for service in &plan.services {
         let _ = writeln!(
             out,
             "  \"svc/{}\" [label=\"Service {}\", shape=ellipse];",
             service.name, service.name
         );
-        for workload in plan
-            .workloads
-            .iter()
-            .filter(|w| selects(&service.selector, &w.pod_labels))
-        {
-            let _ = writeln!(
-                out,
-                "  \"svc/{}\" -> \"{}\";",
-                service.name,
-                anchor(workload)
-            );
-        }
     }
-    for network in networks(plan) {
+    for (service, pod) in &topology.routes {
+        let _ = writeln!(out, "  \"svc/{service}\" -> \"{}\";", anchor(pod));
+    }
+    for network in &topology.networks {
         let _ = writeln!(
             out,
             "  \"net/{network}\" [label=\"network {network}\", shape=hexagon];"
         );
     }
-    for workload in &plan.workloads {
-        for network in &workload.networks {
-            let _ = writeln!(
-                out,
-                "  \"{}\" -> \"net/{network}\" [dir=none];",
-                anchor(workload)
-            );
-        }
-        for wait in &workload.waits {
-            let (service, label) = wait_target(wait);
-            if let Some(target) = plan
-                .workloads
-                .iter()
-                .find(|w| w.group.member(service).is_some())
-            {
-                let _ = writeln!(
-                    out,
-                    "  \"{}\" -> \"{}\" [style=dashed, label=\"{label}\"];",
-                    anchor(workload),
-                    anchor(target)
-                );
-            }
-        }
+    for (pod, network) in &topology.memberships {
+        let _ = writeln!(
+            out,
+            "  \"{}\" -> \"net/{network}\" [dir=none];",
+            anchor(pod)
+        );
     }
-    let _ = writeln!(out, "}}");
-
+    for (from, to, label) in &topology.waits {
+        let _ = writeln!(
+            out,
+            "  \"{}\" -> \"{}\" [style=dashed, label=\"{label}\"];",
+            anchor(from),
+            anchor(to)
+        );
+    }
+    out.push_str("}\n");
     out
 }
 
