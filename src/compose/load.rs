@@ -407,20 +407,10 @@ impl Loader<'_> {
             if env_files.is_empty() && directory.join(".env").is_file() {
                 env_files.push(directory.join(".env"));
             }
-            // The included project sees its own env files over the including environment.
+            // The included project's env files fill in what the including environment does
+            // not set (compose-go's `Environment.Clone().Merge(envFromFile)`).
             let mut included_env = environment.clone();
-            for path in env_files {
-                let Some(id) = self.read(&FileArg::Path(path), &directory, Some(item.span)) else {
-                    continue;
-                };
-                let text = self.text(id);
-                let vars = dotenv::parse(id, &text, &included_env.lookup(), &mut self.diagnostics);
-                for var in vars {
-                    if let Some(value) = var.value {
-                        included_env.set(var.key, value);
-                    }
-                }
-            }
+            self.add_env_files(&mut included_env, &env_files, &directory, Some(item.span));
             let files: Vec<FileArg> = include.paths.iter().cloned().map(FileArg::Path).collect();
             stack.extend(include.paths.iter().cloned());
             let sub = self.load_scope(&files, Some(item.span), &included_env, &directory, stack);
