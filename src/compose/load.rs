@@ -64,7 +64,7 @@ pub fn load(options: &LoadOptions) -> Loaded {
             })
         })
         .unwrap_or_else(|| options.working_dir.clone());
-    let environment = loader.environment(&working_dir);
+    let mut environment = loader.environment(&working_dir);
     let files = loader.compose_files(&environment, &working_dir);
     let directory = options
         .project_directory
@@ -77,6 +77,15 @@ pub fn load(options: &LoadOptions) -> Loaded {
             })
         })
         .unwrap_or_else(|| working_dir.clone());
+    // Once the files are known (found in a parent directory, or named by `COMPOSE_FILE`),
+    // `docker compose` reads the `.env` of the project directory too, for the variables
+    // still unset.
+    if options.env_files.is_empty() && directory != working_dir {
+        let dot_env = directory.join(".env");
+        if dot_env.is_file() {
+            loader.add_env_files(&mut environment, &[dot_env], &directory, None);
+        }
+    }
 
     // Files being loaded, for `include` cycles.
     let mut stack: Vec<PathBuf> = files
@@ -144,22 +153,36 @@ impl Loader<'_> {
     /// The process environment over the values of `--env-file`s or `.env`.
     fn environment(&mut self, working_dir: &Path) -> Environment {
         let mut environment = Environment::new(self.options.environment.clone());
-        let explicit = !self.options.env_files.is_empty();
-        let files: Vec<PathBuf> = if explicit {
+        let files: Vec<PathBuf> = if self.options.env_files.is_empty() {
+            Some(working_dir.join(".env"))
+                .filter(|f| f.is_file())
+                .into_iter()
+                .collect()
+        } else {
+            // `docker compose` makes `--env-file` paths absolute from where it runs.
             self.options
                 .env_files
                 .iter()
-                .map(|f| working_dir.join(f))
+                .map(|f| self.options.working_dir.join(f))
                 .collect()
-        } else {
-            vec![working_dir.join(".env")]
         };
+        self.add_env_files(&mut environment, &files, working_dir, None);
+        environment
+    }
+
+    /// Reads env files (a later file wins over an earlier one) and adds their variables to
+    /// `environment` where it does not set them already: the environment a project is loaded
+    /// in wins over its env files. `from` is the value that named the files, for errors.
+    fn add_env_files(
+        &mut self,
+        environment: &mut Environment,
+        files: &[PathBuf],
+        base_dir: &Path,
+        from: Option<Span>,
+    ) {
         let mut from_files = Environment::default();
         for path in files {
-            if !explicit && !path.is_file() {
-                continue;
-            }
-            let Some(id) = self.read(&FileArg::Path(path), working_dir, None) else {
+            let Some(id) = self.read(&FileArg::Path(path.clone()), base_dir, from) else {
                 continue;
             };
             let text = self.text(id);
@@ -179,7 +202,6 @@ impl Loader<'_> {
         for (name, value) in from_files.iter() {
             environment.set_default(name.to_owned(), value.to_owned());
         }
-        environment
     }
 
     /// `-f` files, else `COMPOSE_FILE`, else the default names in the working directory or
@@ -385,20 +407,10 @@ impl Loader<'_> {
             if env_files.is_empty() && directory.join(".env").is_file() {
                 env_files.push(directory.join(".env"));
             }
-            // The included project sees its own env files over the including environment.
+            // The included project's env files fill in what the including environment does
+            // not set (compose-go's `Environment.Clone().Merge(envFromFile)`).
             let mut included_env = environment.clone();
-            for path in env_files {
-                let Some(id) = self.read(&FileArg::Path(path), &directory, Some(item.span)) else {
-                    continue;
-                };
-                let text = self.text(id);
-                let vars = dotenv::parse(id, &text, &included_env.lookup(), &mut self.diagnostics);
-                for var in vars {
-                    if let Some(value) = var.value {
-                        included_env.set(var.key, value);
-                    }
-                }
-            }
+            self.add_env_files(&mut included_env, &env_files, &directory, Some(item.span));
             let files: Vec<FileArg> = include.paths.iter().cloned().map(FileArg::Path).collect();
             stack.extend(include.paths.iter().cloned());
             let sub = self.load_scope(&files, Some(item.span), &included_env, &directory, stack);

@@ -60,23 +60,23 @@ impl LoadOptions {
     }
 }
 
-/// The names `docker compose` looks for, in its order of preference.
+/// The names `docker compose` looks for, in its order of preference (compose-go's
+/// `DefaultFileNames`).
 pub const DEFAULT_FILE_NAMES: &[&str] = &[
     "compose.yaml",
     "compose.yml",
-    "docker-compose.yaml",
     "docker-compose.yml",
+    "docker-compose.yaml",
 ];
 
-/// The override file read together with a default file, by default file name.
-fn override_name(default_name: &str) -> &'static str {
-    match default_name {
-        "compose.yml" => "compose.override.yml",
-        "docker-compose.yaml" => "docker-compose.override.yaml",
-        "docker-compose.yml" => "docker-compose.override.yml",
-        _ => "compose.override.yaml",
-    }
-}
+/// The override file names, in order of preference. `docker compose` takes the first one that
+/// exists next to the file it found, whatever that file is called.
+pub const DEFAULT_OVERRIDE_FILE_NAMES: &[&str] = &[
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
 
 /// Looks for a default Compose file in `dir` and its parents, as `docker compose` does.
 /// Returns the file and its override file, if there is one.
@@ -84,16 +84,18 @@ fn override_name(default_name: &str) -> &'static str {
 pub fn find_default_files(dir: &Path) -> Option<Vec<PathBuf>> {
     let mut current = Some(dir);
     while let Some(dir) = current {
-        for name in DEFAULT_FILE_NAMES {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                let mut files = vec![candidate];
-                let extra = dir.join(override_name(name));
-                if extra.is_file() {
-                    files.push(extra);
-                }
-                return Some(files);
-            }
+        let first = |names: &[&str]| {
+            names
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|candidate| candidate.is_file())
+        };
+        if let Some(found) = first(DEFAULT_FILE_NAMES) {
+            return Some(
+                std::iter::once(found)
+                    .chain(first(DEFAULT_OVERRIDE_FILE_NAMES))
+                    .collect(),
+            );
         }
         current = dir.parent();
     }
