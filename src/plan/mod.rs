@@ -133,6 +133,9 @@ pub struct Plan {
     /// The project name.
     pub project: String,
     pub namespace: Option<String>,
+    /// Labels of the Namespace object (the project's, so that it is found and overwritten
+    /// like every other object compose2kube makes).
+    pub namespace_labels: BTreeMap<String, String>,
     pub workloads: Vec<Workload>,
     pub services: Vec<NetworkService>,
     pub config_maps: Vec<Data>,
@@ -346,6 +349,7 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     let mut plan = Plan {
         project: context.name.clone(),
         namespace: options.namespace.clone(),
+        namespace_labels: labels::project(&context),
         ..Plan::default()
     };
     coverage::report_project(&context, &mut report);
