@@ -120,7 +120,7 @@ struct ConvertArgs {
 #[derive(Args)]
 struct PlanArgs {
     /// Put every object in this namespace (and create it).
-    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    #[arg(short = 'n', long, value_name = "NAMESPACE", value_parser = namespace_name)]
     namespace: Option<String>,
     /// Workload kind for long-running services.
     #[arg(long, value_enum)]
@@ -166,6 +166,24 @@ struct ExplainArgs {
     plan: PlanArgs,
     #[command(flatten)]
     report: ReportArgs,
+}
+
+/// A namespace name is a DNS-1123 label: the API server rejects anything else.
+fn namespace_name(name: &str) -> Result<String, String> {
+    let valid = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(format!(
+            "`{name}` is not a namespace name: at most 63 characters of a-z, 0-9 and `-`, starting and ending with a letter or digit"
+        ))
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -294,45 +312,72 @@ fn main() -> ExitCode {
     }
 }
 
-/// `convert`: load, check, plan, emit, write; the report goes to standard error.
+/// `convert`: load, check, plan, emit, write; the report goes to standard error, followed by
+/// one summary line (`N services, M objects, K warnings, J notes`, with the errors when
+/// there are any; M counts the objects written).
 fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
     let loaded = load(project);
     let mut diagnostics = compose2kube::check(&loaded);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return finish(&loaded, &diagnostics, &args.report);
+    let converted = (!diagnostics.iter().any(Diagnostic::is_error))
+        .then(|| compose2kube::convert(&loaded, &args.plan.options()));
+    if let Some(converted) = &converted {
+        diagnostics.extend(converted.report.to_diagnostics());
     }
-    let converted = compose2kube::convert(&loaded, &args.plan.options());
-    diagnostics.extend(converted.report.to_diagnostics());
     let mut sorted: compose2kube::diag::Diagnostics = diagnostics.into_iter().collect();
     sorted.sort();
     let mut diagnostics = sorted.into_vec();
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let (errors, warnings, notes) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    );
     if args.quiet {
         diagnostics.retain(|d| d.severity != Severity::Note);
     }
-    let strict_failure =
-        args.report.strict && diagnostics.iter().any(|d| d.severity != Severity::Error);
-    let code = finish(&loaded, &diagnostics, &args.report);
-    if code != ExitCode::SUCCESS || strict_failure || diagnostics.iter().any(Diagnostic::is_error) {
-        return ExitCode::from(1);
-    }
-    let format = if args.json {
-        manifests::Format::Json
-    } else {
-        manifests::Format::Yaml
-    };
-    let written = match &args.out {
-        None => manifests::stream(&converted.objects, format).map(|text| print_stdout(&text)),
-        Some(path) => write_out(path, &converted.objects, format, args.force),
-    };
-    if let Err(error) = written {
-        eprintln!("error: {error}");
-        return ExitCode::from(1);
+    print_diagnostics(&loaded, &diagnostics, args.report.format);
+    let strict_failure = args.report.strict && warnings + notes > 0;
+    let mut written = 0;
+    let mut code = ExitCode::SUCCESS;
+    match converted {
+        Some(converted) if errors == 0 && !strict_failure => {
+            let format = if args.json {
+                manifests::Format::Json
+            } else {
+                manifests::Format::Yaml
+            };
+            let result = match &args.out {
+                None => {
+                    manifests::stream(&converted.objects, format).map(|text| print_stdout(&text))
+                }
+                Some(path) => write_out(path, &converted.objects, format, args.force),
+            };
+            match result {
+                Ok(()) => written = converted.objects.len(),
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    code = ExitCode::from(1);
+                }
+            }
+        }
+        _ => code = ExitCode::from(1),
     }
     if args.report.format == Format::Text {
         let services = loaded.project.as_ref().map_or(0, |p| p.services.len());
-        eprintln!("{services} services, {} objects", converted.objects.len());
+        let mut parts = vec![plural(services, "service"), plural(written, "object")];
+        if errors > 0 {
+            parts.push(plural(errors, "error"));
+        }
+        parts.push(plural(warnings, "warning"));
+        parts.push(plural(notes, "note"));
+        eprintln!("{}", parts.join(", "));
     }
-    ExitCode::SUCCESS
+    code
 }
 
 /// `explain`: load, check and plan, then describe the plan.
@@ -429,18 +474,35 @@ fn load(args: &ProjectArgs) -> Loaded {
     compose::load(&options)
 }
 
-/// Prints the diagnostics and a summary, and picks the exit code.
+/// Prints the diagnostics and a summary, and picks the exit code (`check` and `config`).
 fn finish(loaded: &Loaded, diagnostics: &[Diagnostic], report: &ReportArgs) -> ExitCode {
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let errors = count(Severity::Error);
+    let warnings = count(Severity::Warning);
+    print_diagnostics(loaded, diagnostics, report.format);
+    if report.format == Format::Text && !diagnostics.is_empty() {
+        eprintln!(
+            "{}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
+    }
+    if errors > 0 || (report.strict && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints diagnostics: as text on standard error, or as JSON on standard output.
+fn print_diagnostics(loaded: &Loaded, diagnostics: &[Diagnostic], format: Format) {
     let shown: Vec<&Diagnostic> = diagnostics.iter().collect();
-    let errors = shown
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = shown
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    match report.format {
+    match format {
         Format::Json => {
             let json = render::to_json(&shown, &loaded.sources);
             print_stdout(&format!("{json:#}\n"));
@@ -452,27 +514,16 @@ fn finish(loaded: &Loaded, diagnostics: &[Diagnostic], report: &ReportArgs) -> E
             } else {
                 Style::Plain
             };
-            let mut out = stderr.lock();
-            let _ = out.write_all(render::to_text(&shown, &loaded.sources, style).as_bytes());
-            if !shown.is_empty() {
-                let _ = writeln!(out, "{}", summary(errors, warnings));
-            }
+            let _ = stderr
+                .lock()
+                .write_all(render::to_text(&shown, &loaded.sources, style).as_bytes());
         }
-    }
-    if errors > 0 || (report.strict && warnings > 0) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
     }
 }
 
-fn summary(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+/// `1 warning`, `2 warnings`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn print_stdout(text: &str) {

@@ -83,17 +83,14 @@ const NOT_COMPOSE: &[&str] = &[
     "awesome-compose/prometheus-grafana/prometheus/prometheus.yml",
 ];
 
-fn corpus_dir() -> Option<PathBuf> {
+/// The corpus; a missing corpus fails the tests (a run that read nothing proves nothing).
+fn corpus_dir() -> PathBuf {
     let dir = std::env::var_os("COMPOSE2KUBE_CORPUS").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
         PathBuf::from,
     );
-    if dir.is_dir() {
-        Some(dir.canonicalize().unwrap())
-    } else {
-        eprintln!("corpus not found at {}; skipped", dir.display());
-        None
-    }
+    dir.canonicalize()
+        .unwrap_or_else(|error| panic!("the corpus is not at {}: {error}", dir.display()))
 }
 
 fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) {
@@ -157,7 +154,7 @@ fn errors_of(diagnostics: &[compose2kube::diag::Diagnostic]) -> Vec<&'static str
 
 #[test]
 fn every_corpus_file_loads_or_fails_as_expected() {
-    let Some(corpus) = corpus_dir() else { return };
+    let corpus = corpus_dir();
     let files = compose_files(&corpus);
     assert!(files.len() > 60, "only {} Compose files found", files.len());
     for (expected, _) in EXPECTED_FAILURES {
@@ -239,7 +236,7 @@ fn every_corpus_file_loads_or_fails_as_expected() {
 
 #[test]
 fn config_output_of_every_corpus_file_loads_back_to_the_same_model() {
-    let Some(corpus) = corpus_dir() else { return };
+    let corpus = corpus_dir();
     let out = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -310,7 +307,7 @@ fn config_output_of_every_corpus_file_loads_back_to_the_same_model() {
 
 #[test]
 fn every_dotenv_fixture_parses_except_the_invalid_one() {
-    let Some(corpus) = corpus_dir() else { return };
+    let corpus = corpus_dir();
     let fixtures = corpus.join("compose-go/dotenv/fixtures");
     let mut files = Vec::new();
     files_under(&fixtures, &|_| true, &mut files);

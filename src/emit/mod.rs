@@ -136,7 +136,7 @@ pub fn emit(plan: &Plan) -> Vec<Object> {
     let mut objects = Vec::new();
     if let Some(namespace) = &plan.namespace {
         objects.push(Object::Namespace(Namespace {
-            metadata: meta(namespace, &BTreeMap::new(), &BTreeMap::new()),
+            metadata: meta(namespace, &plan.namespace_labels, &BTreeMap::new()),
             ..Namespace::default()
         }));
     }

@@ -7,7 +7,7 @@
 //! they only approximate Compose, by the module that translates them.
 
 use crate::compose::model::{Project, Service};
-use crate::plan::Context;
+use crate::plan::{Context, kompose};
 use crate::report::{Entry, Report};
 
 /// Reports the unsupported keys of the whole project.
@@ -15,6 +15,10 @@ pub fn report_project(context: &Context, report: &mut Report) {
     let project: &Project = context.project;
     for (name, service) in &project.services {
         service_keys(name, service, report);
+        kompose::report_unknown(name, service, report);
+    }
+    for (name, volume) in &project.volumes {
+        kompose::report_unknown_volume(name, volume, report);
     }
     top_level_keys(project, report);
 }
@@ -519,10 +523,7 @@ fn top_level_keys(project: &Project, report: &mut Report) {
         }
     }
     for (name, volume) in &project.volumes {
-        let non_kompose = volume
-            .labels
-            .keys()
-            .any(|k| !crate::plan::kompose::is_kompose(k));
+        let non_kompose = volume.labels.keys().any(|k| !kompose::is_kompose(k));
         if non_kompose {
             report.add(Entry::unsupported(
                 None,

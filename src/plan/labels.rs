@@ -23,6 +23,15 @@ pub fn common(context: &Context, name: &str) -> BTreeMap<String, String> {
     labels
 }
 
+/// The labels of what belongs to the whole project (its Namespace).
+#[must_use]
+pub fn project(context: &Context) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (PART_OF.to_owned(), names::label_value(&context.name)),
+        (MANAGED_BY.to_owned(), MANAGER.to_owned()),
+    ])
+}
+
 /// The labels that select the Pods of `name`.
 #[must_use]
 pub fn selector(context: &Context, name: &str) -> BTreeMap<String, String> {

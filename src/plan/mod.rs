@@ -133,6 +133,9 @@ pub struct Plan {
     /// The project name.
     pub project: String,
     pub namespace: Option<String>,
+    /// Labels of the Namespace object (the project's, so that it is found and overwritten
+    /// like every other object compose2kube makes).
+    pub namespace_labels: BTreeMap<String, String>,
     pub workloads: Vec<Workload>,
     pub services: Vec<NetworkService>,
     pub config_maps: Vec<Data>,
@@ -348,6 +351,7 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     let mut plan = Plan {
         project: context.name.clone(),
         namespace: options.namespace.clone(),
+        namespace_labels: labels::project(&context),
         ..Plan::default()
     };
     coverage::report_project(&context, &mut report);
@@ -357,6 +361,8 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     for group in &groups.groups {
         let mut workload = workloads::workload(&context, group, &order, &storage, &mut report);
         workloads::adopt_claims(&mut workload, &mut plan.claims);
+        plan.autoscalers
+            .extend(workloads::autoscaler(&context, &workload, &mut report));
         plan.workloads.push(workload);
     }
     ordering::job_waiters(&context, &order, &mut plan, &mut report);

@@ -132,17 +132,29 @@ impl Planner<'_, '_> {
     fn named_volumes(&mut self) {
         let project = self.context.project;
         for (name, volume) in &project.volumes {
-            let users: Vec<&str> = project
+            let user_services: Vec<(&str, &Service)> = project
                 .services
                 .iter()
                 .filter(|(_, s)| {
-                    s.volumes.iter().any(|v| {
-                        v.kind == VolumeType::Volume
-                            && v.source.as_ref().is_some_and(|src| src.value == name.value)
-                    })
+                    kompose::volume_kind(s) != Some(kompose::VolumeKind::EmptyDir)
+                        && s.volumes.iter().any(|v| {
+                            v.kind == VolumeType::Volume
+                                && v.source.as_ref().is_some_and(|src| src.value == name.value)
+                        })
                 })
-                .map(|(n, _)| n.as_str())
+                .map(|(n, s)| (n.as_str(), s))
                 .collect();
+            let users: Vec<&str> = user_services.iter().map(|(n, _)| *n).collect();
+            // The volume's own label, else the label of the first service that mounts it.
+            let setting = |key: &str| {
+                kompose::volume_label(volume, key)
+                    .or_else(|| {
+                        user_services
+                            .iter()
+                            .find_map(|(_, s)| kompose::label(s, key))
+                    })
+                    .map(|s| s.value.clone())
+            };
             if users.is_empty() {
                 continue;
             }
@@ -185,10 +197,8 @@ impl Planner<'_, '_> {
                     .help("the cluster needs a storage class that supports ReadWriteMany (NFS, CephFS, …)"),
                 );
             }
-            let size = kompose::volume_label(volume, kompose::VOLUME_SIZE).map_or_else(
-                || self.context.options.pvc_size.clone(),
-                |s| s.value.clone(),
-            );
+            let size = setting(kompose::VOLUME_SIZE)
+                .unwrap_or_else(|| self.context.options.pvc_size.clone());
             let claim = Claim {
                 name: claim_name(volume.name.as_ref().map_or(name.as_str(), |n| n.as_str())),
                 labels: labels::common(self.context, &name.value),
@@ -201,8 +211,7 @@ impl Planner<'_, '_> {
                     }
                     .to_owned(),
                 ],
-                storage_class: kompose::volume_label(volume, kompose::VOLUME_STORAGE_CLASS)
-                    .map(|s| s.value.clone()),
+                storage_class: setting(kompose::VOLUME_STORAGE_CLASS),
                 volume: name.value.clone(),
             };
             if !shared {
@@ -213,10 +222,26 @@ impl Planner<'_, '_> {
     }
 
     fn service_volumes(&mut self, service_name: &str, service: &Service, own: &mut ServiceStorage) {
+        let kind = kompose::volume_kind(service);
         for (index, volume) in service.volumes.iter().enumerate() {
             let source = match volume.kind {
-                VolumeType::Volume => self.named_mount(service_name, volume),
-                VolumeType::Bind => self.bind_mount(service_name, volume, index),
+                VolumeType::Volume | VolumeType::Bind
+                    if kind == Some(kompose::VolumeKind::EmptyDir) =>
+                {
+                    let origin = volume.source.as_ref().map_or_else(
+                        || last_component(&volume.target),
+                        |s| last_component(&s.value),
+                    );
+                    Some((
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource::default()),
+                            ..Volume::default()
+                        },
+                        names::joined(&[service_name, &origin, "empty"]),
+                    ))
+                }
+                VolumeType::Volume => self.named_mount(service_name, kind, volume),
+                VolumeType::Bind => self.bind_mount(service_name, kind, volume, index),
                 VolumeType::Tmpfs => Some((
                     memory_dir(
                         volume
@@ -253,7 +278,11 @@ impl Planner<'_, '_> {
                 .as_ref()
                 .and_then(|v| v.subpath.as_ref())
                 .map(|s| s.value.clone())
-                .or_else(|| pod_volume.config_map.as_ref().and_then(single_file_key));
+                .or_else(|| pod_volume.config_map.as_ref().and_then(single_file_key))
+                .or_else(|| {
+                    pod_volume.persistent_volume_claim.as_ref()?;
+                    kompose::label(service, kompose::VOLUME_SUB_PATH).map(|s| s.value.clone())
+                });
             own.mounts.push(VolumeMount {
                 name: volume_name.clone(),
                 mount_path: volume.target.clone(),
@@ -276,8 +305,24 @@ impl Planner<'_, '_> {
     fn named_mount(
         &mut self,
         service_name: &str,
+        kind: Option<kompose::VolumeKind>,
         volume: &Spanned<ServiceVolume>,
     ) -> Option<(Volume, String)> {
+        if let Some(kind @ (kompose::VolumeKind::HostPath | kompose::VolumeKind::ConfigMap)) = kind
+        {
+            self.report.add(
+                Entry::approximated(
+                    Some(service_name),
+                    "volumes",
+                    Some(volume.span),
+                    format!(
+                        "`{}: {kind:?}` applies to bind mounts; a named volume stays a claim",
+                        kompose::VOLUME_TYPE
+                    ),
+                )
+                .help("mount a host directory (bind mount) to get that kind of volume"),
+            );
+        }
         let Some(source) = &volume.source else {
             return Some((
                 Volume {
@@ -312,13 +357,19 @@ impl Planner<'_, '_> {
     fn bind_mount(
         &mut self,
         service_name: &str,
+        kind: Option<kompose::VolumeKind>,
         volume: &Spanned<ServiceVolume>,
         index: usize,
     ) -> Option<(Volume, String)> {
         let source = volume.source.as_ref()?;
         let path = PathBuf::from(&source.value);
         let volume_name = names::joined(&[service_name, &last_component(&volume.target), "bind"]);
-        let policy = self.context.options.bind_mounts;
+        let policy = match kind {
+            Some(kompose::VolumeKind::HostPath) => BindMounts::HostPath,
+            Some(kompose::VolumeKind::ConfigMap) => BindMounts::ConfigMap,
+            Some(kompose::VolumeKind::PersistentVolumeClaim) => BindMounts::Pvc,
+            Some(kompose::VolumeKind::EmptyDir) | None => self.context.options.bind_mounts,
+        };
         let host_system = is_host_system_path(&path);
         if policy == BindMounts::Error {
             self.report.error(

@@ -18,8 +18,8 @@ use crate::plan::ordering::{self, Order};
 use crate::plan::pods::{Joined, PodGroup, Role};
 use crate::plan::storage::Storage;
 use crate::plan::{
-    Claim, Context, Controller, Workload, WorkloadKind, container, health, kompose, labels, names,
-    placement, policies,
+    Autoscaler, Claim, Context, Controller, Workload, WorkloadKind, container, health, kompose,
+    labels, names, placement, policies,
 };
 use crate::report::{Entry, Report};
 use crate::source::{Span, Spanned};
@@ -79,11 +79,7 @@ pub fn workload(
     let mut pod = pod_spec(context, group, root, order, storage, report);
     if kind.runs_to_completion() {
         pod.restart_policy = Some(
-            if root
-                .restart
-                .as_ref()
-                .is_some_and(|r| r.starts_with("on-failure"))
-            {
+            if retries_on_failure(root) {
                 "OnFailure"
             } else {
                 "Never"
@@ -255,13 +251,23 @@ fn backoff_limit(root: &Service) -> i32 {
         .and_then(|d| d.restart_policy.as_ref())
         .and_then(|r| r.max_attempts.as_ref())
         .and_then(|n| i32::try_from(n.value).ok());
-    let on_failure = root
-        .restart
-        .as_ref()
-        .is_some_and(|r| r.starts_with("on-failure"));
     from_restart
         .or(from_policy)
-        .unwrap_or(if on_failure { 6 } else { 0 })
+        .unwrap_or(if retries_on_failure(root) { 6 } else { 0 })
+}
+
+/// `restart: on-failure[:N]` or `deploy.restart_policy.condition: on-failure`: a failed run is
+/// retried (the Pod restarts its container, `OnFailure`); otherwise it runs once (`Never`).
+fn retries_on_failure(root: &Service) -> bool {
+    root.restart
+        .as_ref()
+        .is_some_and(|r| r.starts_with("on-failure"))
+        || root
+            .deploy
+            .as_ref()
+            .and_then(|d| d.restart_policy.as_ref())
+            .and_then(|r| r.condition.as_ref())
+            .is_some_and(|c| c.value == "on-failure")
 }
 
 /// A StatefulSet gives each replica its own copy of the claims only its Pod mounts: they
@@ -774,4 +780,109 @@ fn pod_settings(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: 
             .collect()
     });
     pod.termination_grace_period_seconds = grace;
+}
+
+/// kompose's defaults for a HorizontalPodAutoscaler (`kompose.hpa.*`).
+const HPA_MIN_REPLICAS: i32 = 1;
+const HPA_MAX_REPLICAS: i32 = 3;
+const HPA_CPU_PERCENT: i32 = 50;
+const HPA_MEMORY_PERCENT: i32 = 70;
+
+/// A HorizontalPodAutoscaler when the root of a Pod has a `kompose.hpa.*` label, with
+/// kompose's defaults for the others. Only Deployments and StatefulSets scale.
+pub fn autoscaler(
+    context: &Context,
+    workload: &Workload,
+    report: &mut Report,
+) -> Option<Autoscaler> {
+    let root = context.project.services.get(workload.group.root.as_str())?;
+    let keys = [
+        kompose::HPA_MIN_REPLICAS,
+        kompose::HPA_MAX_REPLICAS,
+        kompose::HPA_CPU,
+        kompose::HPA_MEMORY,
+    ];
+    let first = keys.iter().find_map(|k| kompose::label(root, k))?;
+    if !matches!(
+        workload.kind,
+        WorkloadKind::Deployment { .. } | WorkloadKind::StatefulSet { .. }
+    ) {
+        report.add(
+            Entry::unsupported(
+                Some(&workload.group.root),
+                "labels",
+                Some(first.span),
+                format!(
+                    "a {} does not scale; the `kompose.hpa.*` labels are ignored",
+                    workload.kind.name()
+                ),
+            )
+            .help("autoscaling needs a long-running service (a Deployment or StatefulSet)"),
+        );
+        return None;
+    }
+    let mut number = |key: &str, default: i32, range: std::ops::RangeInclusive<i32>| {
+        let Some(label) = kompose::label(root, key) else {
+            return default;
+        };
+        match label.trim().trim_end_matches('%').parse::<i32>() {
+            Ok(n) if range.contains(&n) => n,
+            _ => {
+                report.add(
+                    Entry::unsupported(
+                        Some(&workload.group.root),
+                        &format!("labels.{key}"),
+                        Some(label.span),
+                        format!(
+                            "`{}` is not a number from {} to {}",
+                            label.value,
+                            range.start(),
+                            range.end()
+                        ),
+                    )
+                    .help(format!(
+                        "write a whole number; without it the default {default} applies"
+                    )),
+                );
+                default
+            }
+        }
+    };
+    let min_replicas = number(kompose::HPA_MIN_REPLICAS, HPA_MIN_REPLICAS, 1..=i32::MAX);
+    let max_replicas = number(
+        kompose::HPA_MAX_REPLICAS,
+        HPA_MAX_REPLICAS.max(min_replicas),
+        min_replicas..=i32::MAX,
+    );
+    let cpu_percent = number(kompose::HPA_CPU, HPA_CPU_PERCENT, 1..=i32::MAX);
+    let memory_percent = number(kompose::HPA_MEMORY, HPA_MEMORY_PERCENT, 1..=i32::MAX);
+    let requested = |resource: &str| {
+        workload.pod.containers.iter().all(|c| {
+            c.resources
+                .as_ref()
+                .and_then(|r| r.requests.as_ref())
+                .is_some_and(|r| r.contains_key(resource))
+        })
+    };
+    if !(requested("cpu") && requested("memory")) {
+        report.add(
+            Entry::approximated(
+                Some(&workload.group.root),
+                "labels",
+                Some(first.span),
+                "the autoscaler measures use against resource requests, which some containers lack",
+            )
+            .help("set `deploy.resources.reservations` (cpus and memory) on every container of the Pod"),
+        );
+    }
+    Some(Autoscaler {
+        name: workload.name.clone(),
+        labels: workload.labels.clone(),
+        target_kind: workload.kind.name().to_owned(),
+        target: workload.name.clone(),
+        min_replicas,
+        max_replicas,
+        cpu_percent: Some(cpu_percent),
+        memory_percent: Some(memory_percent),
+    })
 }

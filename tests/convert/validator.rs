@@ -1,0 +1,134 @@
+//! The shared validator (`../shared/tools/validate-k8s --strict-refs`: the strict schema of
+//! Kubernetes 1.33 and the API's field rules) over the output of every fixture and every
+//! awesome-compose file, and the behavioural score of the whole corpus (`score-corpus`).
+//!
+//! The validator installs its virtualenv from PyPI on first use. When it cannot run at all the
+//! tests fail and say why: a conversion that was never validated must not pass.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::fixtures::{Fixture, app_name, convert_file, corpus_dir, corpus_files, crate_root};
+
+fn tool(name: &str) -> PathBuf {
+    crate_root().join("../shared/tools").join(name)
+}
+
+/// Runs `validate-k8s --strict-refs` on a YAML stream. `Err` holds the validator's report
+/// when it finds problems; a validator that cannot run fails the test.
+pub fn validate(yaml: &str) -> Result<(), String> {
+    let mut file = tempfile::Builder::new()
+        .suffix(".yaml")
+        .tempfile()
+        .expect("a temporary file");
+    file.write_all(yaml.as_bytes()).expect("the temporary file");
+    let validator = tool("validate-k8s");
+    let output = Command::new(&validator)
+        .arg("--strict-refs")
+        .arg(file.path())
+        .output()
+        .unwrap_or_else(|error| {
+            panic!("validate-k8s cannot run ({}): {error}", validator.display())
+        });
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    match output.status.code() {
+        Some(0) => Ok(()),
+        Some(1) => Err(text),
+        code => panic!(
+            "validate-k8s could not validate (exit {code:?}; it needs python3 and, the first time, PyPI):\n{text}"
+        ),
+    }
+}
+
+/// Runs `check` over the items on two threads (the validator is a Python process per call),
+/// collecting the failures.
+fn on_two_threads<T: Sync>(
+    items: &[T],
+    check: impl Fn(&T) -> Option<String> + Sync,
+) -> Vec<String> {
+    let (left, right) = items.split_at(items.len() / 2);
+    std::thread::scope(|scope| {
+        let check = &check;
+        let first = scope.spawn(move || left.iter().filter_map(check).collect::<Vec<_>>());
+        let mut failures: Vec<String> = right.iter().filter_map(check).collect();
+        failures.splice(0..0, first.join().expect("the validator thread"));
+        failures
+    })
+}
+
+#[test]
+fn the_validator_reports_invalid_objects() {
+    let invalid = "apiVersion: v1\nkind: Service\nmetadata:\n  name: Not_Valid\nspec:\n  ports:\n  - port: 80\n    nodePort: 30000\n";
+    let report = validate(invalid).expect_err("an invalid Service");
+    assert!(report.contains("Not_Valid"), "{report}");
+}
+
+#[test]
+fn every_fixture_output_passes_the_validator() {
+    let fixtures = Fixture::all();
+    let failures = on_two_threads(&fixtures, |fixture| {
+        let output = fixture.convert();
+        if !output.errors().is_empty() {
+            // Only `bind-error` (see field_rules); it emits nothing on the command line.
+            return None;
+        }
+        let stream = format!("{}{}", output.yaml, fixture.cluster_objects());
+        validate(&stream)
+            .err()
+            .map(|report| format!("{}:\n{report}", fixture.name))
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_corpus_output_passes_the_validator() {
+    let files = corpus_files();
+    let failures = on_two_threads(&files, |file| {
+        let output = convert_file(file, &[], indexmap::IndexMap::new());
+        if !output.errors().is_empty() {
+            return Some(format!("{}: {:?}", app_name(file), output.errors()));
+        }
+        validate(&output.yaml)
+            .err()
+            .map(|report| format!("{}:\n{report}", app_name(file)))
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `score-corpus` runs the real binary in each application's folder, validates its output and
+/// checks that the Compose behaviour holds (`fidelity.py`): every app must convert, validate,
+/// and keep every checked behaviour.
+#[test]
+fn the_corpus_converts_validates_and_keeps_its_behaviour() {
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let command = format!("{} convert -f", env!("CARGO_BIN_EXE_compose2kube"));
+    let script = tool("score-corpus");
+    let output = Command::new(&script)
+        .arg(&command)
+        .arg(corpus_dir())
+        .arg(out.path())
+        .output()
+        .unwrap_or_else(|error| panic!("score-corpus cannot run ({}): {error}", script.display()));
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let last = text.lines().last().unwrap_or_default();
+    let score: Vec<(u32, u32)> = last
+        .split_whitespace()
+        .filter_map(|field| field.split_once('=')?.1.split_once('/'))
+        .filter_map(|(got, of)| Some((got.parse().ok()?, of.parse().ok()?)))
+        .collect();
+    let [converted, valid, fidelity] = score[..] else {
+        panic!(
+            "score-corpus gave no score:\n{text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    let apps = u32::try_from(corpus_files().len()).unwrap();
+    assert_eq!(converted, (apps, apps), "{text}");
+    assert_eq!(valid, (apps, apps), "{text}");
+    assert!(fidelity.1 > 0 && fidelity.0 == fidelity.1, "{text}");
+}
