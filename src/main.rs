@@ -96,6 +96,7 @@ enum Command {
 
 /// Options of `convert` (kompose's names where kompose has the option).
 #[derive(Args)]
+#[allow(clippy::struct_excessive_bools)] // command-line switches
 struct ConvertArgs {
     /// Write here instead of standard output: a directory (one file per object,
     /// `<name>-<kind>.yaml`) or a file ending in `.yaml`, `.yml` or `.json` (one stream).
@@ -104,16 +105,42 @@ struct ConvertArgs {
     /// Overwrite files that compose2kube did not write.
     #[arg(long)]
     force: bool,
-    /// Write JSON instead of YAML.
-    #[arg(long)]
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Yaml)]
+    format: OutputFormat,
+    /// Write JSON instead of YAML (`--format json`, kompose's flag).
+    #[arg(long, conflicts_with = "format")]
     json: bool,
     /// Hide notes (approximations); warnings and errors are still shown.
     #[arg(short, long)]
     quiet: bool,
     #[command(flatten)]
     plan: PlanArgs,
-    #[command(flatten)]
-    report: ReportArgs,
+    /// How the translation report is printed: `text` on standard error, or `json` on
+    /// standard output (then the objects need `-o`).
+    #[arg(long, value_enum, default_value_t = Format::Text, requires_if("json", "out"))]
+    report_format: Format,
+    /// Fail (exit 1) on warnings and notes too, writing nothing.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// What `convert` writes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    /// Plain manifests, as YAML documents.
+    Yaml,
+    /// Plain manifests, as JSON (a `List` on standard output).
+    Json,
+}
+
+impl ConvertArgs {
+    fn report(&self) -> ReportArgs {
+        ReportArgs {
+            format: self.report_format,
+            strict: self.strict,
+        }
+    }
 }
 
 /// How the conversion decides (shared by `convert` and `explain`).
@@ -340,13 +367,14 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
     if args.quiet {
         diagnostics.retain(|d| d.severity != Severity::Note);
     }
-    print_diagnostics(&loaded, &diagnostics, args.report.format);
-    let strict_failure = args.report.strict && warnings + notes > 0;
+    let report = args.report();
+    print_diagnostics(&loaded, &diagnostics, report.format);
+    let strict_failure = report.strict && warnings + notes > 0;
     let mut written = 0;
     let mut code = ExitCode::SUCCESS;
     match converted {
         Some(converted) if errors == 0 && !strict_failure => {
-            let format = if args.json {
+            let format = if args.json || args.format == OutputFormat::Json {
                 manifests::Format::Json
             } else {
                 manifests::Format::Yaml
@@ -367,7 +395,7 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
         }
         _ => code = ExitCode::from(1),
     }
-    if args.report.format == Format::Text {
+    if report.format == Format::Text {
         let services = loaded.project.as_ref().map_or(0, |p| p.services.len());
         let mut parts = vec![plural(services, "service"), plural(written, "object")];
         if errors > 0 {

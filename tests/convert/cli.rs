@@ -193,6 +193,48 @@ fn json_is_a_kubernetes_list() {
 }
 
 #[test]
+fn format_json_is_the_json_flag() {
+    let flag = convert("deployment").arg("--json").output().unwrap();
+    let format = convert("deployment")
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(format.status.success(), "{}", stderr(&format));
+    assert_eq!(stdout(&flag), stdout(&format));
+    let both = convert("deployment")
+        .args(["--json", "--format", "yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+}
+
+#[test]
+fn the_report_can_be_json_for_ci_tools() {
+    let out = tempfile::tempdir().unwrap();
+    let output = convert("security")
+        .args(["--report-format", "json", "-o"])
+        .arg(out.path().join("manifests"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"unsupported"), "{report}");
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+    // Without `-o` the report and the objects would share standard output.
+    let mixed = convert("security")
+        .args(["--report-format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(mixed.status.code(), Some(2), "{}", stderr(&mixed));
+}
+
+#[test]
 fn a_namespace_is_created_and_set_on_every_object() {
     let output = convert("statefulset-label")
         .args(["-n", "shop"])
