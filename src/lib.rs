@@ -24,9 +24,7 @@ use report::Report;
 #[must_use]
 pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut diagnostics: Diagnostics = loaded.diagnostics.clone();
-    if let Some(project) = &loaded.project {
-        check::run(project, &mut diagnostics);
-    }
+    check::run(loaded, &mut diagnostics);
     diagnostics.sort();
     diagnostics.into_vec()
 }

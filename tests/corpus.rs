@@ -70,13 +70,6 @@ const EXPECTED_FAILURES: &[(&str, Expect)] = &[
     ),
 ];
 
-/// ─── CHECK STAGE ───────────────────────────────────────────────────────────────────────────
-/// Whether `compose2kube::check` reports `depends_on` cycles yet. The check stage is written
-/// on another branch; once it is merged, set this to `true` — the one line to change — and the
-/// `CheckError` rows above become required. Until then they are tolerated: `check` may report
-/// nothing, or exactly the expected error.
-const CHECK_STAGE_REPORTS_DEPENDS_ON_CYCLES: bool = false;
-
 /// YAML files of the corpus that configure other tools, not Compose.
 const NOT_COMPOSE: &[&str] = &[
     "awesome-compose/prometheus-grafana/grafana/datasource.yml",
@@ -207,6 +200,16 @@ fn every_corpus_file_loads_or_fails_as_expected() {
                 }
             }
         }
+        if expectation.is_none() {
+            for d in compose2kube::check(&loaded).iter().filter(|d| d.is_error()) {
+                failures.push(format!(
+                    "{name}: check: {}: {} [{}]",
+                    place(&loaded.sources, d).unwrap_or_default(),
+                    d.message,
+                    d.code.as_str()
+                ));
+            }
+        }
         if let Some(Expect::CheckError(code)) = expectation {
             let checked = compose2kube::check(&loaded);
             let errors = errors_of(&checked);
@@ -214,11 +217,7 @@ fn every_corpus_file_loads_or_fails_as_expected() {
                 .iter()
                 .filter(|d| d.code.as_str() == code)
                 .all(|d| place(&loaded.sources, d).is_some());
-            let ok = if CHECK_STAGE_REPORTS_DEPENDS_ON_CYCLES {
-                errors.contains(&code) && located
-            } else {
-                errors.iter().all(|c| *c == code) && located
-            };
+            let ok = errors.contains(&code) && located;
             if !ok {
                 failures.push(format!(
                     "{name}: the check stage should report `{code}` at a place, got {errors:?}"

@@ -263,6 +263,11 @@ fn host_mode_uses_the_node_network_and_binds_host_ports() {
         .unwrap()
         .clone();
     assert_eq!(port.host_port, Some(port.container_port));
+    assert_eq!(
+        run.problems,
+        ["host-mode-ports 6:5"],
+        "the published port is reported as discarded, as the Engine does"
+    );
     assert!(
         run.service_names().is_empty(),
         "a host-mode container is not on a Compose network"
@@ -578,7 +583,13 @@ fn pid_and_ipc_sharing_put_services_in_one_pod() {
 
 #[test]
 fn what_a_member_needs_moves_into_the_root_pod() {
-    let run = run("moves-with-member");
+    let run = run_with(
+        "moves-with-member",
+        &ConvertOptions {
+            service_group_mode: Some(GroupMode::Label),
+            ..ConvertOptions::default()
+        },
+    );
     run.assert_clean();
     let pod = &run.pod("vpn").pod;
     let volumes: Vec<&str> = pod
@@ -601,7 +612,10 @@ fn what_a_member_needs_moves_into_the_root_pod() {
         pod.host_aliases.as_ref().unwrap().first().unwrap().ip,
         "10.0.0.5"
     );
-    assert_eq!(run.start_order("vpn"), ["fetch (init)", "vpn", "app"]);
+    assert_eq!(
+        run.start_order("vpn"),
+        ["fetch (init)", "vpn", "app", "sync"]
+    );
     let app = pod.containers.iter().find(|c| c.name == "app").unwrap();
     assert!(
         app.env_from.is_some(),
@@ -736,4 +750,38 @@ fn explain_draws_the_topology_in_mermaid_and_dot() {
         dot.matches('}').count(),
         "balanced braces:\n{dot}"
     );
+}
+
+/// The errors a fixture must produce, as `code line:column`.
+fn assert_problems(name: &str, expected: &[&str]) {
+    let run = run(name);
+    assert_eq!(run.problems, expected, "{name}");
+}
+
+#[test]
+fn a_network_mode_cycle_is_an_error_naming_both_services() {
+    assert_problems("cycle", &["network-mode-cycle 4:19"]);
+    let loaded = load(&LoadOptions::for_files([fixture("cycle")]));
+    let found = check(&loaded);
+    assert_eq!(found[0].related.len(), 1, "the other half of the cycle");
+}
+
+#[test]
+fn an_unknown_network_mode_target_is_an_error_with_a_suggestion() {
+    assert_problems("unknown-target", &["network-mode-unknown-target 4:19"]);
+    let loaded = load(&LoadOptions::for_files([fixture("unknown-target")]));
+    assert_eq!(
+        check(&loaded)[0].help.as_deref(),
+        Some("did you mean `vpn`?")
+    );
+}
+
+#[test]
+fn ports_on_a_member_are_an_error_pointing_at_the_owner() {
+    assert_problems("member-ports", &["key-on-shared-network 7:5"]);
+}
+
+#[test]
+fn host_mode_with_networks_is_an_error() {
+    assert_problems("host-networks", &["network-mode-extra-network 5:5"]);
 }

@@ -344,6 +344,7 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     let context = Context {
         project,
         name: names::label(&loaded.name),
+        compose_name: &loaded.name,
         directory: &loaded.directory,
         environment: &loaded.environment,
         options,
@@ -376,6 +377,8 @@ pub struct Context<'a> {
     pub project: &'a Project,
     /// The project name as a label value.
     pub name: String,
+    /// The project name as Compose normalised it (container names start with it).
+    pub compose_name: &'a str,
     pub directory: &'a std::path::Path,
     pub environment: &'a crate::compose::env::Environment,
     pub options: &'a ConvertOptions,

@@ -15,7 +15,7 @@
 use indexmap::IndexMap;
 
 use crate::compose::model::Service;
-use crate::diag::{Code, Diagnostic, closest};
+use crate::diag::{Code, Diagnostic};
 use crate::plan::{Context, GroupMode, kompose, names};
 use crate::report::{Entry, Report};
 use crate::source::{Span, Spanned};
@@ -130,7 +130,7 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
     let mut edges: IndexMap<String, Vec<Edge>> = IndexMap::new();
     for (name, service) in services {
         let mut own = Vec::new();
-        if let Some(edge) = network_edge(context, name, service, report) {
+        if let Some(edge) = network_edge(context, name, service) {
             own.push(edge);
         }
         for (mode, key) in [(&service.ipc, "ipc"), (&service.pid, "pid")] {
@@ -216,12 +216,7 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
 }
 
 /// The network-stack link of a service, if it uses another service's stack.
-fn network_edge(
-    context: &Context,
-    name: &str,
-    service: &Service,
-    report: &mut Report,
-) -> Option<Edge> {
+fn network_edge(context: &Context, name: &str, service: &Service) -> Option<Edge> {
     let mode = service.network_mode.as_ref()?;
     let services = &context.project.services;
     if let Some(target) = mode.strip_prefix("service:") {
@@ -233,54 +228,15 @@ fn network_edge(
         });
     }
     let container = mode.strip_prefix("container:")?;
-    let by_container_name = services.iter().find(|(_, s)| {
-        s.container_name
-            .as_ref()
-            .is_some_and(|c| c.value == container)
-    });
-    // `docker compose` names containers `<project>-<service>-1` when no name is set.
-    let by_default_name = services.keys().find(|s| {
-        [
-            format!("{}-{}-1", context.name, s.value),
-            format!("{}_{}_1", context.name, s.value),
-        ]
-        .iter()
-        .any(|n| n == container)
-    });
-    match by_container_name.map(|(k, _)| k).or(by_default_name) {
-        Some(target) if target.as_str() != name => Some(Edge {
-            target: target.value.clone(),
-            why: Joined::NetworkMode(mode.span),
-            network: true,
-        }),
-        Some(_) => None,
-        None => {
-            let help = if services.contains_key(container) {
-                format!("`{container}` is a service: write `network_mode: service:{container}`")
-            } else if let Some(near) = closest(
-                container,
-                services
-                    .values()
-                    .filter_map(|s| s.container_name.as_ref().map(Spanned::as_str)),
-            ) {
-                format!("did you mean the container `{near}`?")
-            } else {
-                "a Pod cannot join a container outside the project: add that container as a service and use `network_mode: service:NAME`".to_owned()
-            };
-            report.error(
-                Diagnostic::error(
-                    Code::NetworkModeUnknownTarget,
-                    format!(
-                        "`network_mode: container:{container}` names no container of this project"
-                    ),
-                )
-                .at(mode.span)
-                .label("no service has this container name")
-                .help(help),
-            );
-            None
-        }
-    }
+    // Containers outside the project are reported by the check stage.
+    let target = context
+        .project
+        .service_of_container(context.compose_name, container)?;
+    (target.as_str() != name).then(|| Edge {
+        target: target.value.clone(),
+        why: Joined::NetworkMode(mode.span),
+        network: true,
+    })
 }
 
 /// Adds the links `--service-group-mode` asks for: services with the same

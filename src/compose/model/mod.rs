@@ -53,6 +53,33 @@ crate::compose_struct! {
     }
 }
 
+impl Project {
+    /// The service a `container:NAME` reference names: the service with that
+    /// `container_name`, or the one `docker compose` names `<project>-<service>-1` (Compose v1:
+    /// `<project>_<service>_1`) when it sets none.
+    #[must_use]
+    pub fn service_of_container(&self, project: &str, container: &str) -> Option<&Spanned<String>> {
+        let by_container_name = self.services.iter().find_map(|(name, s)| {
+            s.container_name
+                .as_ref()
+                .is_some_and(|c| c.value == container)
+                .then_some(name)
+        });
+        by_container_name.or_else(|| {
+            self.services.iter().find_map(|(name, s)| {
+                let generated = s.container_name.is_none()
+                    && [
+                        format!("{project}-{}-1", name.value),
+                        format!("{project}_{}_1", name.value),
+                    ]
+                    .iter()
+                    .any(|n| n == container);
+                generated.then_some(name)
+            })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

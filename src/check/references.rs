@@ -1,0 +1,297 @@
+//! Every name a service uses is defined: `depends_on`, `links`, `volumes_from`,
+//! `network_mode`/`ipc`/`pid` `service:` targets and `container:` names, `networks`, named
+//! volumes, `secrets` (also of `build`) and `configs`.
+
+use indexmap::IndexMap;
+
+use crate::compose::Loaded;
+use crate::compose::model::mounts::{FileReference, VolumeType};
+use crate::compose::model::{Project, Service};
+use crate::diag::{Code, Diagnostic, Diagnostics, closest};
+use crate::source::{Span, Spanned};
+
+pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
+    let services: Vec<&str> = project.services.keys().map(Spanned::as_str).collect();
+    let undefined_service = |name: &str, span: Span, what: &str| {
+        let help = if loaded.inactive_services.iter().any(|s| s == name) {
+            format!("`{name}` is in a profile that is not active: enable it with `--profile`")
+        } else {
+            did_you_mean(name, services.iter().copied(), "services")
+        };
+        Diagnostic::error(
+            Code::UndefinedService,
+            format!("{what} names the service `{name}`, which is not defined"),
+        )
+        .at(span)
+        .help(help)
+    };
+    for (name, service) in &project.services {
+        for (dependency, spec) in &service.depends_on {
+            if spec.required && !project.services.contains_key(dependency.as_str()) {
+                diagnostics.push(undefined_service(
+                    dependency,
+                    dependency.span,
+                    &format!("`depends_on` of `{name}`"),
+                ));
+            }
+        }
+        for link in &service.links {
+            let target = link.split(':').next().unwrap_or_default();
+            if !project.services.contains_key(target) {
+                diagnostics.push(undefined_service(
+                    target,
+                    link.span,
+                    &format!("`links` of `{name}`"),
+                ));
+            }
+        }
+        for from in &service.volumes_from {
+            if from.starts_with("container:") {
+                continue; // outside the project: reported by the translation
+            }
+            let target = from.split(':').next().unwrap_or_default();
+            if !project.services.contains_key(target) {
+                diagnostics.push(undefined_service(
+                    target,
+                    from.span,
+                    &format!("`volumes_from` of `{name}`"),
+                ));
+            }
+        }
+        for (key, mode) in [
+            ("ipc", &service.ipc),
+            ("pid", &service.pid),
+            ("network_mode", &service.network_mode),
+        ] {
+            let Some(mode) = mode else { continue };
+            if let Some(target) = super::service_target(mode) {
+                if !project.services.contains_key(target) {
+                    let mut diagnostic =
+                        undefined_service(target, mode.span, &format!("`{key}` of `{name}`"));
+                    if key == "network_mode" {
+                        diagnostic.code = Code::NetworkModeUnknownTarget;
+                    }
+                    diagnostics.push(diagnostic);
+                }
+            } else if key == "network_mode"
+                && let Some(container) = mode.strip_prefix("container:")
+                && project
+                    .service_of_container(&loaded.name, container)
+                    .is_none()
+            {
+                diagnostics.push(unknown_container(project, container, mode.span));
+            }
+        }
+        networks(project, name, service, diagnostics);
+        volumes(project, name, service, diagnostics);
+        let build_secrets = service.build.iter().flat_map(|b| &b.secrets);
+        for reference in service.secrets.iter().chain(build_secrets) {
+            defined(&project.secrets, reference, Kind::Secret, name, diagnostics);
+        }
+        for reference in &service.configs {
+            defined(&project.configs, reference, Kind::Config, name, diagnostics);
+        }
+    }
+}
+
+/// `network_mode: container:NAME` where no service of the project has that container name.
+fn unknown_container(project: &Project, container: &str, span: Span) -> Diagnostic {
+    let help = if project.services.contains_key(container) {
+        format!("`{container}` is a service: write `network_mode: service:{container}`")
+    } else if let Some(near) = closest(
+        container,
+        project
+            .services
+            .values()
+            .filter_map(|s| s.container_name.as_ref().map(Spanned::as_str)),
+    ) {
+        format!("did you mean the container `{near}`?")
+    } else {
+        "a Pod cannot join a container outside the project: add that container as a service and use `network_mode: service:NAME`".to_owned()
+    };
+    Diagnostic::error(
+        Code::NetworkModeUnknownTarget,
+        format!("`network_mode: container:{container}` names no container of this project"),
+    )
+    .at(span)
+    .label("no service has this container name")
+    .help(help)
+}
+
+fn networks(project: &Project, name: &str, service: &Service, diagnostics: &mut Diagnostics) {
+    for network in service.networks.keys() {
+        // `default` exists without being declared.
+        if network.as_str() != "default" && !project.networks.contains_key(network.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UndefinedNetwork,
+                    format!(
+                        "service `{name}` uses the network `{network}`, which is not defined",
+                        network = network.value
+                    ),
+                )
+                .at(network.span)
+                .help(did_you_mean(
+                    network,
+                    project.networks.keys().map(Spanned::as_str),
+                    "networks",
+                )),
+            );
+        }
+    }
+}
+
+fn volumes(project: &Project, name: &str, service: &Service, diagnostics: &mut Diagnostics) {
+    for volume in &service.volumes {
+        let Some(source) = &volume.source else {
+            continue;
+        };
+        if volume.kind == VolumeType::Volume && !project.volumes.contains_key(source.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UndefinedVolume,
+                    format!(
+                        "service `{name}` mounts the volume `{source}`, which is not defined",
+                        source = source.value
+                    ),
+                )
+                .at(source.span)
+                .help(format!(
+                    "{}; a host path must start with `.`, `/` or `~`",
+                    did_you_mean(
+                        source,
+                        project.volumes.keys().map(Spanned::as_str),
+                        "volumes"
+                    )
+                )),
+            );
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Secret,
+    Config,
+}
+
+fn defined<T>(
+    definitions: &IndexMap<Spanned<String>, T>,
+    reference: &Spanned<FileReference>,
+    kind: Kind,
+    service: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(source) = &reference.source else {
+        return; // a missing `source` is reported by the model
+    };
+    if definitions.contains_key(source.as_str()) {
+        return;
+    }
+    let (code, noun, section) = match kind {
+        Kind::Secret => (Code::UndefinedSecret, "secret", "secrets"),
+        Kind::Config => (Code::UndefinedConfig, "config", "configs"),
+    };
+    diagnostics.push(
+        Diagnostic::error(
+            code,
+            format!(
+                "service `{service}` uses the {noun} `{source}`, which is not defined",
+                source = source.value
+            ),
+        )
+        .at(source.span)
+        .help(did_you_mean(
+            source,
+            definitions.keys().map(Spanned::as_str),
+            section,
+        )),
+    );
+}
+
+/// "did you mean `x`?", or where to define the name.
+fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    section: &str,
+) -> String {
+    match closest(name, candidates) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("define `{name}` under the top-level `{section}:`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{check, codes};
+    use crate::diag::Code;
+
+    #[test]
+    fn undefined_services_are_reported_where_they_are_named() {
+        let yaml = "services:\n  web:\n    image: nginx\n    depends_on: [db]\n    links: [cache:c]\n    volumes_from: [data:ro, container:outside]\n    ipc: service:shm\n";
+        let found = check(yaml);
+        let places: Vec<(Code, String)> =
+            found.iter().map(|d| (d.code, d.message.clone())).collect();
+        assert_eq!(found.len(), 4, "{places:?}");
+        assert!(found.iter().all(|d| d.code == Code::UndefinedService));
+        assert!(found[0].message.contains("`db`"));
+        assert!(found[1].message.contains("`cache`"));
+        assert!(found[2].message.contains("`data`"));
+        assert!(found[3].message.contains("`shm`"));
+    }
+
+    #[test]
+    fn an_optional_dependency_may_be_missing() {
+        let yaml = "services:\n  web:\n    image: nginx\n    depends_on:\n      db: {condition: service_started, required: false}\n";
+        assert_eq!(codes(yaml), []);
+    }
+
+    #[test]
+    fn a_misspelt_service_gets_a_suggestion() {
+        let yaml = "services:\n  web:\n    image: nginx\n    depends_on: [dbb]\n  db:\n    image: postgres\n";
+        let found = check(yaml);
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `db`?"));
+    }
+
+    #[test]
+    fn network_mode_targets_must_exist() {
+        let yaml = "services:\n  web:\n    image: nginx\n    network_mode: service:vpn\n  side:\n    image: busybox\n    network_mode: container:web\n";
+        let found = check(yaml);
+        assert_eq!(
+            found.iter().map(|d| d.code).collect::<Vec<_>>(),
+            [
+                Code::NetworkModeUnknownTarget,
+                Code::NetworkModeUnknownTarget
+            ]
+        );
+        assert_eq!(
+            found[1].help.as_deref(),
+            Some("`web` is a service: write `network_mode: service:web`")
+        );
+    }
+
+    #[test]
+    fn containers_are_found_by_container_name_or_compose_default_name() {
+        let yaml = "services:\n  vpn:\n    image: gluetun\n    container_name: gluetun\n  a:\n    image: x\n    network_mode: container:gluetun\n  db:\n    image: postgres\n  b:\n    image: x\n    network_mode: container:app-db-1\n";
+        assert_eq!(codes(yaml), []);
+    }
+
+    #[test]
+    fn undefined_resources_are_reported() {
+        let yaml = "services:\n  web:\n    image: nginx\n    networks: [front, default]\n    volumes: [data:/data, ./web:/srv]\n    secrets: [token]\n    configs: [site]\n    build:\n      context: .\n      secrets: [npmrc]\nnetworks:\n  fronts: {}\n";
+        assert_eq!(
+            codes(yaml),
+            [
+                Code::UndefinedNetwork,
+                Code::UndefinedVolume,
+                Code::UndefinedSecret,
+                Code::UndefinedConfig,
+                Code::UndefinedSecret,
+            ]
+        );
+        assert_eq!(
+            check(yaml)[0].help.as_deref(),
+            Some("did you mean `fronts`?")
+        );
+    }
+}
