@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures compose2kube on synthetic projects and prints a Markdown table.
 #
-# usage: bench/run.sh [SIZES...]        (default sizes: 1000 10000)
+# usage: bench/run.sh [SIZES...]        (default sizes: 100 1000 10000)
 #        RUNS=5 bench/run.sh 1000       (runs per measurement; the median wall time is shown)
 #
 # Builds the release binary, writes an N-service Compose file with bench/generate.py into a
@@ -14,13 +14,13 @@ set -euo pipefail
 COMMANDS=(
   "config -f FILE"
   "check -f FILE"
-  # "convert -f FILE"
+  "convert -f FILE"
 )
 
 cd "$(dirname "$0")/.."
 sizes=("$@")
 if [ ${#sizes[@]} -eq 0 ]; then
-  sizes=(1000 10000)
+  sizes=(100 1000 10000)
 fi
 runs=${RUNS:-3}
 
@@ -68,3 +68,20 @@ for n in "${sizes[@]}"; do
       "${command//FILE/FILE}" "$n" "$size_kib" "$median" $(( rss / 1024 ))
   done
 done
+
+# The whole awesome-compose corpus, converted one application after another (one process
+# each, as a user runs it): the total wall time and the largest resident set of any run.
+corpus=../shared/corpus/awesome-compose
+if [ -d "$corpus" ]; then
+  total=0
+  rss=0
+  apps=0
+  for file in "$corpus"/*/compose.y*ml; do
+    read -r wall run_rss < <(cd "$(dirname "$file")" && measure convert -f "$(basename "$file")")
+    total=$(awk -v a="$total" -v b="$wall" 'BEGIN { printf "%.3f", a + b }')
+    if [ "$run_rss" -gt "$rss" ]; then rss=$run_rss; fi
+    apps=$((apps + 1))
+  done
+  printf '| `compose2kube convert` over the corpus | %d apps | - | %.2f s total | %d MiB |\n' \
+    "$apps" "$total" $(( rss / 1024 ))
+fi

@@ -98,6 +98,18 @@ mod tests {
     use super::Code;
 
     #[test]
+    fn the_readme_documents_every_code() {
+        let readme = include_str!("../../README.md");
+        for code in Code::ALL {
+            assert!(
+                readme.contains(&format!("| `{}` |", code.as_str())),
+                "README.md does not list `{}`",
+                code.as_str()
+            );
+        }
+    }
+
+    #[test]
     fn code_names_are_unique_kebab_case() {
         let mut seen = std::collections::BTreeSet::new();
         for code in Code::ALL {
