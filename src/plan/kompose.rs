@@ -117,6 +117,15 @@ impl VolumeKind {
         ("configMap", Self::ConfigMap),
         ("persistentVolumeClaim", Self::PersistentVolumeClaim),
     ];
+
+    /// The label value that names this kind.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, kind)| *kind == self)
+            .map_or("", |(name, _)| name)
+    }
 }
 
 /// The `kompose.volume.type` of a service, when it names a kind (other values are reported

@@ -316,8 +316,9 @@ impl Planner<'_, '_> {
                     "volumes",
                     Some(volume.span),
                     format!(
-                        "`{}: {kind:?}` applies to bind mounts; a named volume stays a claim",
-                        kompose::VOLUME_TYPE
+                        "`{}: {}` applies to bind mounts; a named volume stays a claim",
+                        kompose::VOLUME_TYPE,
+                        kind.name()
                     ),
                 )
                 .help("mount a host directory (bind mount) to get that kind of volume"),

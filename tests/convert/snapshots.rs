@@ -856,6 +856,26 @@ fn kompose_hpa_labels_make_an_autoscaler() {
 }
 
 #[test]
+fn the_kompose_volume_type_chooses_what_bind_mounts_become() {
+    let out = snapshot("kompose-volume-type");
+    let host = pod(&out, "Deployment", "host");
+    assert!(
+        host["volumes"][0]["hostPath"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("/conf")
+    );
+    let copied = pod(&out, "Deployment", "copied");
+    assert!(copied["volumes"][0]["configMap"].is_object(), "{copied}");
+    assert!(
+        copied["volumes"][1]["persistentVolumeClaim"].is_object(),
+        "{copied}"
+    );
+    assert!(reported(&out, "a named volume stays a claim"));
+    assert!(reported(&out, "did you mean `emptyDir`?"));
+}
+
+#[test]
 fn kompose_volume_labels_on_a_service_shape_its_volumes() {
     let out = snapshot("kompose-volume-labels");
     let claim = object(&out, "PersistentVolumeClaim", "pg-data")["spec"].clone();
