@@ -142,13 +142,19 @@ impl<T: FromNode> Field for Option<T> {
     }
 }
 
+/// A value that may be absent: empty when the node is null or cannot be read (the reason is
+/// reported by `from_node`).
+pub fn read_or_default<T: FromNode + Default>(node: &Node, cx: &mut Cx) -> T {
+    if node.is_null() {
+        T::default()
+    } else {
+        T::from_node(node, cx).unwrap_or_default()
+    }
+}
+
 impl<T: FromNode> Field for Vec<T> {
     fn read(node: &Node, cx: &mut Cx) -> Self {
-        if node.is_null() {
-            Vec::new()
-        } else {
-            Vec::from_node(node, cx).unwrap_or_default()
-        }
+        read_or_default(node, cx)
     }
     fn is_unset(&self) -> bool {
         self.is_empty()

@@ -5,7 +5,7 @@
 
 use indexmap::IndexMap;
 
-use crate::compose::model::de::{Cx, Field, FromNode};
+use crate::compose::model::de::{Cx, Field, FromNode, read_or_default};
 use crate::compose::model::syntax::{Mapping, scalar_sub_span};
 use crate::compose::yaml::{Node, Value};
 use crate::source::Spanned;
@@ -45,7 +45,8 @@ impl FromNode for ServiceNetwork {
 /// `extra_hosts`: host name → IP addresses, in the order written. The list form
 /// `host:ip` / `host=ip` (also `host=ip1,ip2`) is folded into the map; brackets around IPv6
 /// addresses are removed (`[::1]` → `::1`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
 pub struct ExtraHosts(pub IndexMap<Spanned<String>, Vec<Spanned<String>>>);
 
 impl std::ops::Deref for ExtraHosts {
@@ -145,18 +146,10 @@ impl FromNode for ExtraHosts {
 
 impl Field for ExtraHosts {
     fn read(node: &Node, cx: &mut Cx) -> Self {
-        if node.is_null() {
-            return Self::default();
-        }
-        Self::from_node(node, cx).unwrap_or_default()
+        read_or_default(node, cx)
     }
     fn is_unset(&self) -> bool {
         self.0.is_empty()
     }
 }
 
-impl serde::Serialize for ExtraHosts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
-    }
-}

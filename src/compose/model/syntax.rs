@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use indexmap::IndexMap;
 
-use crate::compose::model::de::{Cx, Field, FromNode};
+use crate::compose::model::de::{Cx, Field, FromNode, read_or_default};
 use crate::compose::yaml::{Node, Value};
 use crate::diag::{Code, Diagnostic, closest};
 use crate::source::{Span, Spanned};
@@ -584,7 +584,8 @@ impl serde::Serialize for FileMode {
 // ---- StringOrList ------------------------------------------------------------------------
 
 /// A key that takes one string or a list of strings (`dns`, `tmpfs`); always a list here.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
 pub struct StringOrList(pub Vec<Spanned<String>>);
 
 impl std::ops::Deref for StringOrList {
@@ -623,21 +624,13 @@ impl FromNode for StringOrList {
 
 impl Field for StringOrList {
     fn read(node: &Node, cx: &mut Cx) -> Self {
-        if node.is_null() {
-            return Self::default();
-        }
-        Self::from_node(node, cx).unwrap_or_default()
+        read_or_default(node, cx)
     }
     fn is_unset(&self) -> bool {
         self.0.is_empty()
     }
 }
 
-impl serde::Serialize for StringOrList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
-    }
-}
 
 // ---- Mapping -----------------------------------------------------------------------------
 
