@@ -10,8 +10,9 @@ use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 use compose2kube::compose::{self, FileArg, LoadOptions, Loaded};
 use compose2kube::diag::render::{self, Style};
 use compose2kube::diag::{Diagnostic, Severity};
+use compose2kube::plan::kompose::VolumeKind;
 use compose2kube::plan::{self as planning, ConvertOptions};
-use compose2kube::render::{explain, manifests};
+use compose2kube::render::{explain, kustomize, manifests};
 
 /// Convert Docker Compose applications into Kubernetes objects that keep their network
 /// behaviour, and say exactly what could not be carried over.
@@ -100,8 +101,16 @@ enum Command {
 struct ConvertArgs {
     /// Write here instead of standard output: a directory (one file per object,
     /// `<name>-<kind>.yaml`) or a file ending in `.yaml`, `.yml` or `.json` (one stream).
-    #[arg(short = 'o', long = "out", value_name = "PATH")]
+    #[arg(
+        short = 'o',
+        long = "out",
+        value_name = "PATH",
+        required_if_eq("format", "kustomize")
+    )]
     out: Option<PathBuf>,
+    /// Print the objects on standard output even with `-o` (kompose's flag).
+    #[arg(long)]
+    stdout: bool,
     /// Overwrite files that compose2kube did not write.
     #[arg(long)]
     force: bool,
@@ -111,6 +120,12 @@ struct ConvertArgs {
     /// Write JSON instead of YAML (`--format json`, kompose's flag).
     #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// With `--format kustomize`: also write `overlays/NAME` on the base, with an example
+    /// patch (repeatable).
+    #[arg(long = "overlay", value_name = "NAME", value_parser = overlay_name)]
+    overlays: Vec<String>,
+    #[command(flatten)]
+    kompose: KomposeArgs,
     /// Hide notes (approximations); warnings and errors are still shown.
     #[arg(short, long)]
     quiet: bool,
@@ -132,6 +147,73 @@ enum OutputFormat {
     Yaml,
     /// Plain manifests, as JSON (a `List` on standard output).
     Json,
+    /// A Kustomize base (`-o DIR/base`) and `--overlay`s (`-o DIR/overlays/NAME`).
+    Kustomize,
+}
+
+/// kompose's `convert` flags that have no other place: accepted where compose2kube does the
+/// same, refused (exit 2) where it cannot.
+#[derive(Args)]
+#[command(next_help_heading = "kompose compatibility")]
+struct KomposeArgs {
+    /// `kubernetes` (the only target; `openshift` is refused).
+    #[arg(long, value_enum, value_name = "PROVIDER")]
+    provider: Option<ProviderArg>,
+    /// Accepted: compose2kube always mounts secrets as files under `/run/secrets`.
+    #[arg(long)]
+    secrets_as_files: bool,
+    /// Only `none` is accepted: compose2kube does not build images.
+    #[arg(long, value_name = "TYPE")]
+    build: Option<String>,
+    /// Refused unless `false`: compose2kube does not build or push images.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    push_image: Option<bool>,
+    /// Refused: compose2kube does not build images.
+    #[arg(long, value_name = "COMMAND")]
+    build_command: Option<String>,
+    /// Refused: compose2kube does not push images.
+    #[arg(long, value_name = "COMMAND")]
+    push_command: Option<String>,
+    /// Refused: compose2kube does not push images.
+    #[arg(long, value_name = "REGISTRY")]
+    push_image_registry: Option<String>,
+    /// Refused: OpenShift builds are not supported.
+    #[arg(long, value_name = "REPO")]
+    build_repo: Option<String>,
+    /// Refused: OpenShift builds are not supported.
+    #[arg(long, value_name = "BRANCH")]
+    build_branch: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProviderArg {
+    Kubernetes,
+    Openshift,
+}
+
+impl KomposeArgs {
+    /// Why a kompose flag that was given cannot be honoured, if one cannot.
+    fn refused(&self) -> Option<String> {
+        const NO_BUILD: &str = "compose2kube converts a Compose file and never builds or pushes images; build them with `docker compose build` and `docker compose push`, and use `image:` in the Compose file";
+        if self.provider == Some(ProviderArg::Openshift) {
+            return Some("`--provider openshift` is not supported: compose2kube writes Kubernetes objects only (no DeploymentConfig, ImageStream, BuildConfig or Route); OpenShift runs them as they are".to_owned());
+        }
+        if let Some(build) = self.build.as_deref().filter(|b| *b != "none") {
+            return Some(format!("`--build {build}` is not supported: {NO_BUILD}"));
+        }
+        let given = [
+            ("--push-image", self.push_image == Some(true)),
+            ("--build-command", self.build_command.is_some()),
+            ("--push-command", self.push_command.is_some()),
+            ("--push-image-registry", self.push_image_registry.is_some()),
+            ("--build-repo", self.build_repo.is_some()),
+            ("--build-branch", self.build_branch.is_some()),
+        ];
+        given
+            .iter()
+            .find(|(_, given)| *given)
+            .map(|(flag, _)| format!("`{flag}` is not supported: {NO_BUILD}"))
+    }
 }
 
 impl ConvertArgs {
@@ -162,13 +244,26 @@ struct PlanArgs {
     /// for the rest.
     #[arg(long, value_enum, default_value_t = BindMountsArg::Auto)]
     bind_mounts: BindMountsArg,
-    /// Size of claims that set none.
-    #[arg(long = "pvc-size", value_name = "SIZE", default_value = "1Gi")]
+    /// Size of claims that set none (kompose: `--pvc-request-size`).
+    #[arg(
+        long = "pvc-size",
+        visible_alias = "pvc-request-size",
+        value_name = "SIZE",
+        default_value = "1Gi"
+    )]
     pvc_size: String,
+    /// What volumes become, as kompose's `--volumes` (a service's `kompose.volume.type`
+    /// label wins): `emptyDir` for named volumes and bind mounts, the others for bind mounts
+    /// (named volumes stay claims).
+    #[arg(long, value_enum, value_name = "TYPE", conflicts_with = "bind_mounts")]
+    volumes: Option<VolumesArg>,
     /// When to isolate Compose networks with NetworkPolicies (`auto`: when the project defines
     /// networks of its own).
     #[arg(long, value_enum, default_value_t = NetworkPoliciesArg::Auto)]
     network_policies: NetworkPoliciesArg,
+    /// `--network-policies always` (kompose's flag).
+    #[arg(long, conflicts_with = "network_policies")]
+    generate_network_policies: bool,
     /// Also group services into Pods by `kompose.service.group` label or shared volume.
     #[arg(long, value_enum)]
     service_group_mode: Option<GroupModeArg>,
@@ -193,6 +288,13 @@ struct ExplainArgs {
     plan: PlanArgs,
     #[command(flatten)]
     report: ReportArgs,
+}
+
+/// An overlay is a directory `overlays/NAME`.
+fn overlay_name(name: &str) -> Result<String, String> {
+    kustomize::check_overlay_name(name)
+        .map(|()| name.to_owned())
+        .map_err(|e| e.to_string())
 }
 
 /// A namespace name is a DNS-1123 label: the API server rejects anything else.
@@ -248,6 +350,19 @@ enum BindMountsArg {
     Error,
 }
 
+/// kompose's `--volumes` values, spelled as kompose spells them.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum VolumesArg {
+    #[value(name = "persistentVolumeClaim", alias = "persistentvolumeclaim")]
+    PersistentVolumeClaim,
+    #[value(name = "emptyDir", alias = "emptydir")]
+    EmptyDir,
+    #[value(name = "hostPath", alias = "hostpath")]
+    HostPath,
+    #[value(name = "configMap", alias = "configmap")]
+    ConfigMap,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum NetworkPoliciesArg {
     Auto,
@@ -286,6 +401,7 @@ impl PlanArgs {
             },
             pvc_size: self.pvc_size.clone(),
             network_policies: match self.network_policies {
+                _ if self.generate_network_policies => planning::NetworkPolicies::Always,
                 NetworkPoliciesArg::Auto => planning::NetworkPolicies::Auto,
                 NetworkPoliciesArg::Always => planning::NetworkPolicies::Always,
                 NetworkPoliciesArg::Never => planning::NetworkPolicies::Never,
@@ -297,6 +413,12 @@ impl PlanArgs {
             service_group_name: self.service_group_name.clone(),
             wait_image: self.wait_image.clone(),
             wait_timeout: self.wait_timeout,
+            volume_kind: self.volumes.map(|v| match v {
+                VolumesArg::PersistentVolumeClaim => VolumeKind::PersistentVolumeClaim,
+                VolumesArg::EmptyDir => VolumeKind::EmptyDir,
+                VolumesArg::HostPath => VolumeKind::HostPath,
+                VolumesArg::ConfigMap => VolumeKind::ConfigMap,
+            }),
             ..ConvertOptions::default()
         }
     }
@@ -343,6 +465,11 @@ fn main() -> ExitCode {
 /// one summary line (`N services, M objects, K warnings, J notes`, with the errors when
 /// there are any; M counts the objects written).
 fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
+    if let Some(message) = convert_usage_error(args) {
+        Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, message)
+            .exit();
+    }
     let loaded = load(project);
     let mut diagnostics = compose2kube::check(&loaded);
     let converted = (!diagnostics.iter().any(Diagnostic::is_error))
@@ -379,11 +506,18 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
             } else {
                 manifests::Format::Yaml
             };
-            let result = match &args.out {
-                None => {
-                    manifests::stream(&converted.objects, format).map(|text| print_stdout(&text))
+            let out = args.out.as_ref().filter(|_| !args.stdout);
+            let result = match out {
+                Some(dir) if args.format == OutputFormat::Kustomize => {
+                    kustomize::files(dir, &converted.objects, &args.overlays)
+                        .and_then(|files| Ok(manifests::write_files(&files, args.force)?))
+                        .map_err(|e| e.to_string())
                 }
-                Some(path) => write_out(path, &converted.objects, format, args.force),
+                None => manifests::stream(&converted.objects, format)
+                    .map(|text| print_stdout(&text))
+                    .map_err(|e| e.to_string()),
+                Some(path) => write_out(path, &converted.objects, format, args.force)
+                    .map_err(|e| e.to_string()),
             };
             match result {
                 Ok(()) => written = converted.objects.len(),
@@ -406,6 +540,26 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
         eprintln!("{}", parts.join(", "));
     }
     code
+}
+
+/// Combinations of `convert` flags that clap cannot express: a message for exit code 2.
+fn convert_usage_error(args: &ConvertArgs) -> Option<String> {
+    if let Some(message) = args.kompose.refused() {
+        return Some(message);
+    }
+    if args.format == OutputFormat::Kustomize && args.stdout {
+        return Some(
+            "`--format kustomize` writes a directory (`-o DIR`), not standard output (`--stdout`)"
+                .to_owned(),
+        );
+    }
+    if args.stdout && args.report_format == Format::Json {
+        return Some("`--report-format json` prints the report on standard output, so the objects cannot go there too (`--stdout`); use `-o`".to_owned());
+    }
+    if !args.overlays.is_empty() && args.format != OutputFormat::Kustomize {
+        return Some("`--overlay` needs `--format kustomize`".to_owned());
+    }
+    None
 }
 
 /// `explain`: load, check and plan, then describe the plan.
