@@ -88,6 +88,14 @@ enum Command {
     /// Show what the conversion decides: each Pod's containers in start order, its Services,
     /// volumes and NetworkPolicies, and the translation report.
     Explain(Box<ExplainArgs>),
+    /// Server-side apply the converted objects to the cluster of the kubeconfig, in dependency
+    /// order (field manager `compose2kube`).
+    #[cfg(feature = "apply")]
+    Apply(Box<ApplyArgs>),
+    /// Delete the project's objects from the cluster (those labelled
+    /// `app.kubernetes.io/part-of=<project>` and `app.kubernetes.io/managed-by=compose2kube`).
+    #[cfg(feature = "apply")]
+    Down(Box<DownArgs>),
     /// Print a shell completion script.
     Completion {
         #[arg(value_enum)]
@@ -278,6 +286,76 @@ struct PlanArgs {
     wait_timeout: u64,
 }
 
+/// How `apply` and `down` reach the cluster.
+#[cfg(feature = "apply")]
+#[derive(Args)]
+struct ClusterArgs {
+    /// The kubeconfig context to use (default: the current one; `KUBECONFIG` is honoured).
+    #[arg(long, value_name = "NAME")]
+    context: Option<String>,
+    /// `server`: send everything for validation, persist nothing.
+    #[arg(long, value_enum, value_name = "MODE", require_equals = true)]
+    dry_run: Option<DryRunArg>,
+    /// How long `--wait` waits, and the limit of connecting (`30s`, `5m`, `1h`).
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = compose2kube::apply::parse_duration)]
+    timeout: std::time::Duration,
+}
+
+#[cfg(feature = "apply")]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DryRunArg {
+    /// No dry run.
+    None,
+    /// The API server validates and discards.
+    Server,
+}
+
+/// Options of `apply`.
+#[cfg(feature = "apply")]
+#[derive(Args)]
+#[allow(clippy::struct_excessive_bools)] // command-line switches
+struct ApplyArgs {
+    #[command(flatten)]
+    cluster: ClusterArgs,
+    /// Wait until the workloads are ready; say which Pods are not, and why.
+    #[arg(long)]
+    wait: bool,
+    /// Delete the project's objects that the conversion no longer makes.
+    #[arg(long)]
+    prune: bool,
+    /// Take over fields that another field manager owns.
+    #[arg(long)]
+    force_conflicts: bool,
+    #[command(flatten)]
+    plan: PlanArgs,
+    /// Hide notes (approximations); warnings and errors are still shown.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Options of `down`.
+#[cfg(feature = "apply")]
+#[derive(Args)]
+struct DownArgs {
+    #[command(flatten)]
+    cluster: ClusterArgs,
+    /// The namespace the project was applied to (default: the context's).
+    #[arg(short = 'n', long, value_name = "NAMESPACE", value_parser = namespace_name)]
+    namespace: Option<String>,
+}
+
+#[cfg(feature = "apply")]
+impl ClusterArgs {
+    fn settings(&self) -> compose2kube::apply::client::Settings {
+        compose2kube::apply::client::Settings {
+            context: self.context.clone(),
+            dry_run: self.dry_run == Some(DryRunArg::Server),
+            timeout: self.timeout,
+            ..compose2kube::apply::client::Settings::default()
+        }
+    }
+}
+
 /// Options of `explain`.
 #[derive(Args)]
 struct ExplainArgs {
@@ -443,6 +521,10 @@ fn main() -> ExitCode {
         }
         Command::Convert(args) => convert(&cli.project, &args),
         Command::Explain(args) => explain(&cli.project, &args),
+        #[cfg(feature = "apply")]
+        Command::Apply(args) => apply(&cli.project, &args),
+        #[cfg(feature = "apply")]
+        Command::Down(args) => down(&cli.project, &args),
         Command::Config { report } => {
             let loaded = load(&cli.project);
             let diagnostics = compose2kube::check(&loaded);
@@ -560,6 +642,74 @@ fn convert_usage_error(args: &ConvertArgs) -> Option<String> {
         return Some("`--overlay` needs `--format kustomize`".to_owned());
     }
     None
+}
+
+/// `apply`: convert as `convert` does (the report on standard error), then apply.
+#[cfg(feature = "apply")]
+fn apply(project: &ProjectArgs, args: &ApplyArgs) -> ExitCode {
+    let loaded = load(project);
+    let mut diagnostics = compose2kube::check(&loaded);
+    let converted = (!diagnostics.iter().any(Diagnostic::is_error))
+        .then(|| compose2kube::convert(&loaded, &args.plan.options()));
+    if let Some(converted) = &converted {
+        diagnostics.extend(converted.report.to_diagnostics());
+    }
+    let mut sorted: compose2kube::diag::Diagnostics = diagnostics.into_iter().collect();
+    sorted.sort();
+    let mut diagnostics = sorted.into_vec();
+    if args.quiet {
+        diagnostics.retain(|d| d.severity != Severity::Note);
+    }
+    print_diagnostics(&loaded, &diagnostics, Format::Text);
+    let Some(converted) = converted.filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
+    else {
+        eprintln!("error: the project does not convert; nothing was applied");
+        return ExitCode::from(1);
+    };
+    let settings = compose2kube::apply::client::Settings {
+        wait: args.wait,
+        prune: args.prune,
+        force_conflicts: args.force_conflicts,
+        ..args.cluster.settings()
+    };
+    let project_label = compose2kube::plan::labels::project_value(&loaded.name);
+    let result = compose2kube::apply::client::apply(
+        &converted.objects,
+        &project_label,
+        &settings,
+        &mut |line| println!("{line}"),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `down`: delete what `apply` made for this project.
+#[cfg(feature = "apply")]
+fn down(project: &ProjectArgs, args: &DownArgs) -> ExitCode {
+    let loaded = load(project);
+    let project_label = compose2kube::plan::labels::project_value(&loaded.name);
+    let result = compose2kube::apply::client::down(
+        &project_label,
+        args.namespace.as_deref(),
+        &args.cluster.settings(),
+        &mut |line| println!("{line}"),
+    );
+    match result {
+        Ok(0) => {
+            eprintln!("nothing of project `{project_label}` was found");
+            ExitCode::SUCCESS
+        }
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// `explain`: load, check and plan, then describe the plan.
@@ -712,4 +862,75 @@ fn print_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = out.write_all(text.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[cfg(feature = "apply")]
+    #[test]
+    fn apply_reads_kubectls_flags() {
+        let cli = Cli::try_parse_from([
+            "compose2kube",
+            "apply",
+            "--context",
+            "kind-dev",
+            "-n",
+            "shop",
+            "--dry-run=server",
+            "--wait",
+            "--timeout",
+            "90s",
+            "--prune",
+        ])
+        .unwrap();
+        let Command::Apply(args) = cli.command else {
+            panic!("not apply");
+        };
+        let settings = args.cluster.settings();
+        assert_eq!(settings.context.as_deref(), Some("kind-dev"));
+        assert!(settings.dry_run);
+        assert_eq!(settings.timeout, std::time::Duration::from_secs(90));
+        assert!(args.wait && args.prune && !args.force_conflicts);
+        assert_eq!(args.plan.options().namespace.as_deref(), Some("shop"));
+    }
+
+    #[cfg(feature = "apply")]
+    #[test]
+    fn down_takes_a_namespace_and_the_cluster_flags() {
+        let cli = Cli::try_parse_from(["compose2kube", "down", "-n", "shop", "--dry-run=server"])
+            .unwrap();
+        let Command::Down(args) = cli.command else {
+            panic!("not down");
+        };
+        assert_eq!(args.namespace.as_deref(), Some("shop"));
+        assert!(args.cluster.settings().dry_run);
+    }
+
+    #[test]
+    fn kompose_flags_map_onto_the_options() {
+        let cli = Cli::try_parse_from([
+            "compose2kube",
+            "convert",
+            "--volumes",
+            "emptyDir",
+            "--pvc-request-size",
+            "3Gi",
+            "--generate-network-policies",
+        ])
+        .unwrap();
+        let Command::Convert(args) = cli.command else {
+            panic!("not convert");
+        };
+        let options = args.plan.options();
+        assert_eq!(options.volume_kind, Some(VolumeKind::EmptyDir));
+        assert_eq!(options.pvc_size, "3Gi");
+        assert_eq!(options.network_policies, planning::NetworkPolicies::Always);
+    }
 }
