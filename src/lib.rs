@@ -5,6 +5,7 @@
 //! [`compose::load`] reads the project, [`check()`] finds what is wrong with it, and
 //! [`convert()`] plans, emits and returns the Kubernetes objects with the translation report.
 
+pub mod apply;
 pub mod check;
 pub mod compose;
 pub mod diag;

@@ -10,8 +10,9 @@ use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 use compose2kube::compose::{self, FileArg, LoadOptions, Loaded};
 use compose2kube::diag::render::{self, Style};
 use compose2kube::diag::{Diagnostic, Severity};
+use compose2kube::plan::kompose::VolumeKind;
 use compose2kube::plan::{self as planning, ConvertOptions};
-use compose2kube::render::{explain, manifests};
+use compose2kube::render::{explain, kustomize, manifests};
 
 /// Convert Docker Compose applications into Kubernetes objects that keep their network
 /// behaviour, and say exactly what could not be carried over.
@@ -87,6 +88,14 @@ enum Command {
     /// Show what the conversion decides: each Pod's containers in start order, its Services,
     /// volumes and NetworkPolicies, and the translation report.
     Explain(Box<ExplainArgs>),
+    /// Server-side apply the converted objects to the cluster of the kubeconfig, in dependency
+    /// order (field manager `compose2kube`).
+    #[cfg(feature = "apply")]
+    Apply(Box<ApplyArgs>),
+    /// Delete the project's objects from the cluster (those labelled
+    /// `app.kubernetes.io/part-of=<project>` and `app.kubernetes.io/managed-by=compose2kube`).
+    #[cfg(feature = "apply")]
+    Down(Box<DownArgs>),
     /// Print a shell completion script.
     Completion {
         #[arg(value_enum)]
@@ -100,8 +109,16 @@ enum Command {
 struct ConvertArgs {
     /// Write here instead of standard output: a directory (one file per object,
     /// `<name>-<kind>.yaml`) or a file ending in `.yaml`, `.yml` or `.json` (one stream).
-    #[arg(short = 'o', long = "out", value_name = "PATH")]
+    #[arg(
+        short = 'o',
+        long = "out",
+        value_name = "PATH",
+        required_if_eq("format", "kustomize")
+    )]
     out: Option<PathBuf>,
+    /// Print the objects on standard output even with `-o` (kompose's flag).
+    #[arg(long)]
+    stdout: bool,
     /// Overwrite files that compose2kube did not write.
     #[arg(long)]
     force: bool,
@@ -111,6 +128,12 @@ struct ConvertArgs {
     /// Write JSON instead of YAML (`--format json`, kompose's flag).
     #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// With `--format kustomize`: also write `overlays/NAME` on the base, with an example
+    /// patch (repeatable).
+    #[arg(long = "overlay", value_name = "NAME", value_parser = overlay_name)]
+    overlays: Vec<String>,
+    #[command(flatten)]
+    kompose: KomposeArgs,
     /// Hide notes (approximations); warnings and errors are still shown.
     #[arg(short, long)]
     quiet: bool,
@@ -132,6 +155,73 @@ enum OutputFormat {
     Yaml,
     /// Plain manifests, as JSON (a `List` on standard output).
     Json,
+    /// A Kustomize base (`-o DIR/base`) and `--overlay`s (`-o DIR/overlays/NAME`).
+    Kustomize,
+}
+
+/// kompose's `convert` flags that have no other place: accepted where compose2kube does the
+/// same, refused (exit 2) where it cannot.
+#[derive(Args)]
+#[command(next_help_heading = "kompose compatibility")]
+struct KomposeArgs {
+    /// `kubernetes` (the only target; `openshift` is refused).
+    #[arg(long, value_enum, value_name = "PROVIDER")]
+    provider: Option<ProviderArg>,
+    /// Accepted: compose2kube always mounts secrets as files under `/run/secrets`.
+    #[arg(long)]
+    secrets_as_files: bool,
+    /// Only `none` is accepted: compose2kube does not build images.
+    #[arg(long, value_name = "TYPE")]
+    build: Option<String>,
+    /// Refused unless `false`: compose2kube does not build or push images.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    push_image: Option<bool>,
+    /// Refused: compose2kube does not build images.
+    #[arg(long, value_name = "COMMAND")]
+    build_command: Option<String>,
+    /// Refused: compose2kube does not push images.
+    #[arg(long, value_name = "COMMAND")]
+    push_command: Option<String>,
+    /// Refused: compose2kube does not push images.
+    #[arg(long, value_name = "REGISTRY")]
+    push_image_registry: Option<String>,
+    /// Refused: OpenShift builds are not supported.
+    #[arg(long, value_name = "REPO")]
+    build_repo: Option<String>,
+    /// Refused: OpenShift builds are not supported.
+    #[arg(long, value_name = "BRANCH")]
+    build_branch: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProviderArg {
+    Kubernetes,
+    Openshift,
+}
+
+impl KomposeArgs {
+    /// Why a kompose flag that was given cannot be honoured, if one cannot.
+    fn refused(&self) -> Option<String> {
+        const NO_BUILD: &str = "compose2kube converts a Compose file and never builds or pushes images; build them with `docker compose build` and `docker compose push`, and use `image:` in the Compose file";
+        if self.provider == Some(ProviderArg::Openshift) {
+            return Some("`--provider openshift` is not supported: compose2kube writes Kubernetes objects only (no DeploymentConfig, ImageStream, BuildConfig or Route); OpenShift runs them as they are".to_owned());
+        }
+        if let Some(build) = self.build.as_deref().filter(|b| *b != "none") {
+            return Some(format!("`--build {build}` is not supported: {NO_BUILD}"));
+        }
+        let given = [
+            ("--push-image", self.push_image == Some(true)),
+            ("--build-command", self.build_command.is_some()),
+            ("--push-command", self.push_command.is_some()),
+            ("--push-image-registry", self.push_image_registry.is_some()),
+            ("--build-repo", self.build_repo.is_some()),
+            ("--build-branch", self.build_branch.is_some()),
+        ];
+        given
+            .iter()
+            .find(|(_, given)| *given)
+            .map(|(flag, _)| format!("`{flag}` is not supported: {NO_BUILD}"))
+    }
 }
 
 impl ConvertArgs {
@@ -162,13 +252,26 @@ struct PlanArgs {
     /// for the rest.
     #[arg(long, value_enum, default_value_t = BindMountsArg::Auto)]
     bind_mounts: BindMountsArg,
-    /// Size of claims that set none.
-    #[arg(long = "pvc-size", value_name = "SIZE", default_value = "1Gi")]
+    /// Size of claims that set none (kompose: `--pvc-request-size`).
+    #[arg(
+        long = "pvc-size",
+        visible_alias = "pvc-request-size",
+        value_name = "SIZE",
+        default_value = "1Gi"
+    )]
     pvc_size: String,
+    /// What volumes become, as kompose's `--volumes` (a service's `kompose.volume.type`
+    /// label wins): `emptyDir` for named volumes and bind mounts, the others for bind mounts
+    /// (named volumes stay claims).
+    #[arg(long, value_enum, value_name = "TYPE", conflicts_with = "bind_mounts")]
+    volumes: Option<VolumesArg>,
     /// When to isolate Compose networks with NetworkPolicies (`auto`: when the project defines
     /// networks of its own).
     #[arg(long, value_enum, default_value_t = NetworkPoliciesArg::Auto)]
     network_policies: NetworkPoliciesArg,
+    /// `--network-policies always` (kompose's flag).
+    #[arg(long, conflicts_with = "network_policies")]
+    generate_network_policies: bool,
     /// Also group services into Pods by `kompose.service.group` label or shared volume.
     #[arg(long, value_enum)]
     service_group_mode: Option<GroupModeArg>,
@@ -183,6 +286,76 @@ struct PlanArgs {
     wait_timeout: u64,
 }
 
+/// How `apply` and `down` reach the cluster.
+#[cfg(feature = "apply")]
+#[derive(Args)]
+struct ClusterArgs {
+    /// The kubeconfig context to use (default: the current one; `KUBECONFIG` is honoured).
+    #[arg(long, value_name = "NAME")]
+    context: Option<String>,
+    /// `server`: send everything for validation, persist nothing.
+    #[arg(long, value_enum, value_name = "MODE", require_equals = true)]
+    dry_run: Option<DryRunArg>,
+    /// How long `--wait` waits, and the limit of connecting (`30s`, `5m`, `1h`).
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = compose2kube::apply::parse_duration)]
+    timeout: std::time::Duration,
+}
+
+#[cfg(feature = "apply")]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DryRunArg {
+    /// No dry run.
+    None,
+    /// The API server validates and discards.
+    Server,
+}
+
+/// Options of `apply`.
+#[cfg(feature = "apply")]
+#[derive(Args)]
+#[allow(clippy::struct_excessive_bools)] // command-line switches
+struct ApplyArgs {
+    #[command(flatten)]
+    cluster: ClusterArgs,
+    /// Wait until the workloads are ready; say which Pods are not, and why.
+    #[arg(long)]
+    wait: bool,
+    /// Delete the project's objects that the conversion no longer makes.
+    #[arg(long)]
+    prune: bool,
+    /// Take over fields that another field manager owns.
+    #[arg(long)]
+    force_conflicts: bool,
+    #[command(flatten)]
+    plan: PlanArgs,
+    /// Hide notes (approximations); warnings and errors are still shown.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Options of `down`.
+#[cfg(feature = "apply")]
+#[derive(Args)]
+struct DownArgs {
+    #[command(flatten)]
+    cluster: ClusterArgs,
+    /// The namespace the project was applied to (default: the context's).
+    #[arg(short = 'n', long, value_name = "NAMESPACE", value_parser = namespace_name)]
+    namespace: Option<String>,
+}
+
+#[cfg(feature = "apply")]
+impl ClusterArgs {
+    fn settings(&self) -> compose2kube::apply::client::Settings {
+        compose2kube::apply::client::Settings {
+            context: self.context.clone(),
+            dry_run: self.dry_run == Some(DryRunArg::Server),
+            timeout: self.timeout,
+            ..compose2kube::apply::client::Settings::default()
+        }
+    }
+}
+
 /// Options of `explain`.
 #[derive(Args)]
 struct ExplainArgs {
@@ -193,6 +366,13 @@ struct ExplainArgs {
     plan: PlanArgs,
     #[command(flatten)]
     report: ReportArgs,
+}
+
+/// An overlay is a directory `overlays/NAME`.
+fn overlay_name(name: &str) -> Result<String, String> {
+    kustomize::check_overlay_name(name)
+        .map(|()| name.to_owned())
+        .map_err(|e| e.to_string())
 }
 
 /// A namespace name is a DNS-1123 label: the API server rejects anything else.
@@ -248,6 +428,19 @@ enum BindMountsArg {
     Error,
 }
 
+/// kompose's `--volumes` values, spelled as kompose spells them.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum VolumesArg {
+    #[value(name = "persistentVolumeClaim", alias = "persistentvolumeclaim")]
+    PersistentVolumeClaim,
+    #[value(name = "emptyDir", alias = "emptydir")]
+    EmptyDir,
+    #[value(name = "hostPath", alias = "hostpath")]
+    HostPath,
+    #[value(name = "configMap", alias = "configmap")]
+    ConfigMap,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum NetworkPoliciesArg {
     Auto,
@@ -286,6 +479,7 @@ impl PlanArgs {
             },
             pvc_size: self.pvc_size.clone(),
             network_policies: match self.network_policies {
+                _ if self.generate_network_policies => planning::NetworkPolicies::Always,
                 NetworkPoliciesArg::Auto => planning::NetworkPolicies::Auto,
                 NetworkPoliciesArg::Always => planning::NetworkPolicies::Always,
                 NetworkPoliciesArg::Never => planning::NetworkPolicies::Never,
@@ -297,6 +491,12 @@ impl PlanArgs {
             service_group_name: self.service_group_name.clone(),
             wait_image: self.wait_image.clone(),
             wait_timeout: self.wait_timeout,
+            volume_kind: self.volumes.map(|v| match v {
+                VolumesArg::PersistentVolumeClaim => VolumeKind::PersistentVolumeClaim,
+                VolumesArg::EmptyDir => VolumeKind::EmptyDir,
+                VolumesArg::HostPath => VolumeKind::HostPath,
+                VolumesArg::ConfigMap => VolumeKind::ConfigMap,
+            }),
             ..ConvertOptions::default()
         }
     }
@@ -321,6 +521,10 @@ fn main() -> ExitCode {
         }
         Command::Convert(args) => convert(&cli.project, &args),
         Command::Explain(args) => explain(&cli.project, &args),
+        #[cfg(feature = "apply")]
+        Command::Apply(args) => apply(&cli.project, &args),
+        #[cfg(feature = "apply")]
+        Command::Down(args) => down(&cli.project, &args),
         Command::Config { report } => {
             let loaded = load(&cli.project);
             let diagnostics = compose2kube::check(&loaded);
@@ -343,6 +547,11 @@ fn main() -> ExitCode {
 /// one summary line (`N services, M objects, K warnings, J notes`, with the errors when
 /// there are any; M counts the objects written).
 fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
+    if let Some(message) = convert_usage_error(args) {
+        Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, message)
+            .exit();
+    }
     let loaded = load(project);
     let mut diagnostics = compose2kube::check(&loaded);
     let converted = (!diagnostics.iter().any(Diagnostic::is_error))
@@ -379,11 +588,18 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
             } else {
                 manifests::Format::Yaml
             };
-            let result = match &args.out {
-                None => {
-                    manifests::stream(&converted.objects, format).map(|text| print_stdout(&text))
+            let out = args.out.as_ref().filter(|_| !args.stdout);
+            let result = match out {
+                Some(dir) if args.format == OutputFormat::Kustomize => {
+                    kustomize::files(dir, &converted.objects, &args.overlays)
+                        .and_then(|files| Ok(manifests::write_files(&files, args.force)?))
+                        .map_err(|e| e.to_string())
                 }
-                Some(path) => write_out(path, &converted.objects, format, args.force),
+                None => manifests::stream(&converted.objects, format)
+                    .map(|text| print_stdout(&text))
+                    .map_err(|e| e.to_string()),
+                Some(path) => write_out(path, &converted.objects, format, args.force)
+                    .map_err(|e| e.to_string()),
             };
             match result {
                 Ok(()) => written = converted.objects.len(),
@@ -406,6 +622,94 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
         eprintln!("{}", parts.join(", "));
     }
     code
+}
+
+/// Combinations of `convert` flags that clap cannot express: a message for exit code 2.
+fn convert_usage_error(args: &ConvertArgs) -> Option<String> {
+    if let Some(message) = args.kompose.refused() {
+        return Some(message);
+    }
+    if args.format == OutputFormat::Kustomize && args.stdout {
+        return Some(
+            "`--format kustomize` writes a directory (`-o DIR`), not standard output (`--stdout`)"
+                .to_owned(),
+        );
+    }
+    if args.stdout && args.report_format == Format::Json {
+        return Some("`--report-format json` prints the report on standard output, so the objects cannot go there too (`--stdout`); use `-o`".to_owned());
+    }
+    if !args.overlays.is_empty() && args.format != OutputFormat::Kustomize {
+        return Some("`--overlay` needs `--format kustomize`".to_owned());
+    }
+    None
+}
+
+/// `apply`: convert as `convert` does (the report on standard error), then apply.
+#[cfg(feature = "apply")]
+fn apply(project: &ProjectArgs, args: &ApplyArgs) -> ExitCode {
+    let loaded = load(project);
+    let mut diagnostics = compose2kube::check(&loaded);
+    let converted = (!diagnostics.iter().any(Diagnostic::is_error))
+        .then(|| compose2kube::convert(&loaded, &args.plan.options()));
+    if let Some(converted) = &converted {
+        diagnostics.extend(converted.report.to_diagnostics());
+    }
+    let mut sorted: compose2kube::diag::Diagnostics = diagnostics.into_iter().collect();
+    sorted.sort();
+    let mut diagnostics = sorted.into_vec();
+    if args.quiet {
+        diagnostics.retain(|d| d.severity != Severity::Note);
+    }
+    print_diagnostics(&loaded, &diagnostics, Format::Text);
+    let Some(converted) = converted.filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
+    else {
+        eprintln!("error: the project does not convert; nothing was applied");
+        return ExitCode::from(1);
+    };
+    let settings = compose2kube::apply::client::Settings {
+        wait: args.wait,
+        prune: args.prune,
+        force_conflicts: args.force_conflicts,
+        ..args.cluster.settings()
+    };
+    let project_label = compose2kube::plan::labels::project_value(&loaded.name);
+    let result = compose2kube::apply::client::apply(
+        &converted.objects,
+        &project_label,
+        &settings,
+        &mut |line| println!("{line}"),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `down`: delete what `apply` made for this project.
+#[cfg(feature = "apply")]
+fn down(project: &ProjectArgs, args: &DownArgs) -> ExitCode {
+    let loaded = load(project);
+    let project_label = compose2kube::plan::labels::project_value(&loaded.name);
+    let result = compose2kube::apply::client::down(
+        &project_label,
+        args.namespace.as_deref(),
+        &args.cluster.settings(),
+        &mut |line| println!("{line}"),
+    );
+    match result {
+        Ok(0) => {
+            eprintln!("nothing of project `{project_label}` was found");
+            ExitCode::SUCCESS
+        }
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// `explain`: load, check and plan, then describe the plan.
@@ -558,4 +862,75 @@ fn print_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = out.write_all(text.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[cfg(feature = "apply")]
+    #[test]
+    fn apply_reads_kubectls_flags() {
+        let cli = Cli::try_parse_from([
+            "compose2kube",
+            "apply",
+            "--context",
+            "kind-dev",
+            "-n",
+            "shop",
+            "--dry-run=server",
+            "--wait",
+            "--timeout",
+            "90s",
+            "--prune",
+        ])
+        .unwrap();
+        let Command::Apply(args) = cli.command else {
+            panic!("not apply");
+        };
+        let settings = args.cluster.settings();
+        assert_eq!(settings.context.as_deref(), Some("kind-dev"));
+        assert!(settings.dry_run);
+        assert_eq!(settings.timeout, std::time::Duration::from_secs(90));
+        assert!(args.wait && args.prune && !args.force_conflicts);
+        assert_eq!(args.plan.options().namespace.as_deref(), Some("shop"));
+    }
+
+    #[cfg(feature = "apply")]
+    #[test]
+    fn down_takes_a_namespace_and_the_cluster_flags() {
+        let cli = Cli::try_parse_from(["compose2kube", "down", "-n", "shop", "--dry-run=server"])
+            .unwrap();
+        let Command::Down(args) = cli.command else {
+            panic!("not down");
+        };
+        assert_eq!(args.namespace.as_deref(), Some("shop"));
+        assert!(args.cluster.settings().dry_run);
+    }
+
+    #[test]
+    fn kompose_flags_map_onto_the_options() {
+        let cli = Cli::try_parse_from([
+            "compose2kube",
+            "convert",
+            "--volumes",
+            "emptyDir",
+            "--pvc-request-size",
+            "3Gi",
+            "--generate-network-policies",
+        ])
+        .unwrap();
+        let Command::Convert(args) = cli.command else {
+            panic!("not convert");
+        };
+        let options = args.plan.options();
+        assert_eq!(options.volume_kind, Some(VolumeKind::EmptyDir));
+        assert_eq!(options.pvc_size, "3Gi");
+        assert_eq!(options.network_policies, planning::NetworkPolicies::Always);
+    }
 }

@@ -1,5 +1,6 @@
 //! Arbitrary bytes, read as text, loaded as `-f -` and checked: the loader, the check stage
-//! and the diagnostics renderers must never panic or hang, whatever the input.
+//! and the diagnostics renderers must never panic or hang, whatever the input; what passes
+//! the checks is converted and rendered too.
 #![no_main]
 
 use std::path::PathBuf;
@@ -28,4 +29,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = render::to_text(&shown, &loaded.sources, Style::Plain);
     let _ = render::to_json(&shown, &loaded.sources);
     let _ = compose2kube::render::config::render(&loaded);
+    if !diagnostics.iter().any(|d| d.is_error()) {
+        let converted = compose2kube::convert(&loaded, &compose2kube::plan::ConvertOptions::default());
+        let _ = compose2kube::render::manifests::yaml(&converted.objects);
+        let _ = compose2kube::render::explain::text(&converted.plan, &[]);
+    }
 });

@@ -46,3 +46,10 @@ pub fn selector(context: &Context, name: &str) -> BTreeMap<String, String> {
 pub fn network(network: &str) -> String {
     format!("{NETWORK_PREFIX}{}", names::label_key_name(network))
 }
+
+/// The `app.kubernetes.io/part-of` value of a project's objects, from its name as loaded
+/// (what `down` and `apply --prune` select by).
+#[must_use]
+pub fn project_value(project_name: &str) -> String {
+    names::label_value(&names::label(project_name))
+}

@@ -58,6 +58,10 @@ pub struct ConvertOptions {
     pub job_wait_image: String,
     /// How long a wait init container waits before it fails, in seconds (`--wait-timeout`).
     pub wait_timeout: u64,
+    /// What the volumes of services without a `kompose.volume.type` label become
+    /// (kompose's `--volumes`); `None` keeps named volumes as claims and bind mounts as
+    /// `bind_mounts` says.
+    pub volume_kind: Option<kompose::VolumeKind>,
 }
 
 impl Default for ConvertOptions {
@@ -75,6 +79,7 @@ impl Default for ConvertOptions {
             wait_image: "busybox:1.36".into(),
             job_wait_image: "bitnami/kubectl:1.33".into(),
             wait_timeout: 300,
+            volume_kind: None,
         }
     }
 }

@@ -127,6 +127,11 @@ struct Source {
 }
 
 impl Planner<'_, '_> {
+    /// The service's `kompose.volume.type`, else the project-wide `--volumes`.
+    fn volume_kind(&self, service: &Service) -> Option<kompose::VolumeKind> {
+        kompose::volume_kind(service).or(self.context.options.volume_kind)
+    }
+
     /// One claim per named volume that a service mounts; access mode from how many Pods
     /// mount it.
     fn named_volumes(&mut self) {
@@ -136,7 +141,7 @@ impl Planner<'_, '_> {
                 .services
                 .iter()
                 .filter(|(_, s)| {
-                    kompose::volume_kind(s) != Some(kompose::VolumeKind::EmptyDir)
+                    self.volume_kind(s) != Some(kompose::VolumeKind::EmptyDir)
                         && s.volumes.iter().any(|v| {
                             v.kind == VolumeType::Volume
                                 && v.source.as_ref().is_some_and(|src| src.value == name.value)
@@ -222,7 +227,7 @@ impl Planner<'_, '_> {
     }
 
     fn service_volumes(&mut self, service_name: &str, service: &Service, own: &mut ServiceStorage) {
-        let kind = kompose::volume_kind(service);
+        let kind = self.volume_kind(service);
         for (index, volume) in service.volumes.iter().enumerate() {
             let source = match volume.kind {
                 VolumeType::Volume | VolumeType::Bind
@@ -240,7 +245,7 @@ impl Planner<'_, '_> {
                         names::joined(&[service_name, &origin, "empty"]),
                     ))
                 }
-                VolumeType::Volume => self.named_mount(service_name, kind, volume),
+                VolumeType::Volume => self.named_mount(service_name, service, kind, volume),
                 VolumeType::Bind => self.bind_mount(service_name, kind, volume, index),
                 VolumeType::Tmpfs => Some((
                     memory_dir(
@@ -305,6 +310,7 @@ impl Planner<'_, '_> {
     fn named_mount(
         &mut self,
         service_name: &str,
+        service: &Service,
         kind: Option<kompose::VolumeKind>,
         volume: &Spanned<ServiceVolume>,
     ) -> Option<(Volume, String)> {
@@ -315,11 +321,18 @@ impl Planner<'_, '_> {
                     Some(service_name),
                     "volumes",
                     Some(volume.span),
-                    format!(
-                        "`{}: {}` applies to bind mounts; a named volume stays a claim",
-                        kompose::VOLUME_TYPE,
-                        kind.name()
-                    ),
+                    if kompose::volume_kind(service).is_some() {
+                        format!(
+                            "`{}: {}` applies to bind mounts; a named volume stays a claim",
+                            kompose::VOLUME_TYPE,
+                            kind.name()
+                        )
+                    } else {
+                        format!(
+                            "`--volumes {}` applies to bind mounts; a named volume stays a claim",
+                            kind.name()
+                        )
+                    },
                 )
                 .help("mount a host directory (bind mount) to get that kind of volume"),
             );

@@ -20,5 +20,7 @@ mod cli;
 mod determinism;
 mod field_rules;
 mod fixtures;
+mod kompose_flags;
+mod kustomize;
 mod snapshots;
 mod validator;

@@ -152,4 +152,3 @@ impl Field for ExtraHosts {
         self.0.is_empty()
     }
 }
-

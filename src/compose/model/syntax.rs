@@ -631,7 +631,6 @@ impl Field for StringOrList {
     }
 }
 
-
 // ---- Mapping -----------------------------------------------------------------------------
 
 /// A "list or dict" (`environment`, `labels`, `build.args`…): a map, or a list of `KEY=VALUE`
