@@ -11,7 +11,7 @@ use compose2kube::compose::{self, FileArg, LoadOptions, Loaded};
 use compose2kube::diag::render::{self, Style};
 use compose2kube::diag::{Diagnostic, Severity};
 use compose2kube::plan::{self as planning, ConvertOptions};
-use compose2kube::render::{explain, manifests};
+use compose2kube::render::{explain, helm, manifests};
 
 /// Convert Docker Compose applications into Kubernetes objects that keep their network
 /// behaviour, and say exactly what could not be carried over.
@@ -100,7 +100,8 @@ enum Command {
 struct ConvertArgs {
     /// Write here instead of standard output: a directory (one file per object,
     /// `<name>-<kind>.yaml`) or a file ending in `.yaml`, `.yml` or `.json` (one stream).
-    #[arg(short = 'o', long = "out", value_name = "PATH")]
+    /// The chart directory for `--format helm`.
+    #[arg(short = 'o', long = "out", value_name = "PATH", required_if_eq_any([("format", "helm"), ("chart", "true")]))]
     out: Option<PathBuf>,
     /// Overwrite files that compose2kube did not write.
     #[arg(long)]
@@ -111,6 +112,19 @@ struct ConvertArgs {
     /// Write JSON instead of YAML (`--format json`, kompose's flag).
     #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// Write a Helm chart (`--format helm`, kompose's flag).
+    #[arg(short = 'c', long, conflicts_with_all = ["format", "json"])]
+    chart: bool,
+    /// `version` of the Helm chart.
+    #[arg(long, value_name = "SEMVER", default_value = "0.1.0")]
+    chart_version: String,
+    /// `appVersion` of the Helm chart (default: the first image tag, else 1.0.0).
+    #[arg(long, value_name = "VERSION")]
+    app_version: Option<String>,
+    /// Put the data of the Secrets into the Helm chart's values.yaml (by default the chart
+    /// uses Secrets you create).
+    #[arg(long)]
+    helm_inline_secrets: bool,
     /// Hide notes (approximations); warnings and errors are still shown.
     #[arg(short, long)]
     quiet: bool,
@@ -132,6 +146,8 @@ enum OutputFormat {
     Yaml,
     /// Plain manifests, as JSON (a `List` on standard output).
     Json,
+    /// A Helm chart (needs `-o DIR`).
+    Helm,
 }
 
 impl ConvertArgs {
@@ -379,11 +395,14 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
             } else {
                 manifests::Format::Yaml
             };
+            let helm = args.chart || args.format == OutputFormat::Helm;
             let result = match &args.out {
-                None => {
-                    manifests::stream(&converted.objects, format).map(|text| print_stdout(&text))
-                }
-                Some(path) => write_out(path, &converted.objects, format, args.force),
+                Some(dir) if helm => write_chart(dir, &converted, args),
+                None => manifests::stream(&converted.objects, format)
+                    .map(|text| print_stdout(&text))
+                    .map_err(|e| e.to_string()),
+                Some(path) => write_out(path, &converted.objects, format, args.force)
+                    .map_err(|e| e.to_string()),
             };
             match result {
                 Ok(()) => written = converted.objects.len(),
@@ -434,6 +453,25 @@ fn explain(project: &ProjectArgs, args: &ExplainArgs) -> ExitCode {
     };
     print_stdout(&text);
     finish(&loaded, &diagnostics, &args.report)
+}
+
+/// `--format helm -o DIR`: the chart's files under DIR.
+fn write_chart(
+    dir: &std::path::Path,
+    converted: &compose2kube::Converted,
+    args: &ConvertArgs,
+) -> Result<(), String> {
+    let options = helm::ChartOptions {
+        version: args.chart_version.clone(),
+        app_version: args.app_version.clone(),
+        inline_secrets: args.helm_inline_secrets,
+    };
+    let files = helm::chart(&converted.plan, &converted.objects, &options)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|(path, text)| (dir.join(path), text))
+        .collect::<Vec<_>>();
+    manifests::write_files(&files, args.force).map_err(|e| e.to_string())
 }
 
 /// `-o`: a file for names ending in `.yaml`, `.yml` or `.json`, a directory otherwise.

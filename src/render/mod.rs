@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod explain;
+pub mod helm;
 pub mod manifests;
 
 /// Serializes a value as YAML that `kubectl` and `docker compose` read back unchanged:
