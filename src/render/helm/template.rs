@@ -117,6 +117,15 @@ impl Template {
     fn sequence(&self, items: &[Value], indent: usize) -> Result<Vec<Line>, HelmError> {
         let mut lines = Vec::new();
         for item in items {
+            if let Some(hole) = self.hole_of(item) {
+                let Hole::Scalar(expr) = hole else {
+                    return Err(HelmError::Serialize(format!(
+                        "a sequence item can only be a scalar template, not {hole:?}"
+                    )));
+                };
+                lines.push(Line::Text(indent, format!("- {{{{ {expr} }}}}")));
+                continue;
+            }
             match item {
                 Value::Object(inner) if !inner.is_empty() => {
                     let mut inner_lines = self.map(inner, indent + 2)?;
@@ -243,7 +252,7 @@ mod tests {
         let text = template.render("# header", &value).unwrap();
         assert_eq!(
             text,
-            "# header\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels:\n    a: 'on'\ncontainers:\n-\n{{- with $web.env }}\n    env:\n{{- toYaml . | nindent 6 }}\n{{- end }}\n    name: web\n- name: x{{ \"{{\" }}y}}\n"
+            "# header\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels:\n    a: \"on\"\ncontainers:\n  -\n{{- with $web.env }}\n    env:\n{{- toYaml . | nindent 6 }}\n{{- end }}\n    name: web\n  - name: x{{ \"{{\" }}y}}\n"
         );
     }
 }
