@@ -209,7 +209,9 @@ fn equivalence(project: &Project) -> Option<String> {
             Err(error) => return Some(format!("{}: {error}", project.label)),
         };
         let mut got = rendered.objects;
-        got.iter_mut().for_each(|v| normalise(v, RELEASE));
+        for value in &mut got {
+            normalise(value, RELEASE);
+        }
         if let Some(diff) = difference(&sorted(got), &expected(&objects, inline)) {
             return Some(format!(
                 "{} (inline secrets: {inline}): {diff}",

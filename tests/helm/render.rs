@@ -53,11 +53,11 @@ fn segments(source: &str) -> Result<Vec<Segment>, String> {
     while let Some(start) = rest.find("{{") {
         let mut text = rest[..start].to_owned();
         if trim_next {
-            text = text.trim_start().to_owned();
+            text = text.trim_start().to_string();
         }
         let mut inner = &rest[start + 2..];
         if inner.starts_with("- ") {
-            text = text.trim_end().to_owned();
+            text = text.trim_end().to_string();
             inner = &inner[2..];
         }
         out.push(Segment::Text(text));
@@ -80,7 +80,7 @@ fn segments(source: &str) -> Result<Vec<Segment>, String> {
     }
     let mut text = rest.to_owned();
     if trim_next {
-        text = text.trim_start().to_owned();
+        text = text.trim_start().to_string();
     }
     out.push(Segment::Text(text));
     Ok(out)
@@ -471,6 +471,8 @@ impl Templates {
         })
     }
 
+    // One arm per function: a table reads better than a function per function.
+    #[allow(clippy::too_many_lines)]
     fn call(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         let string = |i: usize| -> Result<String, String> {
             printed(
@@ -684,7 +686,10 @@ pub fn render_chart(
     let mut objects = Vec::new();
     for path in templates.keys() {
         let name = path.trim_start_matches("templates/");
-        if name.starts_with('_') || !name.ends_with(".yaml") {
+        let manifest = std::path::Path::new(name)
+            .extension()
+            .is_some_and(|e| e == "yaml");
+        if name.starts_with('_') || !manifest {
             continue;
         }
         let text = parsed.render(path, &root)?;
