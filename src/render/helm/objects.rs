@@ -709,7 +709,8 @@ impl<'a> Chart<'a> {
         }
     }
 
-    /// A wait container's `kubectl wait job/<name>`: the Job's release name.
+    /// A wait container's `kubectl wait job/<name>` and `nslookup <service>`: the Job's
+    /// release name, and the Service's name in the release.
     fn job_references(&self, doc: &mut Doc, container: &mut Map<String, Value>) {
         for key in ["command", "args"] {
             let Some(items) = container.get_mut(key).and_then(Value::as_array_mut) else {
@@ -719,24 +720,30 @@ impl<'a> Chart<'a> {
                 let Some(text) = item.as_str() else {
                     continue;
                 };
-                let Some((before, rest)) = text.split_once("job/") else {
-                    continue;
-                };
-                let (job, after) = rest.split_once(' ').map_or((rest, ""), |(j, a)| (j, a));
-                if !self.has("Job", job) {
-                    continue;
+                let reference = [("job/", "Job"), ("nslookup ", "Service")]
+                    .into_iter()
+                    .find_map(|(marker, kind)| {
+                        let (before, rest) = text.split_once(marker)?;
+                        let (name, after) = rest.split_once(' ').unwrap_or((rest, ""));
+                        let expr = match kind {
+                            "Job" if self.has(kind, name) => self.name_expr(name),
+                            "Service" if self.has(kind, name) => self.service_name_expr(name),
+                            _ => return None,
+                        };
+                        let after = if rest.contains(' ') {
+                            format!(" {after}")
+                        } else {
+                            String::new()
+                        };
+                        Some(format!(
+                            "print {} ({expr}) {} | quote",
+                            go_string(&format!("{before}{marker}")),
+                            go_string(&after),
+                        ))
+                    });
+                if let Some(expr) = reference {
+                    *item = doc.hole(Hole::Scalar(expr));
                 }
-                let expr = format!(
-                    "print {} ({}) {} | quote",
-                    go_string(&format!("{before}job/")),
-                    self.name_expr(job),
-                    go_string(&if after.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" {after}")
-                    }),
-                );
-                *item = doc.hole(Hole::Scalar(expr));
             }
         }
     }
