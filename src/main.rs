@@ -12,7 +12,7 @@ use compose2kube::diag::render::{self, Style};
 use compose2kube::diag::{Diagnostic, Severity};
 use compose2kube::plan::kompose::VolumeKind;
 use compose2kube::plan::{self as planning, ConvertOptions};
-use compose2kube::render::{explain, kustomize, manifests};
+use compose2kube::render::{explain, helm, kustomize, manifests};
 
 /// Convert Docker Compose applications into Kubernetes objects that keep their network
 /// behaviour, and say exactly what could not be carried over.
@@ -109,11 +109,12 @@ enum Command {
 struct ConvertArgs {
     /// Write here instead of standard output: a directory (one file per object,
     /// `<name>-<kind>.yaml`) or a file ending in `.yaml`, `.yml` or `.json` (one stream).
+    /// The chart directory for `--format helm`, the tree for `--format kustomize`.
     #[arg(
         short = 'o',
         long = "out",
         value_name = "PATH",
-        required_if_eq("format", "kustomize")
+        required_if_eq_any([("format", "helm"), ("format", "kustomize"), ("chart", "true")])
     )]
     out: Option<PathBuf>,
     /// Print the objects on standard output even with `-o` (kompose's flag).
@@ -134,6 +135,19 @@ struct ConvertArgs {
     overlays: Vec<String>,
     #[command(flatten)]
     kompose: KomposeArgs,
+    /// Write a Helm chart (`--format helm`, kompose's flag).
+    #[arg(short = 'c', long, conflicts_with_all = ["format", "json"])]
+    chart: bool,
+    /// `version` of the Helm chart.
+    #[arg(long, value_name = "SEMVER", default_value = "0.1.0")]
+    chart_version: String,
+    /// `appVersion` of the Helm chart (default: the first image tag, else 1.0.0).
+    #[arg(long, value_name = "VERSION")]
+    app_version: Option<String>,
+    /// Put the data of the Secrets into the Helm chart's values.yaml (by default the chart
+    /// uses Secrets you create).
+    #[arg(long)]
+    helm_inline_secrets: bool,
     /// Hide notes (approximations); warnings and errors are still shown.
     #[arg(short, long)]
     quiet: bool,
@@ -155,6 +169,8 @@ enum OutputFormat {
     Yaml,
     /// Plain manifests, as JSON (a `List` on standard output).
     Json,
+    /// A Helm chart (needs `-o DIR`).
+    Helm,
     /// A Kustomize base (`-o DIR/base`) and `--overlay`s (`-o DIR/overlays/NAME`).
     Kustomize,
 }
@@ -588,8 +604,10 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
             } else {
                 manifests::Format::Yaml
             };
+            let helm = args.chart || args.format == OutputFormat::Helm;
             let out = args.out.as_ref().filter(|_| !args.stdout);
             let result = match out {
+                Some(dir) if helm => write_chart(dir, &converted, args),
                 Some(dir) if args.format == OutputFormat::Kustomize => {
                     kustomize::files(dir, &converted.objects, &args.overlays)
                         .and_then(|files| Ok(manifests::write_files(&files, args.force)?))
@@ -629,11 +647,18 @@ fn convert_usage_error(args: &ConvertArgs) -> Option<String> {
     if let Some(message) = args.kompose.refused() {
         return Some(message);
     }
-    if args.format == OutputFormat::Kustomize && args.stdout {
-        return Some(
-            "`--format kustomize` writes a directory (`-o DIR`), not standard output (`--stdout`)"
-                .to_owned(),
-        );
+    let directory_format = match args.format {
+        OutputFormat::Kustomize => Some("kustomize"),
+        OutputFormat::Helm => Some("helm"),
+        _ if args.chart => Some("helm"),
+        _ => None,
+    };
+    if let Some(format) = directory_format
+        && args.stdout
+    {
+        return Some(format!(
+            "`--format {format}` writes a directory (`-o DIR`), not standard output (`--stdout`)"
+        ));
     }
     if args.stdout && args.report_format == Format::Json {
         return Some("`--report-format json` prints the report on standard output, so the objects cannot go there too (`--stdout`); use `-o`".to_owned());
@@ -738,6 +763,25 @@ fn explain(project: &ProjectArgs, args: &ExplainArgs) -> ExitCode {
     };
     print_stdout(&text);
     finish(&loaded, &diagnostics, &args.report)
+}
+
+/// `--format helm -o DIR`: the chart's files under DIR.
+fn write_chart(
+    dir: &std::path::Path,
+    converted: &compose2kube::Converted,
+    args: &ConvertArgs,
+) -> Result<(), String> {
+    let options = helm::ChartOptions {
+        version: args.chart_version.clone(),
+        app_version: args.app_version.clone(),
+        inline_secrets: args.helm_inline_secrets,
+    };
+    let files = helm::chart(&converted.plan, &converted.objects, &options)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|(path, text)| (dir.join(path), text))
+        .collect::<Vec<_>>();
+    manifests::write_files(&files, args.force).map_err(|e| e.to_string())
 }
 
 /// `-o`: a file for names ending in `.yaml`, `.yml` or `.json`, a directory otherwise.

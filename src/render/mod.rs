@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod explain;
+pub mod helm;
 pub mod kustomize;
 pub mod manifests;
 

@@ -1,0 +1,950 @@
+//! One template per object: which fields become values, which names get the release prefix,
+//! and which selectors get the release's instance label.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde_json::{Map, Value, json};
+
+use super::template::{Hole, Template, go_string};
+use super::{ChartOptions, HelmError, Names, Notes, Values, split_image};
+use crate::emit::Object;
+use crate::plan::{Plan, ServicePurpose, Workload, names};
+use crate::render::manifests::MARKER;
+
+/// The order of the keys of one service's values.
+const SERVICE_KEYS: [&str; 12] = [
+    "image",
+    "replicas",
+    "resources",
+    "env",
+    "service",
+    "ingress",
+    "persistence",
+    "nodeSelector",
+    "tolerations",
+    "affinity",
+    "podAnnotations",
+    "imagePullSecrets",
+];
+
+/// The chart being made: what every template needs to know, and the values found so far.
+pub(crate) struct Chart<'a> {
+    plan: &'a Plan,
+    objects: &'a [Object],
+    /// The chart name, which prefixes the names of the helper templates.
+    helpers: String,
+    options: &'a ChartOptions,
+    names: Names,
+    /// Claim name → the service whose values hold its persistence settings, and the key.
+    claim_owners: BTreeMap<String, (String, String)>,
+    /// Ingress objects written as a service's ingress template.
+    ingresses_done: BTreeSet<String>,
+    extra: Vec<(PathBuf, String)>,
+    values: Values,
+    notes: Notes,
+}
+
+/// One template: the template proper and the variables holding services' values.
+#[derive(Default)]
+struct Doc {
+    template: Template,
+    vars: BTreeMap<String, String>,
+}
+
+impl Doc {
+    /// The variable holding a service's values (declared on first use).
+    fn var(&mut self, service: &str) -> String {
+        if let Some(var) = self.vars.get(service) {
+            return var.clone();
+        }
+        let base: String = service
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let mut var = format!("${base}");
+        let mut n = 2;
+        while self.vars.values().any(|v| *v == var) {
+            var = format!("${base}_{n}");
+            n += 1;
+        }
+        self.template.prelude.push(format!(
+            "{{{{- {var} := index .Values {} }}}}",
+            go_string(service)
+        ));
+        self.vars.insert(service.to_owned(), var.clone());
+        var
+    }
+
+    fn hole(&mut self, hole: Hole) -> Value {
+        self.template.hole(hole)
+    }
+
+    /// Adds entries to a mapping from a template (`include`).
+    fn include(&mut self, map: &mut Map<String, Value>, expr: String) {
+        let key = self.template.key("include");
+        let value = self.template.hole(Hole::Include(expr));
+        map.insert(key, value);
+    }
+}
+
+/// The mapping at `key`, created when missing.
+fn object_at<'v>(map: &'v mut Map<String, Value>, key: &str) -> Option<&'v mut Map<String, Value>> {
+    map.entry(key)
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+}
+
+fn objects_in<'v>(
+    map: &'v mut Map<String, Value>,
+    key: &str,
+) -> impl Iterator<Item = &'v mut Map<String, Value>> {
+    map.get_mut(key)
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object_mut)
+}
+
+fn string_at(map: &Map<String, Value>, key: &str) -> Option<String> {
+    map.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+impl<'a> Chart<'a> {
+    pub fn new(plan: &'a Plan, objects: &'a [Object], options: &'a ChartOptions) -> Self {
+        let names: Names = objects
+            .iter()
+            .map(|o| (o.kind(), o.name().to_owned()))
+            .collect();
+        let mut values = Values::default();
+        values
+            .global
+            .insert("imagePullSecrets".into(), Value::Array(Vec::new()));
+        values.global.insert(
+            "namespaceOverride".into(),
+            Value::String(plan.namespace.clone().unwrap_or_default()),
+        );
+        values
+            .global
+            .insert("prefixServiceNames".into(), Value::Bool(false));
+        for workload in &plan.workloads {
+            for member in &workload.group.members {
+                values.services.entry(member.service.clone()).or_default();
+            }
+        }
+        let mut claim_owners: BTreeMap<String, (String, String)> = BTreeMap::new();
+        for workload in &plan.workloads {
+            for volume in workload.pod.volumes.iter().flatten() {
+                let Some(source) = &volume.persistent_volume_claim else {
+                    continue;
+                };
+                let Some(claim) = plan.claims.iter().find(|c| c.name == source.claim_name) else {
+                    continue;
+                };
+                if claim_owners.contains_key(&claim.name) {
+                    continue;
+                }
+                let owner = workload.group.root.clone();
+                let taken = claim_owners
+                    .values()
+                    .any(|(o, key)| *o == owner && *key == claim.volume);
+                let key = if taken || claim.volume.is_empty() {
+                    claim.name.clone()
+                } else {
+                    claim.volume.clone()
+                };
+                claim_owners.insert(claim.name.clone(), (owner, key));
+            }
+        }
+        Self {
+            plan,
+            objects,
+            helpers: plan.project.clone(),
+            options,
+            names,
+            claim_owners,
+            ingresses_done: BTreeSet::new(),
+            extra: Vec::new(),
+            values,
+            notes: Notes::default(),
+        }
+    }
+
+    fn has(&self, kind: &'static str, name: &str) -> bool {
+        self.names.contains(&(kind, name.to_owned()))
+    }
+
+    fn name_expr(&self, name: &str) -> String {
+        format!(
+            "include \"{}.name\" (list $ {})",
+            self.helpers,
+            go_string(name)
+        )
+    }
+
+    fn service_name_expr(&self, name: &str) -> String {
+        format!(
+            "include \"{}.serviceName\" (list $ {})",
+            self.helpers,
+            go_string(name)
+        )
+    }
+
+    fn secret_name_expr(&self, name: &str) -> String {
+        format!(
+            "include \"{}.secretName\" (list $ {})",
+            self.helpers,
+            go_string(name)
+        )
+    }
+
+    fn labels(&self) -> String {
+        format!("\"{}.labels\" $", self.helpers)
+    }
+
+    fn selector_labels(&self) -> String {
+        format!("\"{}.selectorLabels\" $", self.helpers)
+    }
+
+    fn service_values(&mut self, service: &str) -> &mut Map<String, Value> {
+        self.values.services.entry(service.to_owned()).or_default()
+    }
+
+    /// The template of one object (`None` for objects the chart leaves out or writes
+    /// another way): its file name and text.
+    pub fn template(&mut self, object: &Object) -> Result<Option<(String, String)>, HelmError> {
+        let kind = object.kind();
+        let name = object.name().to_owned();
+        if matches!(object, Object::Namespace(_))
+            || (matches!(object, Object::Ingress(_)) && self.ingresses_done.contains(&name))
+        {
+            return Ok(None);
+        }
+        let mut value =
+            serde_json::to_value(object).map_err(|e| HelmError::Serialize(e.to_string()))?;
+        let Some(map) = value.as_object_mut() else {
+            return Ok(None);
+        };
+        let mut doc = Doc::default();
+        self.metadata(&mut doc, map, kind, &name);
+        match object {
+            Object::Service(_) => self.service(&mut doc, map, &name)?,
+            Object::Deployment(_)
+            | Object::StatefulSet(_)
+            | Object::DaemonSet(_)
+            | Object::Job(_)
+            | Object::CronJob(_) => self.workload(&mut doc, map, kind, &name),
+            Object::Secret(_) => self.secret(&mut doc, map, &name),
+            Object::PersistentVolumeClaim(_) => self.claim(&mut doc, map, &name),
+            Object::NetworkPolicy(_) => self.policy(&mut doc, map),
+            Object::HorizontalPodAutoscaler(_) => {
+                if let Some(target) = map
+                    .get_mut("spec")
+                    .and_then(Value::as_object_mut)
+                    .and_then(|s| s.get_mut("scaleTargetRef"))
+                    .and_then(Value::as_object_mut)
+                {
+                    let kind = string_at(target, "kind").unwrap_or_default();
+                    let target_name = string_at(target, "name").unwrap_or_default();
+                    let known = ["Deployment", "StatefulSet"]
+                        .into_iter()
+                        .find(|k| *k == kind)
+                        .is_some_and(|k| self.has(k, &target_name));
+                    if known {
+                        let hole = doc.hole(Hole::Scalar(self.name_expr(&target_name)));
+                        target.insert("name".into(), hole);
+                    }
+                }
+            }
+            Object::RoleBinding(_) => self.role_binding(&mut doc, map),
+            _ => {}
+        }
+        let text = doc.template.render(MARKER, &value)?;
+        Ok(Some((format!("{name}-{}.yaml", kind.to_lowercase()), text)))
+    }
+
+    /// Name (prefixed but for Services), chart labels, and the namespace override.
+    fn metadata(&self, doc: &mut Doc, map: &mut Map<String, Value>, kind: &str, name: &str) {
+        let Some(meta) = object_at(map, "metadata") else {
+            return;
+        };
+        meta.remove("namespace");
+        let expr = if kind == "Service" {
+            self.service_name_expr(name)
+        } else {
+            self.name_expr(name)
+        };
+        meta.insert("name".into(), doc.hole(Hole::Scalar(expr)));
+        if let Some(labels) = object_at(meta, "labels") {
+            doc.include(labels, self.labels());
+        }
+        let namespace = doc.hole(Hole::OptionalString(
+            "$.Values.global.namespaceOverride".into(),
+        ));
+        meta.insert("namespace".into(), namespace);
+    }
+
+    fn service(
+        &mut self,
+        doc: &mut Doc,
+        map: &mut Map<String, Value>,
+        name: &str,
+    ) -> Result<(), HelmError> {
+        self.notes.services.push(name.to_owned());
+        let Some(spec) = object_at(map, "spec") else {
+            return Ok(());
+        };
+        if let Some(selector) = object_at(spec, "selector") {
+            doc.include(selector, self.selector_labels());
+        }
+        let plan = self.plan;
+        let Some(planned) = plan
+            .services
+            .iter()
+            .find(|s| s.name == name && s.purpose == ServicePurpose::Primary)
+        else {
+            return Ok(());
+        };
+        let service = planned.service.clone();
+        if !self.values.services.contains_key(&service) {
+            return Ok(());
+        }
+        let var = doc.var(&service);
+        let headless = spec.get("clusterIP").and_then(Value::as_str) == Some("None");
+        let mut values = Map::new();
+        if !headless && let Some(kind) = spec.get("type").cloned() {
+            values.insert("type".into(), kind);
+            let hole = doc.hole(Hole::Scalar(format!("{var}.service.type | quote")));
+            spec.insert("type".into(), hole);
+        }
+        let first_port = match spec.get("ports") {
+            Some(Value::Array(ports)) if !ports.is_empty() => {
+                values.insert("ports".into(), Value::Array(ports.clone()));
+                let hole = doc.hole(Hole::Block(format!("{var}.service.ports")));
+                let first = ports.first().and_then(|p| p.get("port")).cloned();
+                spec.insert("ports".into(), hole);
+                first
+            }
+            _ => None,
+        };
+        if !values.is_empty() {
+            self.service_values(&service)
+                .insert("service".into(), Value::Object(values));
+        }
+        let labels = map
+            .get("metadata")
+            .and_then(|m| m.get("labels"))
+            .and_then(Value::as_object)
+            .map(|labels| {
+                labels
+                    .iter()
+                    .filter(|(k, _)| !k.starts_with('\u{0}'))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<Map<String, Value>>()
+            })
+            .unwrap_or_default();
+        if let (false, Some(port)) = (headless, first_port) {
+            self.ingress(&service, name, &port, labels)?;
+        }
+        Ok(())
+    }
+
+    /// The Ingress template of a service with ports: the plain Ingress when the service has
+    /// one (`kompose.service.expose`), else a disabled one to the first port.
+    fn ingress(
+        &mut self,
+        service: &str,
+        service_name: &str,
+        port: &Value,
+        service_labels: Map<String, Value>,
+    ) -> Result<(), HelmError> {
+        let plain = self
+            .plan
+            .ingresses
+            .iter()
+            .filter(|i| i.service == service)
+            .find_map(|i| {
+                self.objects
+                    .iter()
+                    .find(|o| matches!(o, Object::Ingress(_)) && o.name() == i.name)
+            })
+            .and_then(|o| serde_json::to_value(o).ok());
+        let (name, labels, values) = match &plain {
+            Some(ingress) => {
+                let spec = ingress.get("spec").cloned().unwrap_or(Value::Null);
+                let mut hosts = Vec::new();
+                for rule in spec
+                    .get("rules")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let paths: Vec<Value> = rule
+                        .pointer("/http/paths")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(|p| {
+                            json!({
+                                "path": p.get("path").cloned().unwrap_or(json!("/")),
+                                "port": p.pointer("/backend/service/port/number").cloned().unwrap_or(Value::Null),
+                            })
+                        })
+                        .collect();
+                    hosts.push(json!({
+                        "host": rule.get("host").cloned().unwrap_or(json!("")),
+                        "paths": paths,
+                    }));
+                }
+                (
+                    ingress
+                        .pointer("/metadata/name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    ingress
+                        .pointer("/metadata/labels")
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default(),
+                    json!({
+                        "enabled": true,
+                        "className": spec.get("ingressClassName").cloned().unwrap_or(json!("")),
+                        "hosts": hosts,
+                        "tls": spec.get("tls").cloned().unwrap_or(json!([])),
+                    }),
+                )
+            }
+            None => (
+                names::label(service),
+                service_labels,
+                json!({
+                    "enabled": false,
+                    "className": "",
+                    "hosts": [{ "host": "", "paths": [{ "path": "/", "port": port }] }],
+                    "tls": [],
+                }),
+            ),
+        };
+        self.ingresses_done.insert(name.clone());
+        self.service_values(service)
+            .insert("ingress".into(), values);
+        let mut doc = Doc::default();
+        let var = doc.var(service);
+        doc.template
+            .prelude
+            .push(format!("{{{{- if {var}.ingress.enabled }}}}"));
+        doc.template.postlude.push("{{- end }}".into());
+        let backend = self.service_name_expr(service_name);
+        let spec = ingress_spec(&var, &backend);
+        let mut map = Map::new();
+        map.insert("apiVersion".into(), json!("networking.k8s.io/v1"));
+        map.insert("kind".into(), json!("Ingress"));
+        map.insert("metadata".into(), json!({ "labels": labels }));
+        self.metadata(&mut doc, &mut map, "Ingress", &name);
+        let spec_hole = doc.hole(Hole::Lines(spec));
+        map.insert("spec".into(), spec_hole);
+        let text = doc.template.render(MARKER, &Value::Object(map))?;
+        self.extra.push((
+            PathBuf::from(format!("templates/{name}-ingress.yaml")),
+            text,
+        ));
+        Ok(())
+    }
+
+    fn workload(&mut self, doc: &mut Doc, map: &mut Map<String, Value>, kind: &str, name: &str) {
+        let plan = self.plan;
+        let Some(workload) = plan
+            .workloads
+            .iter()
+            .find(|w| w.name == name && w.kind.name() == kind)
+        else {
+            return;
+        };
+        let root = workload.group.root.clone();
+        let var = doc.var(&root);
+        let Some(spec) = object_at(map, "spec") else {
+            return;
+        };
+        if matches!(kind, "Deployment" | "StatefulSet") {
+            if let Some(replicas) = spec.get("replicas").cloned() {
+                self.service_values(&root)
+                    .insert("replicas".into(), replicas);
+            }
+            let hole = doc.hole(Hole::IfScalar {
+                condition: format!("hasKey {var} \"replicas\""),
+                expr: format!("{var}.replicas"),
+            });
+            spec.insert("replicas".into(), hole);
+        }
+        if let Some(labels) = spec
+            .get_mut("selector")
+            .and_then(Value::as_object_mut)
+            .and_then(|s| s.get_mut("matchLabels"))
+            .and_then(Value::as_object_mut)
+        {
+            doc.include(labels, self.selector_labels());
+        }
+        if let Some(service) = string_at(spec, "serviceName")
+            && self.has("Service", &service)
+        {
+            let hole = doc.hole(Hole::Scalar(self.service_name_expr(&service)));
+            spec.insert("serviceName".into(), hole);
+        }
+        let template = if kind == "CronJob" {
+            spec.get_mut("jobTemplate")
+                .and_then(|t| t.get_mut("spec"))
+                .and_then(|s| s.get_mut("template"))
+        } else {
+            spec.get_mut("template")
+        };
+        if let Some(template) = template.and_then(Value::as_object_mut) {
+            self.pod_template(doc, template, workload, &var);
+        }
+    }
+
+    fn pod_template(
+        &mut self,
+        doc: &mut Doc,
+        template: &mut Map<String, Value>,
+        workload: &Workload,
+        var: &str,
+    ) {
+        let root = &workload.group.root;
+        if let Some(meta) = object_at(template, "metadata") {
+            if let Some(labels) = object_at(meta, "labels") {
+                doc.include(labels, self.selector_labels());
+            }
+            let annotations = meta.remove("annotations").unwrap_or(json!({}));
+            self.service_values(root)
+                .insert("podAnnotations".into(), annotations);
+            let hole = doc.hole(Hole::Block(format!("{var}.podAnnotations")));
+            meta.insert("annotations".into(), hole);
+        }
+        if let Some(spec) = template.get_mut("spec").and_then(Value::as_object_mut) {
+            self.pod_spec(doc, spec, workload, var);
+        }
+    }
+
+    fn pod_spec(
+        &mut self,
+        doc: &mut Doc,
+        spec: &mut Map<String, Value>,
+        workload: &Workload,
+        var: &str,
+    ) {
+        let root = &workload.group.root;
+        for key in ["initContainers", "containers"] {
+            for container in objects_in(spec, key) {
+                self.container(doc, container, workload);
+            }
+        }
+        for (key, empty) in [
+            ("nodeSelector", json!({})),
+            ("tolerations", json!([])),
+            ("affinity", json!({})),
+        ] {
+            let current = spec.remove(key).unwrap_or(empty);
+            self.service_values(root).insert(key.into(), current);
+            let hole = doc.hole(Hole::Block(format!("{var}.{key}")));
+            spec.insert(key.into(), hole);
+        }
+        if let Some(secrets) = spec.remove("imagePullSecrets") {
+            self.service_values(root)
+                .insert("imagePullSecrets".into(), secrets);
+        }
+        let hole = doc.hole(Hole::Block(format!(
+            "default $.Values.global.imagePullSecrets {var}.imagePullSecrets"
+        )));
+        spec.insert("imagePullSecrets".into(), hole);
+        if let Some(account) = string_at(spec, "serviceAccountName")
+            && self.has("ServiceAccount", &account)
+        {
+            let hole = doc.hole(Hole::Scalar(self.name_expr(&account)));
+            spec.insert("serviceAccountName".into(), hole);
+        }
+        for volume in objects_in(spec, "volumes") {
+            self.volume(doc, volume);
+        }
+        for constraint in objects_in(spec, "topologySpreadConstraints") {
+            if let Some(labels) = constraint
+                .get_mut("labelSelector")
+                .and_then(Value::as_object_mut)
+                .and_then(|s| s.get_mut("matchLabels"))
+                .and_then(Value::as_object_mut)
+            {
+                doc.include(labels, self.selector_labels());
+            }
+        }
+    }
+
+    fn volume(&self, doc: &mut Doc, volume: &mut Map<String, Value>) {
+        self.references(doc, volume, "configMap", "name");
+        self.references(doc, volume, "secret", "secretName");
+        if let Some(projected) = volume.get_mut("projected").and_then(Value::as_object_mut) {
+            for source in objects_in(projected, "sources") {
+                self.references(doc, source, "configMap", "name");
+                self.references(doc, source, "secret", "name");
+            }
+        }
+        let claim = volume
+            .get("persistentVolumeClaim")
+            .and_then(|c| c.get("claimName"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        if let Some(claim) = claim
+            && let Some((owner, key)) = self.claim_owners.get(&claim)
+        {
+            let owner = doc.var(owner);
+            let read_only = volume
+                .get("persistentVolumeClaim")
+                .and_then(|c| c.get("readOnly"))
+                .and_then(Value::as_bool);
+            let mut lines = vec![
+                (
+                    0,
+                    format!(
+                        "{{{{- if index {owner}.persistence {} \"enabled\" }}}}",
+                        go_string(key)
+                    ),
+                ),
+                (0, "persistentVolumeClaim:".to_owned()),
+                (
+                    2,
+                    format!("claimName: {{{{ {} }}}}", self.name_expr(&claim)),
+                ),
+            ];
+            if let Some(read_only) = read_only {
+                lines.push((2, format!("readOnly: {read_only}")));
+            }
+            lines.extend([
+                (0, "{{- else }}".to_owned()),
+                (0, "emptyDir: {}".to_owned()),
+                (0, "{{- end }}".to_owned()),
+            ]);
+            let hole = doc.hole(Hole::Lines(lines));
+            volume.insert("persistentVolumeClaim".into(), hole);
+        }
+    }
+
+    /// `map[source][field]` names a ConfigMap or Secret of the chart: its release name.
+    fn references(&self, doc: &mut Doc, map: &mut Map<String, Value>, source: &str, field: &str) {
+        let Some(inner) = map.get_mut(source).and_then(Value::as_object_mut) else {
+            return;
+        };
+        let Some(name) = string_at(inner, field) else {
+            return;
+        };
+        let expr = match source {
+            "configMap" | "configMapRef" | "configMapKeyRef" if self.has("ConfigMap", &name) => {
+                self.name_expr(&name)
+            }
+            "secret" | "secretRef" | "secretKeyRef" if self.has("Secret", &name) => {
+                self.secret_name_expr(&name)
+            }
+            _ => return,
+        };
+        inner.insert(field.into(), doc.hole(Hole::Scalar(expr)));
+    }
+
+    fn container(
+        &mut self,
+        doc: &mut Doc,
+        container: &mut Map<String, Value>,
+        workload: &Workload,
+    ) {
+        for env in objects_in(container, "env") {
+            if let Some(from) = env.get_mut("valueFrom").and_then(Value::as_object_mut) {
+                self.references(doc, from, "configMapKeyRef", "name");
+                self.references(doc, from, "secretKeyRef", "name");
+            }
+        }
+        for env in objects_in(container, "envFrom") {
+            self.references(doc, env, "configMapRef", "name");
+            self.references(doc, env, "secretRef", "name");
+        }
+        let name = string_at(container, "name").unwrap_or_default();
+        let Some(member) = workload.group.members.iter().find(|m| m.container == name) else {
+            self.job_references(doc, container);
+            return;
+        };
+        let service = member.service.clone();
+        let var = doc.var(&service);
+        if let Some(image) = string_at(container, "image") {
+            let (repository, tag) = split_image(&image);
+            let pull = container
+                .remove("imagePullPolicy")
+                .unwrap_or_else(|| json!(""));
+            self.service_values(&service).insert(
+                "image".into(),
+                json!({ "repository": repository, "tag": tag, "pullPolicy": pull }),
+            );
+            let hole = doc.hole(Hole::Scalar(format!(
+                "include \"{}.image\" {var}.image | quote",
+                self.helpers
+            )));
+            container.insert("image".into(), hole);
+            let hole = doc.hole(Hole::OptionalString(format!("{var}.image.pullPolicy")));
+            container.insert("imagePullPolicy".into(), hole);
+        }
+        let resources = container.remove("resources").unwrap_or(json!({}));
+        self.service_values(&service)
+            .insert("resources".into(), resources);
+        let hole = doc.hole(Hole::Block(format!("{var}.resources")));
+        container.insert("resources".into(), hole);
+        let plain_env = container
+            .get("env")
+            .and_then(Value::as_array)
+            .is_none_or(|env| {
+                env.iter().all(|e| {
+                    e.as_object()
+                        .is_some_and(|e| e.keys().all(|k| k == "name" || k == "value"))
+                })
+            });
+        if plain_env {
+            let env = container.remove("env").unwrap_or(json!([]));
+            self.service_values(&service).insert("env".into(), env);
+            let hole = doc.hole(Hole::Block(format!("{var}.env")));
+            container.insert("env".into(), hole);
+        }
+    }
+
+    /// A wait container's `kubectl wait job/<name>` and `nslookup <service>`: the Job's
+    /// release name, and the Service's name in the release.
+    fn job_references(&self, doc: &mut Doc, container: &mut Map<String, Value>) {
+        for key in ["command", "args"] {
+            let Some(items) = container.get_mut(key).and_then(Value::as_array_mut) else {
+                continue;
+            };
+            for item in items {
+                let Some(text) = item.as_str() else {
+                    continue;
+                };
+                let reference = [("job/", "Job"), ("nslookup ", "Service")]
+                    .into_iter()
+                    .find_map(|(marker, kind)| {
+                        let (before, rest) = text.split_once(marker)?;
+                        let (name, after) = rest.split_once(' ').unwrap_or((rest, ""));
+                        let expr = match kind {
+                            "Job" if self.has(kind, name) => self.name_expr(name),
+                            "Service" if self.has(kind, name) => self.service_name_expr(name),
+                            _ => return None,
+                        };
+                        let after = if rest.contains(' ') {
+                            format!(" {after}")
+                        } else {
+                            String::new()
+                        };
+                        Some(format!(
+                            "print {} ({expr}) {} | quote",
+                            go_string(&format!("{before}{marker}")),
+                            go_string(&after),
+                        ))
+                    });
+                if let Some(expr) = reference {
+                    *item = doc.hole(Hole::Scalar(expr));
+                }
+            }
+        }
+    }
+
+    fn secret(&mut self, doc: &mut Doc, map: &mut Map<String, Value>, name: &str) {
+        let data = map.get("data").cloned().unwrap_or(json!({}));
+        let keys = data
+            .as_object()
+            .map(|d| d.keys().cloned().collect())
+            .unwrap_or_default();
+        self.notes.secrets.insert(name.to_owned(), keys);
+        let mut values = Map::new();
+        values.insert("existingSecret".into(), json!(""));
+        if self.options.inline_secrets {
+            values.insert("data".into(), data);
+        }
+        self.values
+            .secrets
+            .insert(name.to_owned(), Value::Object(values));
+        doc.template.prelude.push(format!(
+            "{{{{- $_secret := index .Values.secrets {} }}}}",
+            go_string(name)
+        ));
+        doc.template.prelude.push("{{- if $_secret.data }}".into());
+        doc.template.postlude.push("{{- end }}".into());
+        let hole = doc.hole(Hole::Block("$_secret.data".into()));
+        map.insert("data".into(), hole);
+    }
+
+    fn claim(&mut self, doc: &mut Doc, map: &mut Map<String, Value>, name: &str) {
+        let Some((owner, key)) = self.claim_owners.get(name).cloned() else {
+            return;
+        };
+        let var = doc.var(&owner);
+        let Some(spec) = object_at(map, "spec") else {
+            return;
+        };
+        let size = spec
+            .get("resources")
+            .and_then(|r| r.get("requests"))
+            .and_then(|r| r.get("storage"))
+            .cloned()
+            .unwrap_or(json!(""));
+        let values = json!({
+            "enabled": true,
+            "size": size,
+            "storageClass": spec.get("storageClassName").cloned().unwrap_or(json!("")),
+            "accessModes": spec.get("accessModes").cloned().unwrap_or(json!([])),
+        });
+        if let Value::Object(persistence) = self
+            .service_values(&owner)
+            .entry("persistence")
+            .or_insert_with(|| json!({}))
+        {
+            persistence.insert(key.clone(), values);
+        }
+        doc.template.prelude.push(format!(
+            "{{{{- $_claim := index {var}.persistence {} }}}}",
+            go_string(&key)
+        ));
+        doc.template
+            .prelude
+            .push("{{- if $_claim.enabled }}".into());
+        doc.template.postlude.push("{{- end }}".into());
+        let hole = doc.hole(Hole::Block("$_claim.accessModes".into()));
+        spec.insert("accessModes".into(), hole);
+        let hole = doc.hole(Hole::OptionalString("$_claim.storageClass".into()));
+        spec.insert("storageClassName".into(), hole);
+        if let Some(requests) = object_at(spec, "resources").and_then(|r| object_at(r, "requests"))
+        {
+            let hole = doc.hole(Hole::Scalar("$_claim.size | quote".into()));
+            requests.insert("storage".into(), hole);
+        }
+    }
+
+    /// The policy applies to this release's Pods, and admits this release's Pods.
+    fn policy(&self, doc: &mut Doc, map: &mut Map<String, Value>) {
+        let Some(spec) = object_at(map, "spec") else {
+            return;
+        };
+        if let Some(labels) =
+            object_at(spec, "podSelector").and_then(|s| object_at(s, "matchLabels"))
+        {
+            doc.include(labels, self.selector_labels());
+        }
+        for (direction, peers) in [("ingress", "from"), ("egress", "to")] {
+            for rule in objects_in(spec, direction) {
+                for peer in objects_in(rule, peers) {
+                    if peer.contains_key("namespaceSelector") || !peer.contains_key("podSelector") {
+                        continue;
+                    }
+                    if let Some(labels) =
+                        object_at(peer, "podSelector").and_then(|s| object_at(s, "matchLabels"))
+                    {
+                        doc.include(labels, self.selector_labels());
+                    }
+                }
+            }
+        }
+    }
+
+    fn role_binding(&self, doc: &mut Doc, map: &mut Map<String, Value>) {
+        if let Some(role) = map.get_mut("roleRef").and_then(Value::as_object_mut)
+            && let Some(name) = string_at(role, "name")
+            && self.has("Role", &name)
+        {
+            role.insert("name".into(), doc.hole(Hole::Scalar(self.name_expr(&name))));
+        }
+        for subject in objects_in(map, "subjects") {
+            if let Some(name) = string_at(subject, "name")
+                && self.has("ServiceAccount", &name)
+            {
+                subject.insert("name".into(), doc.hole(Hole::Scalar(self.name_expr(&name))));
+                let namespace = doc.hole(Hole::Scalar(format!(
+                    "include \"{}.namespace\" $ | quote",
+                    self.helpers
+                )));
+                subject.insert("namespace".into(), namespace);
+            }
+        }
+    }
+
+    /// Templates written besides the objects' own (the services' Ingresses).
+    pub fn extra_templates(&mut self) -> Vec<(PathBuf, String)> {
+        std::mem::take(&mut self.extra)
+    }
+
+    /// The values, each service's keys in a fixed order.
+    pub fn values(&self) -> Values {
+        let services = self
+            .values
+            .services
+            .iter()
+            .map(|(service, values)| {
+                let mut sorted = Map::new();
+                for key in SERVICE_KEYS {
+                    if let Some(value) = values.get(key) {
+                        sorted.insert(key.into(), value.clone());
+                    }
+                }
+                for (key, value) in values {
+                    if !sorted.contains_key(key) {
+                        sorted.insert(key.clone(), value.clone());
+                    }
+                }
+                (service.clone(), sorted)
+            })
+            .collect();
+        Values {
+            global: self.values.global.clone(),
+            secrets: self.values.secrets.clone(),
+            services,
+        }
+    }
+
+    /// The tag of the first service image that has one (without a digest), not `latest`.
+    pub fn first_tag(&self) -> Option<String> {
+        self.values.services.values().find_map(|values| {
+            let tag = values.get("image")?.get("tag")?.as_str()?;
+            let tag = tag.split('@').next().unwrap_or_default();
+            (!tag.is_empty() && tag != "latest").then(|| tag.to_owned())
+        })
+    }
+
+    pub fn notes(&self) -> Notes {
+        Notes {
+            services: self.notes.services.clone(),
+            secrets: self.notes.secrets.clone(),
+        }
+    }
+}
+
+/// The spec of a service's Ingress, from its values: one rule per host, one path per entry,
+/// to the service's Service.
+fn ingress_spec(var: &str, backend: &str) -> Vec<(usize, String)> {
+    vec![
+        (0, "spec:".to_owned()),
+        (0, format!("{{{{- with {var}.ingress.className }}}}")),
+        (2, "ingressClassName: {{ . | quote }}".to_owned()),
+        (0, "{{- end }}".to_owned()),
+        (2, "rules:".to_owned()),
+        (0, format!("{{{{- range {var}.ingress.hosts }}}}")),
+        (2, "-".to_owned()),
+        (0, "{{- with .host }}".to_owned()),
+        (4, "host: {{ . | quote }}".to_owned()),
+        (0, "{{- end }}".to_owned()),
+        (4, "http:".to_owned()),
+        (6, "paths:".to_owned()),
+        (0, "{{- range .paths }}".to_owned()),
+        (6, "- path: {{ .path | quote }}".to_owned()),
+        (8, "pathType: Prefix".to_owned()),
+        (8, "backend:".to_owned()),
+        (10, "service:".to_owned()),
+        (12, format!("name: {{{{ {backend} }}}}")),
+        (12, "port:".to_owned()),
+        (14, "number: {{ .port }}".to_owned()),
+        (0, "{{- end }}".to_owned()),
+        (0, "{{- end }}".to_owned()),
+        (0, format!("{{{{- with {var}.ingress.tls }}}}")),
+        (2, "tls:".to_owned()),
+        (0, "{{- toYaml . | nindent 4 }}".to_owned()),
+        (0, "{{- end }}".to_owned()),
+    ]
+}
