@@ -568,16 +568,7 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
             .error(clap::error::ErrorKind::ArgumentConflict, message)
             .exit();
     }
-    let loaded = load(project);
-    let mut diagnostics = compose2kube::check(&loaded);
-    let converted = (!diagnostics.iter().any(Diagnostic::is_error))
-        .then(|| compose2kube::convert(&loaded, &args.plan.options()));
-    if let Some(converted) = &converted {
-        diagnostics.extend(converted.report.to_diagnostics());
-    }
-    let mut sorted: compose2kube::diag::Diagnostics = diagnostics.into_iter().collect();
-    sorted.sort();
-    let mut diagnostics = sorted.into_vec();
+    let (loaded, mut diagnostics, converted) = load_and_convert(project, &args.plan);
     let count = |severity| {
         diagnostics
             .iter()
@@ -642,6 +633,24 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
     code
 }
 
+/// Loads, checks and (when there is no error) converts the project: the diagnostics of all
+/// three in source order.
+fn load_and_convert(
+    project: &ProjectArgs,
+    plan: &PlanArgs,
+) -> (Loaded, Vec<Diagnostic>, Option<compose2kube::Converted>) {
+    let loaded = load(project);
+    let mut diagnostics = compose2kube::check(&loaded);
+    let converted = (!diagnostics.iter().any(Diagnostic::is_error))
+        .then(|| compose2kube::convert(&loaded, &plan.options()));
+    if let Some(converted) = &converted {
+        diagnostics.extend(converted.report.to_diagnostics());
+    }
+    let mut sorted: compose2kube::diag::Diagnostics = diagnostics.into_iter().collect();
+    sorted.sort();
+    (loaded, sorted.into_vec(), converted)
+}
+
 /// Combinations of `convert` flags that clap cannot express: a message for exit code 2.
 fn convert_usage_error(args: &ConvertArgs) -> Option<String> {
     if let Some(message) = args.kompose.refused() {
@@ -672,16 +681,7 @@ fn convert_usage_error(args: &ConvertArgs) -> Option<String> {
 /// `apply`: convert as `convert` does (the report on standard error), then apply.
 #[cfg(feature = "apply")]
 fn apply(project: &ProjectArgs, args: &ApplyArgs) -> ExitCode {
-    let loaded = load(project);
-    let mut diagnostics = compose2kube::check(&loaded);
-    let converted = (!diagnostics.iter().any(Diagnostic::is_error))
-        .then(|| compose2kube::convert(&loaded, &args.plan.options()));
-    if let Some(converted) = &converted {
-        diagnostics.extend(converted.report.to_diagnostics());
-    }
-    let mut sorted: compose2kube::diag::Diagnostics = diagnostics.into_iter().collect();
-    sorted.sort();
-    let mut diagnostics = sorted.into_vec();
+    let (loaded, mut diagnostics, converted) = load_and_convert(project, &args.plan);
     if args.quiet {
         diagnostics.retain(|d| d.severity != Severity::Note);
     }
