@@ -86,7 +86,8 @@ pub struct SourceFile {
     /// Relative paths written in this file resolve against this directory.
     pub base_dir: PathBuf,
     pub text: Arc<str>,
-    line_starts: Vec<u32>,
+    /// The offset of each line's first byte.
+    pub line_starts: Arc<[u32]>,
 }
 
 impl SourceFile {
@@ -143,7 +144,7 @@ impl SourceMap {
             path,
             base_dir: base_dir.into(),
             text,
-            line_starts,
+            line_starts: line_starts.into(),
         });
         id
     }

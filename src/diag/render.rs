@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 
 use super::{Diagnostic, Severity};
@@ -141,7 +142,7 @@ struct Report {
     code: &'static str,
     severity: Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<IndexedSource>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
@@ -186,7 +187,11 @@ impl Report {
             return;
         };
         if self.source.is_none() {
-            self.source = Some(NamedSource::new(file.name.clone(), Arc::clone(&file.text)));
+            self.source = Some(IndexedSource {
+                name: file.name.clone(),
+                text: Arc::clone(&file.text),
+                line_starts: Arc::clone(&file.line_starts),
+            });
         }
         let source_span = SourceSpan::new((span.start as usize).into(), span.len());
         self.labels.push(if primary {
@@ -268,6 +273,81 @@ mod tests {
         (sources, diagnostic)
     }
 
+    /// The line index only narrows what miette reads: every span shows exactly as miette
+    /// shows it from the whole file.
+    #[test]
+    fn indexed_sources_render_like_the_whole_file() {
+        use std::fmt::Write as _;
+        let text = (0..40).fold(String::new(), |mut text, i| {
+            let _ = writeln!(text, "line{i}: value {i}");
+            text
+        });
+        let mut sources = SourceMap::new();
+        let file = sources.add("compose.yaml", None, ".", text.as_str());
+        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .with_context_lines(1)
+            .with_links(false);
+        let at = |line: usize| text.find(&format!("line{line}:")).unwrap();
+        // Every line alone, and every pair of lines (a related place in the same file).
+        let cases = (0..40).flat_map(|a| {
+            std::iter::once((at(a), None)).chain((a + 1..40).map(move |b| (at(a), Some(at(b)))))
+        });
+        for (start, related) in cases {
+            let mut diagnostic =
+                Diagnostic::error(Code::UnknownKey, "x").at(Span::new(file, start, start + 4));
+            if let Some(other) = related {
+                diagnostic = diagnostic.related(Span::new(file, other, other + 4), "other");
+            }
+            let indexed = Report::new(&diagnostic, &sources);
+            let mut whole = Report::new(&diagnostic, &sources);
+            whole.source = None;
+            let named = miette::NamedSource::new("compose.yaml", text.clone());
+            let mut expected = String::new();
+            let mut got = String::new();
+            handler
+                .render_report(&mut expected, &WithSource(&whole, &named))
+                .unwrap();
+            handler.render_report(&mut got, &indexed).unwrap();
+            assert_eq!(got, expected, "span at {start}");
+        }
+    }
+
+    /// A report whose source is miette's own, reading the whole file.
+    struct WithSource<'a>(&'a Report, &'a miette::NamedSource<String>);
+
+    impl std::fmt::Debug for WithSource<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            std::fmt::Debug::fmt(self.0, f)
+        }
+    }
+
+    impl std::fmt::Display for WithSource<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            std::fmt::Display::fmt(self.0, f)
+        }
+    }
+
+    impl std::error::Error for WithSource<'_> {}
+
+    impl miette::Diagnostic for WithSource<'_> {
+        fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+            self.0.code()
+        }
+        fn severity(&self) -> Option<miette::Severity> {
+            self.0.severity()
+        }
+        fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+            self.0.help()
+        }
+        fn source_code(&self) -> Option<&dyn SourceCode> {
+            Some(self.1)
+        }
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+            self.0.labels()
+        }
+    }
+
     #[test]
     fn text_shows_file_line_column_code_and_help() {
         let (sources, diagnostic) = sample();
@@ -286,5 +366,68 @@ mod tests {
         assert_eq!(first["line"], 3);
         assert_eq!(first["column"], 5);
         assert_eq!(json["errors"], 1);
+    }
+}
+
+/// A file as miette reads it, through its line index: miette only sees the lines around a
+/// span, so printing many diagnostics of one large file does not rescan it from the start
+/// for each one.
+#[derive(Debug)]
+struct IndexedSource {
+    name: String,
+    text: Arc<str>,
+    line_starts: Arc<[u32]>,
+}
+
+impl IndexedSource {
+    /// The index of the line holding `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .map_or(self.text.len(), |&start| start as usize)
+    }
+}
+
+impl SourceCode for IndexedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // A margin of lines beyond what is asked: miette decides the exact context itself.
+        let first = self
+            .line_of(span.offset())
+            .saturating_sub(context_lines_before + 2);
+        let last = self.line_of(span.offset() + span.len()) + context_lines_after + 2;
+        let start = self.line_start(first);
+        let end = self.line_start(last + 1).max(start);
+        let window = self.text.get(start..end).ok_or(MietteError::OutOfBounds)?;
+        let inner_span = SourceSpan::new(
+            span.offset()
+                .checked_sub(start)
+                .ok_or(MietteError::OutOfBounds)?
+                .into(),
+            span.len(),
+        );
+        let inner = window.read_span(&inner_span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
+            inner.line() + first,
+            inner.column(),
+            // miette counts the lines from the start of the file to the end of the context
+            // (and merges nearby snippets by that count): the same count, for the same output.
+            inner.line_count() + first,
+        )))
     }
 }
