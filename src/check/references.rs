@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use crate::compose::Loaded;
 use crate::compose::model::mounts::{FileReference, VolumeType};
 use crate::compose::model::{Project, Service};
-use crate::diag::{Code, Diagnostic, Diagnostics, closest};
+use crate::diag::{Code, Diagnostic, Diagnostics, closest, suggest};
 use crate::source::{Span, Spanned};
 
 pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
@@ -215,10 +215,9 @@ fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
     section: &str,
 ) -> String {
-    match closest(name, candidates) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => format!("define `{name}` under the top-level `{section}:`"),
-    }
+    suggest(name, candidates, || {
+        format!("define `{name}` under the top-level `{section}:`")
+    })
 }
 
 #[cfg(test)]

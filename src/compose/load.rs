@@ -18,7 +18,7 @@ use crate::compose::project::{
 };
 use crate::compose::yaml::{self, Map, Node, Value};
 use crate::compose::{dotenv, interpolate, normalize, profiles};
-use crate::diag::{Code, Diagnostic, Diagnostics, closest};
+use crate::diag::{Code, Diagnostic, Diagnostics, suggest};
 use crate::source::{FileId, SourceMap, Span};
 
 /// A loaded project and everything learnt while loading it.
@@ -647,11 +647,9 @@ impl Loader<'_> {
             return Some(service);
         }
         if base_services.get(&base_name).is_none() {
-            let suggestion = closest(&base_name, base_services.keys().map(String::as_str))
-                .map_or_else(
-                    || "name a service defined in that file".to_owned(),
-                    |s| format!("did you mean `{s}`?"),
-                );
+            let suggestion = suggest(&base_name, base_services.keys().map(String::as_str), || {
+                "name a service defined in that file".to_owned()
+            });
             self.diagnostics.push(
                 Diagnostic::error(
                     Code::ExtendsUnknownService,

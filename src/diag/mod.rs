@@ -211,6 +211,16 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// The help for a misspelt word: "did you mean `x`?" with the closest candidate, else what
+/// `otherwise` says.
+pub fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    closest(word, candidates).map_or_else(otherwise, |near| format!("did you mean `{near}`?"))
+}
+
 /// Edit distance over characters where a swap of two neighbours counts as one edit
 /// (optimal string alignment), so `imgae` is one edit from `image`.
 #[must_use]

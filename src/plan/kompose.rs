@@ -7,7 +7,7 @@
 
 use crate::compose::model::syntax::Mapping;
 use crate::compose::model::{Service, Volume};
-use crate::diag::{closest, edit_distance};
+use crate::diag::{closest, edit_distance, suggest};
 use crate::report::{Entry, Report};
 use crate::source::Spanned;
 
@@ -183,10 +183,9 @@ pub fn report_unknown(service_name: &str, service: &Service, report: &mut Report
                     value.value
                 ),
             )
-            .help(match closest(&value.value, kinds) {
-                Some(kind) => format!("did you mean `{kind}`?"),
-                None => format!("use one of {}", kinds.join(", ")),
-            }),
+            .help(suggest(&value.value, kinds, || {
+                format!("use one of {}", kinds.join(", "))
+            })),
         );
     }
 }

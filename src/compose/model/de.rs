@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 
 use crate::compose::yaml::{Map, Node, Value, is_null_text, is_yaml12_bool};
-use crate::diag::{Code, Diagnostic, Diagnostics, closest};
+use crate::diag::{Code, Diagnostic, Diagnostics, suggest};
 use crate::source::{SourceMap, Span, Spanned};
 
 /// What reading the model needs: where to report problems and where relative paths start.
@@ -379,13 +379,12 @@ pub type Extensions = IndexMap<String, Node>;
 
 /// Reports a key the mapping does not define, suggesting the nearest known key.
 pub fn unknown_key(cx: &mut Cx, key: &str, span: Span, context: &str, known: &[&str]) {
-    let help = match closest(key, known.iter().copied()) {
-        Some(suggestion) => format!("did you mean `{suggestion}`?"),
-        None => format!(
+    let help = suggest(key, known.iter().copied(), || {
+        format!(
             "the keys allowed in {context} are: {}; custom keys must start with `x-`",
             known.join(", ")
-        ),
-    };
+        )
+    });
     cx.report(
         Diagnostic::error(
             Code::UnknownKey,

@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 
 use crate::compose::model::de::{Cx, Field, FromNode, read_or_default};
 use crate::compose::yaml::{Node, Value};
-use crate::diag::{Code, Diagnostic, closest};
+use crate::diag::{Code, Diagnostic, suggest};
 use crate::source::{Span, Spanned};
 
 /// The span of the bytes `start..end` of a scalar's value, when the source spells the value
@@ -39,10 +39,9 @@ pub fn scalar_sub_span(cx: &Cx, node: &Node, start: usize, end: usize) -> Span {
 
 /// Reports a word that is not one of a closed set, suggesting the nearest allowed one.
 pub fn unknown_choice(cx: &mut Cx, span: Span, text: &str, what: &str, allowed: &[&str]) {
-    let help = match closest(text, allowed.iter().copied()) {
-        Some(suggestion) => format!("did you mean `{suggestion}`?"),
-        None => format!("use one of: {}", allowed.join(", ")),
-    };
+    let help = suggest(text, allowed.iter().copied(), || {
+        format!("use one of: {}", allowed.join(", "))
+    });
     cx.report(
         Diagnostic::error(Code::InvalidValue, format!("`{text}` is not {what}"))
             .at(span)
