@@ -785,3 +785,24 @@ fn ports_on_a_member_are_an_error_pointing_at_the_owner() {
 fn host_mode_with_networks_is_an_error() {
     assert_problems("host-networks", &["network-mode-extra-network 5:5"]);
 }
+
+#[test]
+fn pod_settings_only_a_member_sets_are_reported_and_its_networks_kept() {
+    let run = run_with(
+        "group-member-settings",
+        &ConvertOptions {
+            service_group_mode: Some(GroupMode::Label),
+            ..ConvertOptions::default()
+        },
+    );
+    assert_eq!(
+        run.problems,
+        [
+            "unsupported 11:15",
+            "unsupported 12:10",
+            "unsupported 14:17"
+        ]
+    );
+    assert_eq!(run.pod("app").networks, ["front", "back"]);
+    run.validate();
+}

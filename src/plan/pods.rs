@@ -363,9 +363,22 @@ fn check_pod_settings(context: &Context, group: &PodGroup, report: &mut Report) 
             continue;
         };
         for setting in pod_settings() {
-            let (Some((mine, my_span)), Some((theirs, their_span))) =
-                ((setting.read)(service), (setting.read)(root))
-            else {
+            let Some((mine, my_span)) = (setting.read)(service) else {
+                continue;
+            };
+            let Some((theirs, their_span)) = (setting.read)(root) else {
+                report.add(
+                    Entry::unsupported(
+                        Some(&member.service),
+                        setting.key,
+                        Some(my_span),
+                        format!(
+                            "a Pod has one {}, and `{}` (whose Pod it joins) sets none; `{mine}` is dropped",
+                            setting.what, group.root
+                        ),
+                    )
+                    .help(format!("set it on `{}`", group.root)),
+                );
                 continue;
             };
             if mine != theirs {
@@ -402,26 +415,63 @@ fn check_pod_settings(context: &Context, group: &PodGroup, report: &mut Report) 
 
 /// A Pod-level setting: what it is called, and how to read it from a service.
 struct PodSetting {
+    /// The Compose key, for the report.
+    key: &'static str,
     /// What one value is called (`replica count`); the message adds the plural `s`.
     what: &'static str,
     read: fn(&Service) -> Option<(String, Span)>,
 }
 
-fn pod_settings() -> [PodSetting; 5] {
+/// A string setting as a Pod setting value.
+fn text(value: Option<&Spanned<String>>) -> Option<(String, Span)> {
+    value.map(|v| (v.value.clone(), v.span))
+}
+
+/// The settings the root of a Pod decides for all of its containers.
+fn pod_settings() -> [PodSetting; 11] {
     [
         PodSetting {
+            key: "deploy.replicas",
             what: "replica count",
             read: |s| super::workloads::replicas_of(s).map(|(n, span)| (n.to_string(), span)),
         },
         PodSetting {
+            key: "hostname",
             what: "hostname",
-            read: |s| s.hostname.as_ref().map(|h| (h.value.clone(), h.span)),
+            read: |s| text(s.hostname.as_ref()),
         },
         PodSetting {
+            key: "domainname",
+            what: "domain name",
+            read: |s| text(s.domainname.as_ref()),
+        },
+        PodSetting {
+            key: "platform",
             what: "platform",
-            read: |s| s.platform.as_ref().map(|p| (p.value.clone(), p.span)),
+            read: |s| text(s.platform.as_ref()),
         },
         PodSetting {
+            key: "runtime",
+            what: "runtime",
+            read: |s| text(s.runtime.as_ref()),
+        },
+        PodSetting {
+            key: "deploy.mode",
+            what: "deploy mode",
+            read: |s| text(s.deploy.as_ref()?.mode.as_ref()),
+        },
+        PodSetting {
+            key: "pid",
+            what: "PID namespace",
+            read: |s| text(s.pid.as_ref().filter(|p| !p.starts_with("service:"))),
+        },
+        PodSetting {
+            key: "ipc",
+            what: "IPC namespace",
+            read: |s| text(s.ipc.as_ref().filter(|p| !p.starts_with("service:"))),
+        },
+        PodSetting {
+            key: "deploy.placement.constraints",
             what: "placement constraint",
             read: |s| {
                 let placement = s.deploy.as_ref()?.placement.as_ref()?;
@@ -431,8 +481,22 @@ fn pod_settings() -> [PodSetting; 5] {
             },
         },
         PodSetting {
+            key: "deploy.update_config",
+            what: "update strategy",
+            read: |s| {
+                let update = s.deploy.as_ref()?.update_config.as_ref()?;
+                let parallelism = update.parallelism.as_ref().map(|p| p.value);
+                let order = update.order.as_ref().map(|o| o.value.as_str());
+                Some((
+                    format!("parallelism {parallelism:?}, order {order:?}"),
+                    update.span?,
+                ))
+            },
+        },
+        PodSetting {
+            key: "labels.kompose.security-context.fsgroup",
             what: "file system group (`kompose.security-context.fsgroup`)",
-            read: |s| kompose::label(s, kompose::FS_GROUP).map(|g| (g.value.clone(), g.span)),
+            read: |s| text(kompose::label(s, kompose::FS_GROUP)),
         },
     ]
 }

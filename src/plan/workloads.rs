@@ -96,7 +96,17 @@ pub fn workload(
     };
     let selector = labels::selector(context, &group.name);
     let mut pod_labels = selector.clone();
-    let networks = policies::networks_of(root);
+    // The Pod is on every network one of its containers is on.
+    let mut networks: Vec<String> = Vec::new();
+    for member in &group.members {
+        if let Some(service) = services.get(member.service.as_str()) {
+            for network in policies::networks_of(service) {
+                if !networks.contains(&network) {
+                    networks.push(network);
+                }
+            }
+        }
+    }
     if policies::enabled(context) {
         for network in &networks {
             pod_labels.insert(labels::network(network), "true".to_owned());
