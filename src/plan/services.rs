@@ -83,11 +83,12 @@ pub fn plan(
                 selector: selector.clone(),
                 ports: ports.clone(),
                 load_balancer_ip: None,
-                external_traffic_policy: kompose::label(
+                external_traffic_policy: external_traffic_policy(
+                    &member.service,
                     service,
-                    kompose::SERVICE_EXTERNAL_TRAFFIC_POLICY,
-                )
-                .map(|p| capitalize(&p.value)),
+                    kind,
+                    report,
+                ),
             };
             add_service(plan, primary, report);
             aliases(
@@ -275,6 +276,30 @@ fn node_port(
         ),
     }
     ports
+}
+
+/// `kompose.service.external-traffic-policy`: only a NodePort or LoadBalancer Service has one
+/// (the API server refuses it on the others).
+fn external_traffic_policy(
+    name: &str,
+    service: &Service,
+    kind: ServiceType,
+    report: &mut Report,
+) -> Option<String> {
+    let label = kompose::label(service, kompose::SERVICE_EXTERNAL_TRAFFIC_POLICY)?;
+    if matches!(kind, ServiceType::NodePort | ServiceType::LoadBalancer) {
+        return Some(capitalize(&label.value));
+    }
+    report.add(
+        Entry::unsupported(
+            Some(name),
+            &format!("labels.{}", kompose::SERVICE_EXTERNAL_TRAFFIC_POLICY),
+            Some(label.span),
+            "only a NodePort or LoadBalancer Service has an external traffic policy; the label is ignored",
+        )
+        .help(format!("set `{}: nodeport` or `loadbalancer`", kompose::SERVICE_TYPE)),
+    );
+    None
 }
 
 /// Adds a Service unless one of that name exists, which is reported.

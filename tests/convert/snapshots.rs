@@ -552,6 +552,8 @@ fn the_service_type_label_chooses_the_type() {
     assert_eq!(spec("loadbalancer")["type"], "LoadBalancer");
     assert_eq!(spec("loadbalancer")["externalTrafficPolicy"], "Local");
     assert_eq!(spec("headless")["clusterIP"], "None");
+    assert_eq!(spec("headless")["externalTrafficPolicy"], Value::Null);
+    assert!(reported(&out, "only a NodePort or LoadBalancer Service"));
 }
 
 #[test]
