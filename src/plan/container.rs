@@ -72,8 +72,9 @@ fn pull_policy(name: &str, service: &Service, report: &mut Report) -> Option<Str
         return Some(policy.value.clone());
     }
     let policy = service.pull_policy.as_ref()?;
+    let periodic = |p: &str| matches!(p, "daily" | "weekly" | "refresh") || p.starts_with("every_");
     let translated = match policy.as_str() {
-        "always" | "daily" | "weekly" => "Always",
+        "always" => "Always",
         "never" => "Never",
         "missing" | "if_not_present" => "IfNotPresent",
         "build" => {
@@ -88,28 +89,28 @@ fn pull_policy(name: &str, service: &Service, report: &mut Report) -> Option<Str
             );
             return None;
         }
+        p if periodic(p) => {
+            report.add(Entry::approximated(
+                Some(name),
+                "pull_policy",
+                Some(policy.span),
+                "periodic pulls become `Always` (on every Pod start)",
+            ));
+            "Always"
+        }
         other => {
-            if other.starts_with("every_") || other == "refresh" {
-                report.add(Entry::approximated(
+            report.add(
+                Entry::unsupported(
                     Some(name),
                     "pull_policy",
                     Some(policy.span),
-                    "periodic pulls become `Always` (on every Pod start)",
-                ));
-                "Always"
-            } else {
-                return None;
-            }
+                    format!("`{other}` is not a pull policy; the cluster's default applies"),
+                )
+                .help("use `always`, `never`, `missing`, `build` or `daily`"),
+            );
+            return None;
         }
     };
-    if matches!(policy.as_str(), "daily" | "weekly") {
-        report.add(Entry::approximated(
-            Some(name),
-            "pull_policy",
-            Some(policy.span),
-            "periodic pulls become `Always` (on every Pod start)",
-        ));
-    }
     Some(translated.to_owned())
 }
 

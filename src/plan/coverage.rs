@@ -366,7 +366,7 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
         );
     }
     if let Some(deploy) = deploy {
-        deploy_keys(name, deploy, report);
+        deploy_keys(name, deploy, super::workloads::one_shot(service), report);
     }
     for (network, settings) in networks {
         let net = &network.value;
@@ -398,7 +398,13 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
 }
 
 /// Parts of `deploy` no other step translates.
-fn deploy_keys(name: &str, deploy: &crate::compose::model::deploy::Deploy, report: &mut Report) {
+fn deploy_keys(
+    name: &str,
+    deploy: &crate::compose::model::deploy::Deploy,
+    one_shot: bool,
+    report: &mut Report,
+) {
+    deploy_mode(name, deploy, report);
     if let Some(mode) = &deploy.endpoint_mode
         && mode.as_str() == "dnsrr"
     {
@@ -424,6 +430,7 @@ fn deploy_keys(name: &str, deploy: &crate::compose::model::deploy::Deploy, repor
         );
     }
     if let Some(policy) = &deploy.restart_policy {
+        restart_policy(name, policy, one_shot, report);
         for key in ["delay", "window"] {
             if policy.keys.get(key).is_some() {
                 report.add(Entry::unsupported(
@@ -466,9 +473,79 @@ fn deploy_keys(name: &str, deploy: &crate::compose::model::deploy::Deploy, repor
     }
 }
 
+/// `deploy.mode` values other than the four Compose defines, and `global-job`.
+fn deploy_mode(name: &str, deploy: &crate::compose::model::deploy::Deploy, report: &mut Report) {
+    if let Some(mode) = &deploy.mode {
+        match mode.as_str() {
+            "replicated" | "global" | "replicated-job" => {}
+            "global-job" => report.add(Entry::approximated(
+                Some(name),
+                "deploy.mode",
+                Some(mode.span),
+                "one Job runs, not one on every node",
+            )),
+            other => report.add(
+                Entry::unsupported(
+                    Some(name),
+                    "deploy.mode",
+                    Some(mode.span),
+                    format!("`{other}` is not a deploy mode; the service is replicated"),
+                )
+                .help("use `replicated`, `global`, `replicated-job` or `global-job`"),
+            ),
+        }
+    }
+}
+
+/// A restart condition Compose does not define, and retries of a long-running service.
+fn restart_policy(
+    name: &str,
+    policy: &crate::compose::model::deploy::RestartPolicy,
+    one_shot: bool,
+    report: &mut Report,
+) {
+    if let Some(condition) = &policy.condition
+        && !matches!(condition.as_str(), "none" | "on-failure" | "any")
+    {
+        report.add(
+            Entry::unsupported(
+                Some(name),
+                "deploy.restart_policy.condition",
+                Some(condition.span),
+                format!(
+                    "`{}` is not a restart condition; the service restarts always",
+                    condition.value
+                ),
+            )
+            .help("use `none`, `on-failure` or `any`"),
+        );
+    }
+    if let Some(attempts) = &policy.max_attempts
+        && !one_shot
+    {
+        report.add(Entry::unsupported(
+            Some(name),
+            "deploy.restart_policy.max_attempts",
+            Some(attempts.span),
+            "the containers of a long-running Pod restart without limit",
+        ));
+    }
+}
+
 /// Top-level keys without an equivalent.
 fn top_level_keys(project: &Project, report: &mut Report) {
     for (name, network) in &project.networks {
+        if network.external.as_ref().is_some_and(|e| e.value) {
+            report.add(
+                Entry::unsupported(
+                    None,
+                    &format!("networks.{}.external", name.value),
+                    network.keys.get("external"),
+                    "an external network has no Kubernetes equivalent; its Pods are on the cluster network (isolated like a project network when policies are on)",
+                )
+                .help("connect to outside services through their DNS names or an ExternalName Service"),
+            );
+        }
         for (key, present) in [
             ("driver", network.driver.is_some()),
             ("driver_opts", !network.driver_opts.is_empty()),

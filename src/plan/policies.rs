@@ -53,7 +53,6 @@ pub fn plan(context: &Context, groups: &PodGroups, plan: &mut Plan, report: &mut
     if !enabled(context) {
         return;
     }
-    let project = context.project;
     let mut used: Vec<String> = Vec::new();
     for workload in &plan.workloads {
         for network in &workload.networks {
@@ -73,14 +72,6 @@ pub fn plan(context: &Context, groups: &PodGroups, plan: &mut Plan, report: &mut
             .filter_map(|w| published_policy(context, w)),
     );
     plan.policies.extend(policies);
-    for (name, network) in &project.networks {
-        if network.external.as_ref().is_some_and(|e| e.value) {
-            report.add(
-                Entry::unsupported(None, &format!("networks.{}.external", name.value), network.keys.get("external"), "an external network has no Kubernetes equivalent; its Pods are isolated like a project network")
-                    .help("connect to outside services through their DNS names or an ExternalName Service"),
-            );
-        }
-    }
 }
 
 /// The Pods on a network.

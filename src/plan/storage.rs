@@ -277,6 +277,16 @@ impl Planner<'_, '_> {
                 continue;
             };
             self.mount_options(service_name, volume);
+            if let Some(propagation) = volume.bind.as_ref().and_then(|b| b.propagation.as_ref())
+                && pod_volume.host_path.is_none()
+            {
+                self.report.add(Entry::unsupported(
+                    Some(service_name),
+                    "volumes.bind.propagation",
+                    Some(propagation.span),
+                    "only a hostPath volume propagates mounts",
+                ));
+            }
             let read_only = volume.read_only || pod_volume.config_map.is_some();
             let sub_path = volume
                 .volume

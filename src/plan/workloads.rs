@@ -87,12 +87,35 @@ pub fn workload(
             .to_owned(),
         );
     }
+    if !matches!(kind, WorkloadKind::Deployment { .. })
+        && let Some(update) = root.deploy.as_ref().and_then(|d| d.update_config.as_ref())
+    {
+        report.add(Entry::unsupported(
+            Some(&group.root),
+            "deploy.update_config",
+            update.span,
+            format!(
+                "only a Deployment takes update settings, not a {}",
+                kind.name()
+            ),
+        ));
+    }
     let replicas = match kind {
         WorkloadKind::Deployment { .. } | WorkloadKind::StatefulSet { .. } => replicas_of(root)
             .map(|(n, _)| n)
             .or(context.options.replicas)
             .and_then(|n| i32::try_from(n).ok()),
-        _ => None,
+        _ => {
+            if let Some((_, span)) = replicas_of(root) {
+                report.add(Entry::unsupported(
+                    Some(&group.root),
+                    "deploy.replicas",
+                    Some(span),
+                    format!("a {} has no replica count", kind.name()),
+                ));
+            }
+            None
+        }
     };
     let selector = labels::selector(context, &group.name);
     let mut pod_labels = selector.clone();
@@ -321,6 +344,14 @@ fn strategy(
         .iter()
         .any(|m| storage.mounts_rwo_claim(&m.service))
     {
+        if let Some(update) = root.deploy.as_ref().and_then(|d| d.update_config.as_ref()) {
+            report.add(Entry::approximated(
+                Some(&group.root),
+                "deploy.update_config",
+                update.span,
+                "a claim only one node can mount makes the Deployment recreate its Pods instead",
+            ));
+        }
         return Some(DeploymentStrategy {
             type_: Some("Recreate".into()),
             rolling_update: None,

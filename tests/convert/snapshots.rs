@@ -355,6 +355,22 @@ fn gpu_requests_become_nvidia_gpu_limits() {
 }
 
 #[test]
+fn values_without_an_equivalent_are_each_reported() {
+    let out = snapshot("reported-values");
+    for needle in [
+        "`clustered` is not a deploy mode",
+        "`whenever` is not a restart condition",
+        "`sometimes` is not a pull policy",
+        "restart without limit",
+        "a DaemonSet has no replica count",
+        "only a Deployment takes update settings, not a DaemonSet",
+        "only a hostPath volume propagates mounts",
+    ] {
+        assert!(reported(&out, needle), "{needle} not reported");
+    }
+}
+
+#[test]
 fn keys_without_an_equivalent_are_each_reported() {
     let out = snapshot("reported-only");
     for key in [
