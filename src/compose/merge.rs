@@ -87,6 +87,11 @@ pub fn merge(base: Node, over: Node, path: &[&str], diagnostics: &mut Diagnostic
     if over.is_null() {
         return base;
     }
+    // An empty key in the earlier file (`environment:` with nothing under it) takes the
+    // later value as it is.
+    if base.is_null() {
+        return untagged(over);
+    }
     match rule(path) {
         Rule::Replace => untagged(over),
         Rule::KeyValue => {
@@ -142,9 +147,12 @@ pub fn merge(base: Node, over: Node, path: &[&str], diagnostics: &mut Diagnostic
 
 /// Merges mappings key by key; `!reset` on a value removes the key.
 fn merge_maps(base: Node, over: Node, path: &[&str], diagnostics: &mut Diagnostics) -> Node {
+    if !(matches!(base.value, Value::Map(_)) && matches!(over.value, Value::Map(_))) {
+        // Callers only pass mappings; anything else keeps the later value.
+        return untagged(over);
+    }
     let span = base.span;
     let (Value::Map(mut merged), Value::Map(over_map)) = (base.value, over.value) else {
-        // Callers only pass mappings; anything else keeps the later value.
         return Node::null(span);
     };
     for (key, entry) in over_map {
@@ -318,6 +326,9 @@ fn build_map(node: Node) -> Node {
 
 /// IPAM configurations with the same subnet merge; others are appended.
 fn merge_by_subnet(base: Node, over: Node, path: &[&str], diagnostics: &mut Diagnostics) -> Node {
+    if !(matches!(base.value, Value::Seq(_)) && matches!(over.value, Value::Seq(_))) {
+        return untagged(over);
+    }
     let span = base.span;
     let (Value::Seq(mut configs), Value::Seq(overrides)) = (base.value, over.value) else {
         return Node::null(span);
@@ -379,6 +390,19 @@ mod tests {
             .iter()
             .filter_map(Node::as_str)
             .collect()
+    }
+
+    #[test]
+    fn an_empty_key_in_the_earlier_file_takes_the_later_value() {
+        let (node, diagnostics) = merged(
+            "services:\n  web:\n    environment:\n    networks:\n    labels:\n",
+            "services:\n  web:\n    environment: [A=1]\n    networks: [front]\n    labels: {a: b}\n",
+        );
+        assert!(diagnostics.is_empty());
+        let web = service(&node);
+        for key in ["environment", "networks", "labels"] {
+            assert!(!web.get(key).unwrap().is_null(), "{key} was dropped");
+        }
     }
 
     #[test]
