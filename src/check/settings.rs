@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::compose::model::Project;
 use crate::compose::model::Service;
+use crate::compose::model::mounts::SECRETS_DIR;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Span, Spanned};
 
@@ -117,17 +118,9 @@ fn mount_targets(name: &str, service: &Service, diagnostics: &mut Diagnostics) {
         let path = t.split(':').next().unwrap_or_default();
         (path.to_owned(), t.span)
     }));
-    for (references, default_dir) in [(&service.secrets, "/run/secrets"), (&service.configs, "")] {
-        for reference in references {
-            let Some(source) = &reference.source else {
-                continue;
-            };
-            let target = match &reference.target {
-                Some(t) if t.starts_with('/') => t.value.clone(),
-                Some(t) => format!("/run/secrets/{}", t.value),
-                None => format!("{default_dir}/{}", source.value),
-            };
-            targets.push((target, reference.span));
+    for (references, dir) in [(&service.secrets, SECRETS_DIR), (&service.configs, "")] {
+        for reference in references.iter().filter(|r| r.source.is_some()) {
+            targets.push((reference.container_path(dir), reference.span));
         }
     }
     let mut first: HashMap<String, Span> = HashMap::new();
@@ -224,6 +217,12 @@ mod tests {
             "{found:?}"
         );
         assert_eq!(found[0].related.len(), 1);
+    }
+
+    #[test]
+    fn a_relative_config_target_is_not_under_run_secrets() {
+        let yaml = "services:\n  web:\n    image: nginx\n    secrets: [token]\n    configs:\n      - source: site\n        target: token\nsecrets:\n  token: {file: ./token}\nconfigs:\n  site: {content: x}\n";
+        assert_eq!(codes(yaml), []);
     }
 
     #[test]

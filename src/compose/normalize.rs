@@ -8,6 +8,7 @@
 use std::hash::Hash;
 
 use crate::compose::model::Project;
+use crate::compose::model::mounts::SECRETS_DIR;
 
 /// Makes every identity-keyed list of every service unique.
 pub fn deduplicate(project: &mut Project) {
@@ -21,8 +22,8 @@ pub fn deduplicate(project: &mut Project) {
             )
         });
         unique_by(&mut service.volumes, |v| v.target.clone());
-        unique_by(&mut service.secrets, |s| mount_path(s, "/run/secrets"));
-        unique_by(&mut service.configs, |c| mount_path(c, ""));
+        unique_by(&mut service.secrets, |s| s.container_path(SECRETS_DIR));
+        unique_by(&mut service.configs, |c| c.container_path(""));
         unique_by(&mut service.expose, |e| e.value.clone());
         unique_by(&mut service.env_file, |e| e.path.clone());
         unique_by(&mut service.devices, |d| {
@@ -48,17 +49,6 @@ pub fn deduplicate(project: &mut Project) {
             unique_by(&mut network.aliases, |a| a.value.clone());
             unique_by(&mut network.link_local_ips, |a| a.value.clone());
         }
-    }
-}
-
-/// Where a secret or config appears in the container: its target, or `<dir>/<source>`.
-fn mount_path(reference: &crate::compose::model::mounts::FileReference, dir: &str) -> String {
-    match &reference.target {
-        Some(target) => target.value.clone(),
-        None => format!(
-            "{dir}/{}",
-            reference.source.as_ref().map_or("", |s| s.as_str())
-        ),
     }
 }
 

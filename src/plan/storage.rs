@@ -23,7 +23,9 @@ use k8s_openapi::api::core::v1::{
 };
 
 use crate::compose::model::Service;
-use crate::compose::model::mounts::{FileReference, Propagation, ServiceVolume, VolumeType};
+use crate::compose::model::mounts::{
+    FileReference, Propagation, SECRETS_DIR, ServiceVolume, VolumeType,
+};
 use crate::compose::model::syntax::ByteSize;
 use crate::compose::{dotenv, model};
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -781,19 +783,10 @@ impl Planner<'_, '_> {
             let Some(source) = sources.get(name.as_str()) else {
                 continue;
             };
-            let target = reference.target.as_ref().map_or_else(
-                || match kind {
-                    Kind::Secret => format!("/run/secrets/{}", name.value),
-                    Kind::Config => format!("/{}", name.value),
-                },
-                |t| {
-                    if kind == Kind::Secret && !t.starts_with('/') {
-                        format!("/run/secrets/{}", t.value)
-                    } else {
-                        t.value.clone()
-                    }
-                },
-            );
+            let target = reference.container_path(match kind {
+                Kind::Secret => SECRETS_DIR,
+                Kind::Config => "",
+            });
             let mode = reference
                 .mode
                 .as_ref()

@@ -314,6 +314,23 @@ crate::compose_struct! {
     required ["source"]
 }
 
+/// Where secrets appear in a container unless their `target` is absolute.
+pub const SECRETS_DIR: &str = "/run/secrets";
+
+impl FileReference {
+    /// Where the file appears in the container: an absolute `target`; a relative one under
+    /// `dir`; without one, `<dir>/<source>`. `dir` is [`SECRETS_DIR`] for secrets and the
+    /// root (`""`) for configs, as Compose places them.
+    #[must_use]
+    pub fn container_path(&self, dir: &str) -> String {
+        match &self.target {
+            Some(target) if target.starts_with('/') => target.value.clone(),
+            Some(target) => format!("{dir}/{}", target.value),
+            None => format!("{dir}/{}", self.source.as_ref().map_or("", |s| s.as_str())),
+        }
+    }
+}
+
 impl FromNode for FileReference {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
@@ -624,5 +641,24 @@ mod tests {
         );
         let d = read_ok::<DeviceMapping>("{source: /dev/a, target: /dev/b, permissions: r}");
         assert_eq!(d.source, "/dev/a");
+    }
+
+    #[test]
+    fn secrets_and_configs_land_where_compose_puts_them() {
+        let path = |yaml: &str, dir: &str| read_ok::<FileReference>(yaml).container_path(dir);
+        assert_eq!(path("source: token\n", SECRETS_DIR), "/run/secrets/token");
+        assert_eq!(
+            path("source: token\ntarget: key.txt\n", SECRETS_DIR),
+            "/run/secrets/key.txt"
+        );
+        assert_eq!(path("source: site\n", ""), "/site");
+        assert_eq!(
+            path("source: site\ntarget: etc/site.conf\n", ""),
+            "/etc/site.conf"
+        );
+        assert_eq!(
+            path("source: site\ntarget: /etc/site.conf\n", ""),
+            "/etc/site.conf"
+        );
     }
 }
