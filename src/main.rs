@@ -380,8 +380,9 @@ struct ExplainArgs {
     graph: Option<GraphArg>,
     #[command(flatten)]
     plan: PlanArgs,
-    #[command(flatten)]
-    report: ReportArgs,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// An overlay is a directory `overlays/NAME`.
@@ -739,30 +740,30 @@ fn down(project: &ProjectArgs, args: &DownArgs) -> ExitCode {
 
 /// `explain`: load, check and plan, then describe the plan.
 fn explain(project: &ProjectArgs, args: &ExplainArgs) -> ExitCode {
-    let loaded = load(project);
-    let mut diagnostics = compose2kube::check(&loaded);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return finish(&loaded, &diagnostics, &args.report);
-    }
-    let converted = compose2kube::convert(&loaded, &args.plan.options());
-    let notes = converted.report.to_diagnostics();
-    if notes.iter().any(Diagnostic::is_error) {
-        diagnostics.extend(notes);
-        return finish(&loaded, &diagnostics, &args.report);
-    }
-    let text = match args.graph {
-        Some(GraphArg::Mermaid) => explain::graph(&converted.plan, explain::Graph::Mermaid),
-        Some(GraphArg::Dot) => explain::graph(&converted.plan, explain::Graph::Dot),
+    let (loaded, diagnostics, converted) = load_and_convert(project, &args.plan);
+    let report = ReportArgs {
+        format: Format::Text,
+        strict: args.strict,
+    };
+    let Some(converted) = converted.filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
+    else {
+        return finish(&loaded, &diagnostics, &report);
+    };
+    let kind = match args.graph {
+        Some(GraphArg::Mermaid) => explain::Graph::Mermaid,
+        Some(GraphArg::Dot) => explain::Graph::Dot,
         None => {
-            let lines: Vec<String> = notes
+            // The explanation lists every diagnostic itself.
+            let lines: Vec<String> = diagnostics
                 .iter()
                 .map(|d| render::one_line(d, &loaded.sources))
                 .collect();
-            explain::text(&converted.plan, &lines)
+            print_stdout(&explain::text(&converted.plan, &lines));
+            return exit_code(&diagnostics, args.strict);
         }
     };
-    print_stdout(&text);
-    finish(&loaded, &diagnostics, &args.report)
+    print_stdout(&explain::graph(&converted.plan, kind));
+    finish(&loaded, &diagnostics, &report)
 }
 
 /// `--format helm -o DIR`: the chart's files under DIR.
@@ -868,7 +869,13 @@ fn finish(loaded: &Loaded, diagnostics: &[Diagnostic], report: &ReportArgs) -> E
             plural(warnings, "warning")
         );
     }
-    if errors > 0 || (report.strict && warnings > 0) {
+    exit_code(diagnostics, report.strict)
+}
+
+/// 1 on an error, or with `--strict` on a warning; else 0.
+fn exit_code(diagnostics: &[Diagnostic], strict: bool) -> ExitCode {
+    let fails = |d: &Diagnostic| d.is_error() || (strict && d.severity == Severity::Warning);
+    if diagnostics.iter().any(fails) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

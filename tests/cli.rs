@@ -158,3 +158,23 @@ fn missing_command_exits_2() {
     let output = run(&mut compose2kube(dir.path()));
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn explain_lists_the_translation_report_and_fails_on_it_only_with_strict() {
+    let dir = project("services:\n  web:\n    image: nginx\n    ulimits:\n      nofile: 1024\n");
+    let output = run(compose2kube(dir.path()).arg("explain"));
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains("`ulimits` of service `web`"),
+        "{}",
+        text(&output.stdout)
+    );
+    let strict = run(compose2kube(dir.path()).args(["explain", "--strict"]));
+    assert_eq!(strict.status.code(), Some(1));
+    let json = run(compose2kube(dir.path()).args(["explain", "--format", "json"]));
+    assert_eq!(
+        json.status.code(),
+        Some(2),
+        "explain is for people; JSON is `check`'s"
+    );
+}
