@@ -67,11 +67,6 @@ impl Report {
         &self.errors
     }
 
-    #[must_use]
-    pub fn count(&self, outcome: Outcome) -> usize {
-        self.entries.iter().filter(|e| e.outcome == outcome).count()
-    }
-
     /// The report as diagnostics, in source order: approximations are notes, unsupported
     /// keys warnings, and planning errors errors.
     #[must_use]

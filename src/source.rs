@@ -185,13 +185,6 @@ impl SourceMap {
             .position(|f| f.path.as_deref() == Some(path))
             .map(|i| FileId(clamp_u32(i)))
     }
-
-    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (FileId(clamp_u32(i)), f))
-    }
 }
 
 /// A value together with the place it was written.

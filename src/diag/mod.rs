@@ -67,10 +67,6 @@ impl Diagnostic {
         Self::new(Severity::Warning, code, message)
     }
 
-    pub fn note(code: Code, message: impl Into<String>) -> Self {
-        Self::new(Severity::Note, code, message)
-    }
-
     #[must_use]
     pub fn at(mut self, span: Span) -> Self {
         self.span = Some(span);
@@ -120,18 +116,9 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
-    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
-        self.items.extend(other);
-    }
-
     #[must_use]
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
-    }
-
-    #[must_use]
-    pub fn count(&self, severity: Severity) -> usize {
-        self.items.iter().filter(|d| d.severity == severity).count()
     }
 
     #[must_use]

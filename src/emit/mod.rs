@@ -193,7 +193,7 @@ fn meta(
 
 fn config_map(data: &Data) -> ConfigMap {
     ConfigMap {
-        metadata: meta(&data.name, &data.labels, &data.annotations),
+        metadata: meta(&data.name, &data.labels, &BTreeMap::new()),
         data: (!data.data.is_empty()).then(|| data.data.clone()),
         binary_data: (!data.binary.is_empty()).then(|| {
             data.binary
@@ -217,7 +217,7 @@ fn secret(data: &Data) -> Secret {
         )
         .collect();
     Secret {
-        metadata: meta(&data.name, &data.labels, &data.annotations),
+        metadata: meta(&data.name, &data.labels, &BTreeMap::new()),
         type_: Some("Opaque".into()),
         data: (!entries.is_empty()).then_some(entries),
         ..Secret::default()
@@ -263,13 +263,12 @@ fn service(service: &NetworkService) -> Service {
         })
         .collect();
     Service {
-        metadata: meta(&service.name, &service.labels, &service.annotations),
+        metadata: meta(&service.name, &service.labels, &BTreeMap::new()),
         spec: Some(ServiceSpec {
             type_: Some(kind.into()),
             cluster_ip: headless.then(|| "None".to_owned()),
             selector: Some(service.selector.clone()),
             ports: (!ports.is_empty()).then_some(ports),
-            load_balancer_ip: service.load_balancer_ip.clone(),
             external_traffic_policy: service.external_traffic_policy.clone(),
             ..ServiceSpec::default()
         }),

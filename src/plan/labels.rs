@@ -44,7 +44,7 @@ pub fn selector(context: &Context, name: &str) -> BTreeMap<String, String> {
 /// The label a Pod on a Compose network carries.
 #[must_use]
 pub fn network(network: &str) -> String {
-    format!("{NETWORK_PREFIX}{}", names::label_key_name(network))
+    format!("{NETWORK_PREFIX}{}", names::label_value(network))
 }
 
 /// The `app.kubernetes.io/part-of` value of a project's objects, from its name as loaded

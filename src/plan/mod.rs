@@ -228,10 +228,8 @@ pub struct NetworkService {
     pub purpose: ServicePurpose,
     pub kind: ServiceType,
     pub labels: BTreeMap<String, String>,
-    pub annotations: BTreeMap<String, String>,
     pub selector: BTreeMap<String, String>,
     pub ports: Vec<ServicePort>,
-    pub load_balancer_ip: Option<String>,
     pub external_traffic_policy: Option<String>,
 }
 
@@ -261,7 +259,6 @@ pub struct ServicePort {
 pub struct Data {
     pub name: String,
     pub labels: BTreeMap<String, String>,
-    pub annotations: BTreeMap<String, String>,
     /// UTF-8 entries.
     pub data: BTreeMap<String, String>,
     /// Other entries.

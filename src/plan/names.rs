@@ -49,12 +49,6 @@ pub fn label_value(value: &str) -> String {
     fit(trimmed, 63, value)
 }
 
-/// The name part of a label key (`network.compose2kube.io/<name>`).
-#[must_use]
-pub fn label_key_name(name: &str) -> String {
-    label_value(name)
-}
-
 /// An IANA service name for a port (at most 15 characters of `a-z0-9-`, with a letter, no
 /// `--`), or `None` when the name cannot be made one.
 #[must_use]

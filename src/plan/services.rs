@@ -79,10 +79,8 @@ pub fn plan(
                 purpose: ServicePurpose::Primary,
                 kind,
                 labels: labels::common(context, &member.service),
-                annotations: BTreeMap::new(),
                 selector: selector.clone(),
                 ports: ports.clone(),
-                load_balancer_ip: None,
                 external_traffic_policy: external_traffic_policy(
                     &member.service,
                     service,
@@ -360,10 +358,8 @@ fn aliases(
                     ServiceType::ClusterIp
                 },
                 labels: labels::common(context, name),
-                annotations: BTreeMap::new(),
                 selector: selector.clone(),
                 ports: ports.to_vec(),
-                load_balancer_ip: None,
                 external_traffic_policy: None,
             };
             add_service(plan, alias_service, report);
@@ -456,10 +452,8 @@ fn headless(context: &Context, groups: &PodGroups, order: &Order, plan: &mut Pla
             purpose: ServicePurpose::Headless,
             kind: ServiceType::Headless,
             labels: labels::common(context, service),
-            annotations: BTreeMap::new(),
             selector: labels::selector(context, &group.name),
             ports,
-            load_balancer_ip: None,
             external_traffic_policy: None,
         });
     }

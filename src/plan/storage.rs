@@ -709,7 +709,6 @@ impl Planner<'_, '_> {
                 let item = Data {
                     name: object.clone(),
                     labels: labels::common(self.context, &name.value),
-                    annotations: BTreeMap::new(),
                     data,
                     binary,
                 };
@@ -990,7 +989,6 @@ impl Planner<'_, '_> {
         self.plan.config_maps.push(Data {
             name: name.to_owned(),
             labels: labels::common(self.context, service_name),
-            annotations: BTreeMap::new(),
             data,
             binary,
         });
