@@ -12,12 +12,12 @@ use serde_json::{Value, json};
 
 use super::manifests::{self, Format, MARKER, WriteError};
 use crate::emit::Object;
+use crate::plan::labels::PART_OF;
 
 /// The file Kustomize reads in every directory.
 pub const KUSTOMIZATION: &str = "kustomization.yaml";
 
 const API_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
-const PART_OF: &str = "app.kubernetes.io/part-of";
 
 #[derive(Debug, thiserror::Error)]
 pub enum KustomizeError {
