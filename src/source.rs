@@ -90,13 +90,19 @@ pub struct SourceFile {
     pub line_starts: Arc<[u32]>,
 }
 
+/// The index of the line holding `offset`, given the offsets where lines start.
+#[must_use]
+pub fn line_index(line_starts: &[u32], offset: u32) -> usize {
+    match line_starts.binary_search(&offset) {
+        Ok(i) => i,
+        Err(i) => i.saturating_sub(1),
+    }
+}
+
 impl SourceFile {
     #[must_use]
     pub fn location(&self, offset: u32) -> Location {
-        let line_index = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
+        let line_index = line_index(&self.line_starts, offset);
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0) as usize;
         let offset = (offset as usize).min(self.text.len());
         let column = self

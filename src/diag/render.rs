@@ -382,11 +382,7 @@ struct IndexedSource {
 impl IndexedSource {
     /// The index of the line holding `offset`.
     fn line_of(&self, offset: usize) -> usize {
-        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
+        crate::source::line_index(&self.line_starts, u32::try_from(offset).unwrap_or(u32::MAX))
     }
 
     fn line_start(&self, line: usize) -> usize {
