@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use indexmap::IndexMap;
 
-use crate::compose::interpolate::{self, source_range};
+use crate::compose::interpolate::{self, line_end, source_range};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
 
@@ -481,12 +481,6 @@ fn is_blank(c: char) -> bool {
 
 fn is_key_char(c: char) -> bool {
     matches!(c, '_' | '.' | '-' | '[' | ']') || c.is_alphabetic() || c.is_numeric()
-}
-
-fn line_end(text: &str, from: usize) -> usize {
-    text.get(from..)
-        .and_then(|rest| rest.find('\n'))
-        .map_or(text.len(), |offset| from + offset)
 }
 
 #[cfg(test)]

@@ -501,7 +501,8 @@ fn name_end(bytes: &[u8], start: usize) -> usize {
         })
 }
 
-fn line_end(text: &str, from: usize) -> usize {
+/// The offset of the end of the line that `from` is on (its `\n`, or the end of the text).
+pub(crate) fn line_end(text: &str, from: usize) -> usize {
     text.get(from..)
         .and_then(|rest| rest.find('\n'))
         .map_or(text.len(), |offset| from + offset)
