@@ -5,61 +5,11 @@
 //! The validator installs its virtualenv from PyPI on first use. When it cannot run at all the
 //! tests fail and say why: a conversion that was never validated must not pass.
 
-use std::io::Write as _;
-use std::path::PathBuf;
 use std::process::Command;
 
-use crate::fixtures::{Fixture, app_name, convert_file, corpus_dir, corpus_files, crate_root};
-
-fn tool(name: &str) -> PathBuf {
-    crate_root().join("../shared/tools").join(name)
-}
-
-/// Runs `validate-k8s --strict-refs` on a YAML stream. `Err` holds the validator's report
-/// when it finds problems; a validator that cannot run fails the test.
-pub fn validate(yaml: &str) -> Result<(), String> {
-    let mut file = tempfile::Builder::new()
-        .suffix(".yaml")
-        .tempfile()
-        .expect("a temporary file");
-    file.write_all(yaml.as_bytes()).expect("the temporary file");
-    let validator = tool("validate-k8s");
-    let output = Command::new(&validator)
-        .arg("--strict-refs")
-        .arg(file.path())
-        .output()
-        .unwrap_or_else(|error| {
-            panic!("validate-k8s cannot run ({}): {error}", validator.display())
-        });
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    match output.status.code() {
-        Some(0) => Ok(()),
-        Some(1) => Err(text),
-        code => panic!(
-            "validate-k8s could not validate (exit {code:?}; it needs python3 and, the first time, PyPI):\n{text}"
-        ),
-    }
-}
-
-/// Runs `check` over the items on two threads (the validator is a Python process per call),
-/// collecting the failures.
-fn on_two_threads<T: Sync>(
-    items: &[T],
-    check: impl Fn(&T) -> Option<String> + Sync,
-) -> Vec<String> {
-    let (left, right) = items.split_at(items.len() / 2);
-    std::thread::scope(|scope| {
-        let check = &check;
-        let first = scope.spawn(move || left.iter().filter_map(check).collect::<Vec<_>>());
-        let mut failures: Vec<String> = right.iter().filter_map(check).collect();
-        failures.splice(0..0, first.join().expect("the validator thread"));
-        failures
-    })
-}
+use crate::fixtures::{
+    Fixture, app_name, convert_file, corpus_dir, corpus_files, on_two_threads, tool, validate,
+};
 
 #[test]
 fn the_validator_reports_invalid_objects() {

@@ -2,9 +2,7 @@
 //! can be installed twice in one namespace.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -14,7 +12,9 @@ use compose2kube::emit::Object;
 use compose2kube::plan::Plan;
 use compose2kube::render::helm::{self, ChartOptions};
 
-use crate::fixtures::{Fixture, corpus_files, crate_root, environment, options_from_args};
+use crate::fixtures::{
+    Fixture, corpus_files, crate_root, environment, on_two_threads, options_from_args, validate,
+};
 use crate::render::{Rendered, render_chart};
 
 const RELEASE: &str = "rel";
@@ -222,27 +222,6 @@ fn equivalence(project: &Project) -> Option<String> {
     None
 }
 
-fn validate(yaml: &str) -> Result<(), String> {
-    let mut file = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
-    file.write_all(yaml.as_bytes()).unwrap();
-    let validator = crate_root().join("../shared/tools/validate-k8s");
-    let output = Command::new(&validator)
-        .arg("--strict-refs")
-        .arg(file.path())
-        .output()
-        .unwrap_or_else(|e| panic!("validate-k8s cannot run ({}): {e}", validator.display()));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    match output.status.code() {
-        Some(0) => Ok(()),
-        Some(1) => Err(text),
-        code => panic!("validate-k8s could not validate (exit {code:?}):\n{text}"),
-    }
-}
-
 /// The default chart rendered as `rel`, with the Secrets the user creates (named as NOTES.txt
 /// says), through the validator.
 fn validation(project: &Project) -> Option<String> {
@@ -264,20 +243,6 @@ fn validation(project: &Project) -> Option<String> {
     validate(&stream)
         .err()
         .map(|report| format!("{}:\n{report}", project.label))
-}
-
-fn on_two_threads<T: Sync>(
-    items: &[T],
-    check: impl Fn(&T) -> Option<String> + Sync,
-) -> Vec<String> {
-    let (left, right) = items.split_at(items.len() / 2);
-    std::thread::scope(|scope| {
-        let check = &check;
-        let first = scope.spawn(move || left.iter().filter_map(check).collect::<Vec<_>>());
-        let mut failures: Vec<String> = right.iter().filter_map(check).collect();
-        failures.splice(0..0, first.join().unwrap());
-        failures
-    })
 }
 
 fn every_project() -> Vec<Project> {
