@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use super::template::{Hole, Template, go_string};
 use super::{ChartOptions, HelmError, Names, Notes, Values, split_image};
 use crate::emit::Object;
+use crate::plan::ordering::{self, Wait};
 use crate::plan::{Plan, ServicePurpose, Workload, names};
 use crate::render::manifests::MARKER;
 
@@ -665,7 +666,13 @@ impl<'a> Chart<'a> {
         }
         let name = string_at(container, "name").unwrap_or_default();
         let Some(member) = workload.group.members.iter().find(|m| m.container == name) else {
-            self.job_references(doc, container);
+            if let Some(wait) = workload
+                .waits
+                .iter()
+                .find(|w| ordering::wait_container_name(w) == name)
+            {
+                self.wait_reference(doc, container, wait);
+            }
             return;
         };
         let service = member.service.clone();
@@ -709,9 +716,21 @@ impl<'a> Chart<'a> {
         }
     }
 
-    /// A wait container's `kubectl wait job/<name>` and `nslookup <service>`: the Job's
-    /// release name, and the Service's name in the release.
-    fn job_references(&self, doc: &mut Doc, container: &mut Map<String, Value>) {
+    /// The object a wait container waits for (the plan's [`Wait`]), named as in the release:
+    /// the script's word that names it becomes a template expression.
+    fn wait_reference(&self, doc: &mut Doc, container: &mut Map<String, Value>, wait: &Wait) {
+        let (target, expr) = match wait {
+            Wait::Job { job, .. } if self.has("Job", job) => (job.clone(), self.name_expr(job)),
+            Wait::Ready { service, .. } => {
+                let name = ordering::ready_service_name(service);
+                if !self.has("Service", &name) {
+                    return;
+                }
+                let expr = self.service_name_expr(&name);
+                (name, expr)
+            }
+            Wait::Job { .. } => return,
+        };
         for key in ["command", "args"] {
             let Some(items) = container.get_mut(key).and_then(Value::as_array_mut) else {
                 continue;
@@ -720,29 +739,21 @@ impl<'a> Chart<'a> {
                 let Some(text) = item.as_str() else {
                     continue;
                 };
-                let reference = [("job/", "Job"), ("nslookup ", "Service")]
-                    .into_iter()
-                    .find_map(|(marker, kind)| {
-                        let (before, rest) = text.split_once(marker)?;
-                        let (name, after) = rest.split_once(' ').unwrap_or((rest, ""));
-                        let expr = match kind {
-                            "Job" if self.has(kind, name) => self.name_expr(name),
-                            "Service" if self.has(kind, name) => self.service_name_expr(name),
-                            _ => return None,
-                        };
-                        let after = if rest.contains(' ') {
-                            format!(" {after}")
-                        } else {
-                            String::new()
-                        };
-                        Some(format!(
-                            "print {} ({expr}) {} | quote",
-                            go_string(&format!("{before}{marker}")),
-                            go_string(&after),
-                        ))
-                    });
-                if let Some(expr) = reference {
-                    *item = doc.hole(Hole::Scalar(expr));
+                // The name stands alone in the script (`job/NAME `, `nslookup NAME `).
+                let split = text.match_indices(target.as_str()).find_map(|(at, _)| {
+                    let before = text.get(..at)?;
+                    let after = text.get(at + target.len()..)?;
+                    let alone = matches!(before.chars().last(), Some('/' | ' '))
+                        && matches!(after.chars().next(), None | Some(' ' | ';'));
+                    alone.then_some((before, after))
+                });
+                if let Some((before, after)) = split {
+                    let hole = format!(
+                        "print {} ({expr}) {} | quote",
+                        go_string(before),
+                        go_string(after),
+                    );
+                    *item = doc.hole(Hole::Scalar(hole));
                 }
             }
         }
