@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use compose2kube::compose::{LoadOptions, load};
 use compose2kube::diag::Severity;
 use compose2kube::plan::pods::Role;
-use compose2kube::plan::{ConvertOptions, GroupMode, ServicePurpose, Workload, WorkloadKind};
+use compose2kube::plan::{
+    ConvertOptions, GroupMode, ServicePurpose, ServiceType, Workload, WorkloadKind,
+};
 use compose2kube::{Converted, check, convert};
 use k8s_openapi::api::networking::v1::NetworkPolicyPeer;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
@@ -733,6 +735,25 @@ fn explain_lists_each_pods_containers_in_start_order_with_services_and_report() 
 }
 
 #[test]
+fn explain_shows_every_name_and_port_a_pod_answers_on() {
+    let file = fixture("names-and-ports");
+    let text = explain(&[
+        "-f",
+        file.to_str().unwrap(),
+        "--service-type",
+        "loadbalancer",
+    ]);
+    assert!(
+        text.contains("answers at web: 80/TCP, 443/TCP, 9090/TCP, 8080→80/TCP; also my-web\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("web-published                LoadBalancer, the published ports, from outside: 8080→80/TCP, 443/TCP"),
+        "{text}"
+    );
+}
+
+#[test]
 fn explain_draws_the_topology_in_mermaid_and_dot() {
     let file = fixture("vpn-sidecar");
     let mermaid = explain(&["-f", file.to_str().unwrap(), "--graph", "mermaid"]);
@@ -805,4 +826,96 @@ fn pod_settings_only_a_member_sets_are_reported_and_its_networks_kept() {
     );
     assert_eq!(run.pod("app").networks, ["front", "back"]);
     run.validate();
+}
+
+#[test]
+fn a_container_name_resolves_to_the_same_pod_as_the_service_name() {
+    let run = run("names-and-ports");
+    run.assert_clean();
+    let web = run
+        .converted
+        .plan
+        .services
+        .iter()
+        .find(|s| s.name == "my-web")
+        .expect("a Service named after the container_name");
+    assert_eq!(web.service, "web");
+    assert_eq!(
+        web.purpose,
+        ServicePurpose::ContainerName {
+            container_name: "my-web".into()
+        }
+    );
+    assert_eq!(run.service_ports("my-web"), run.service_ports("web"));
+    run.validate();
+}
+
+#[test]
+fn peers_reach_the_container_port_and_the_published_port_answers_too() {
+    let run = run("names-and-ports");
+    assert_eq!(
+        run.service_ports("web"),
+        ["80→80/TCP", "443→443/TCP", "9090→9090/TCP", "8080→80/TCP"]
+    );
+    // A host port that is another container port of the Pod stays that container port.
+    assert_eq!(run.service_ports("swap"), ["80→80/TCP", "8080→8080/TCP"]);
+    // Nothing is published outside the cluster by default.
+    assert!(
+        !run.service_names()
+            .iter()
+            .any(|n| n.ends_with("-published"))
+    );
+}
+
+#[test]
+fn only_published_ports_go_out_on_a_load_balancer() {
+    let options = ConvertOptions {
+        service_type: Some(ServiceType::LoadBalancer),
+        ..ConvertOptions::default()
+    };
+    let run = run_with("names-and-ports", &options);
+    run.assert_clean();
+    let kind = |name: &str| {
+        run.converted
+            .plan
+            .services
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.kind)
+    };
+    assert_eq!(kind("web"), Some(ServiceType::ClusterIp));
+    assert_eq!(kind("web-published"), Some(ServiceType::LoadBalancer));
+    assert_eq!(
+        run.service_ports("web-published"),
+        ["8080→80/TCP", "443→443/TCP"]
+    );
+    // The Ingress reaches a port that the Service has.
+    let ingress = run.converted.plan.ingresses.first().expect("an Ingress");
+    let rule = ingress.rules.first().expect("a rule");
+    assert_eq!((rule.backend.as_str(), rule.port), ("web", 80));
+    // `client` publishes nothing: it gets no Service from outside.
+    assert_eq!(kind("client-published"), None);
+    run.validate();
+}
+
+#[test]
+fn ports_a_container_does_not_declare_are_noted_as_unreachable() {
+    let loaded = load(&LoadOptions::for_files([fixture("names-and-ports")]));
+    let converted = convert(&loaded, &ConvertOptions::default());
+    let notes: Vec<&str> = converted
+        .report
+        .entries()
+        .iter()
+        .filter(|e| e.message.contains("unreachable through the Service"))
+        .filter_map(|e| e.service.as_deref())
+        .collect();
+    // `client` declares no port: its headless Service answers on any port.
+    assert_eq!(notes, ["web", "swap"]);
+    let help = converted.report.entries().iter().find_map(|e| {
+        e.message
+            .contains("unreachable through the Service")
+            .then_some(e.help.as_deref())
+            .flatten()
+    });
+    assert!(help.is_some_and(|h| h.contains("`expose`")), "{help:?}");
 }

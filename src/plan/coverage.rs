@@ -324,11 +324,12 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
                 "container_name",
                 Some(container_name.span),
                 format!(
-                    "Pods get generated names; the container is named `{}`",
-                    crate::plan::names::label(name)
+                    "Pods get generated names; the container is named `{}`, and `{}` resolves through a Service of that name",
+                    crate::plan::names::label(name),
+                    crate::plan::names::service(container_name),
                 ),
             )
-            .help("address it by its Service name"),
+            .help("address it by its service name, which resolves too"),
         );
     }
     if build.is_some() && image.is_some() {

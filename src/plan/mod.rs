@@ -240,6 +240,11 @@ pub enum ServicePurpose {
     Primary,
     /// A network alias or a `links` alias.
     Alias { alias: String },
+    /// The service's `container_name`, which resolves on a Compose network too.
+    ContainerName { container_name: String },
+    /// The NodePort or LoadBalancer Service of the published ports (`<name>-published`): the
+    /// primary Service stays ClusterIP, so that only what Compose publishes goes out.
+    Published,
     /// The headless Service a StatefulSet or a readiness wait needs.
     Headless,
 }

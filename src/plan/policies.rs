@@ -228,9 +228,9 @@ fn published_policy(context: &Context, workload: &crate::plan::Workload) -> Opti
         .iter()
         .filter_map(|m| project.services.get(m.service.as_str()))
         .flat_map(|s| {
+            // Every `ports` entry is published: without a host port Docker picks a free one.
             s.ports
                 .iter()
-                .filter(|p| p.published.is_some())
                 .map(|p| (i32::from(p.target), p.protocol().to_uppercase()))
         })
         .collect();

@@ -1,9 +1,17 @@
 //! How Pods are reached: Services (with the Compose service's name, so DNS names keep
 //! working), network and link aliases, and Ingresses.
 //!
-//! - A service with `ports` or `expose` gets a Service with those ports; a published port
-//!   keeps its published number as the Service port. The type is ClusterIP unless
-//!   `kompose.service.type` or `--service-type` says otherwise.
+//! - A service with `ports` or `expose` gets a ClusterIP Service that answers on every
+//!   container port (peers on a Compose network connect to `name:<container port>`, whatever
+//!   host port publishes it), and also on each published host port that differs from its
+//!   container port and is no other container port of the Pod (clients and health checks
+//!   written against the published port). Ports the container listens on without declaring
+//!   them are unreachable through the Service: a note says so.
+//! - When published ports are exposed as NodePort or LoadBalancer (`kompose.service.type`,
+//!   `--service-type`), a second Service `<name>-published` of that type carries only the
+//!   published ports, so that no `expose`d or internal port becomes reachable from outside.
+//! - `container_name` resolves on a Compose network like the service name: a further Service
+//!   of that name selects the same Pods.
 //! - A service without ports gets a headless Service, so that its name still resolves to its
 //!   Pods, as it does on a Compose network.
 //! - The members of a shared Pod get no Service: the root's Service carries every port of the
@@ -70,9 +78,15 @@ pub fn plan(
                 }
                 continue;
             }
-            let ports = service_ports(context, group, &member.service, report);
-            let kind = service_type(context, service, &ports, report);
-            let ports = node_port(&member.service, service, kind, ports, report);
+            let ports = pod_ports(context, group, &member.service, report);
+            let exposure = service_type(context, service, &ports, report);
+            // Inside the cluster the name answers on every port; a NodePort or LoadBalancer
+            // Service of its own carries the published ports only, so that nothing becomes
+            // reachable from outside that Compose does not publish.
+            let kind = match exposure {
+                ServiceType::NodePort | ServiceType::LoadBalancer => ServiceType::ClusterIp,
+                other => other,
+            };
             let primary = NetworkService {
                 name: names::service(&member.service),
                 service: member.service.clone(),
@@ -80,16 +94,35 @@ pub fn plan(
                 kind,
                 labels: labels::common(context, &member.service),
                 selector: selector.clone(),
-                ports: ports.clone(),
-                external_traffic_policy: external_traffic_policy(
-                    &member.service,
-                    service,
-                    kind,
-                    report,
-                ),
+                ports: ports.in_cluster.clone(),
+                external_traffic_policy: None,
             };
+            if kind != ServiceType::Headless {
+                undeclared_ports(&member.service, service, report);
+            }
             add_service(plan, primary, report);
+            if let Some(outside) = published(
+                context,
+                &member.service,
+                service,
+                exposure,
+                &ports,
+                &selector,
+                report,
+            ) {
+                add_service(plan, outside, report);
+            }
+            let ports = ports.in_cluster;
             aliases(
+                context,
+                &member.service,
+                service,
+                &ports,
+                &selector,
+                plan,
+                report,
+            );
+            container_name(
                 context,
                 &member.service,
                 service,
@@ -105,16 +138,66 @@ pub fn plan(
     headless(context, groups, order, plan);
 }
 
-/// The ports of a service's Service: its own and those of the Pod members that joined its
-/// network stack, published ports under their published number.
-fn service_ports(
+/// `<name>-published`: the published ports, as a NodePort or LoadBalancer Service of their
+/// own. For the other types the node-port and traffic-policy labels do not apply (reported).
+fn published(
+    context: &Context,
+    name: &str,
+    service: &Service,
+    exposure: ServiceType,
+    ports: &PodPorts,
+    selector: &BTreeMap<String, String>,
+    report: &mut Report,
+) -> Option<NetworkService> {
+    let external_traffic_policy = external_traffic_policy(name, service, exposure, report);
+    if !matches!(exposure, ServiceType::NodePort | ServiceType::LoadBalancer) {
+        node_port(name, service, exposure, Vec::new(), report);
+        return None;
+    }
+    let published = if ports.published.is_empty() {
+        // Only a `kompose.service.type` label asks for this: expose what there is.
+        ports.in_cluster.clone()
+    } else {
+        ports.published.clone()
+    };
+    Some(NetworkService {
+        name: published_service_name(name),
+        service: name.to_owned(),
+        purpose: ServicePurpose::Published,
+        kind: exposure,
+        labels: labels::common(context, name),
+        selector: selector.clone(),
+        ports: node_port(name, service, exposure, published, report),
+        external_traffic_policy,
+    })
+}
+
+/// The name of the NodePort or LoadBalancer Service of a service's published ports.
+pub fn published_service_name(service: &str) -> String {
+    names::joined(&[&names::service(service), "published"])
+}
+
+/// The ports a Pod answers on, from a service and the Pod members that joined its network
+/// stack.
+struct PodPorts {
+    /// In the cluster: every container port (`ports` targets and `expose`) under its own
+    /// number, as peers on a Compose network reach it, then each published host port that
+    /// differs and is no container port of the Pod, for clients written against it.
+    in_cluster: Vec<ServicePort>,
+    /// Outside: every `ports` entry under its host port (its container port when Docker picks
+    /// the host port).
+    published: Vec<ServicePort>,
+}
+
+fn pod_ports(
     context: &Context,
     group: &PodGroup,
     service_name: &str,
     report: &mut Report,
-) -> Vec<ServicePort> {
+) -> PodPorts {
     let services = &context.project.services;
-    let mut out: Vec<ServicePort> = Vec::new();
+    let mut in_cluster: Vec<ServicePort> = Vec::new();
+    let mut host_ports: Vec<ServicePort> = Vec::new();
     let owners: Vec<&str> = std::iter::once(service_name)
         .chain(
             group
@@ -159,22 +242,46 @@ fn service_ports(
                 );
             }
             let target = i32::from(port.target);
+            let name = port.name.as_deref();
+            let protocol = port.protocol();
             push_port(
-                &mut out,
-                published.unwrap_or(target),
+                &mut in_cluster,
                 target,
-                port.protocol(),
-                port.name.as_deref(),
+                target,
+                protocol,
+                name,
+                port.app_protocol.clone(),
+            );
+            let host = published.unwrap_or(target);
+            push_port(
+                &mut host_ports,
+                host,
+                target,
+                protocol,
+                name,
                 port.app_protocol.clone(),
             );
         }
         for expose in &service.expose {
             for (port, protocol) in super::container::expose_ports(expose) {
-                push_port(&mut out, port, port, &protocol, None, None);
+                push_port(&mut in_cluster, port, port, &protocol, None, None);
             }
         }
     }
-    out
+    for port in &host_ports {
+        push_port(
+            &mut in_cluster,
+            port.port,
+            port.target_port,
+            &port.protocol,
+            None,
+            port.app_protocol.clone(),
+        );
+    }
+    PodPorts {
+        in_cluster,
+        published: host_ports,
+    }
 }
 
 fn push_port(
@@ -208,10 +315,10 @@ fn push_port(
 fn service_type(
     context: &Context,
     service: &Service,
-    ports: &[ServicePort],
+    ports: &PodPorts,
     report: &mut Report,
 ) -> ServiceType {
-    if ports.is_empty() {
+    if ports.in_cluster.is_empty() {
         return ServiceType::Headless;
     }
     let from_label = kompose::label(service, kompose::SERVICE_TYPE).and_then(|label| {
@@ -234,11 +341,9 @@ fn service_type(
         }
         kind
     });
-    let published =
-        !service.ports.is_empty() && service.ports.iter().any(|p| p.published.is_some());
     match from_label {
         Some(kind) => kind,
-        None if published => context
+        None if !ports.published.is_empty() => context
             .options
             .service_type
             .unwrap_or(ServiceType::ClusterIp),
@@ -365,6 +470,72 @@ fn aliases(
             add_service(plan, alias_service, report);
         }
     }
+}
+
+/// On a Compose network every port the container listens on answers at its name; through a
+/// ClusterIP Service only the declared ones do.
+fn undeclared_ports(name: &str, service: &Service, report: &mut Report) {
+    let (key, span) = match (service.ports.first(), service.expose.first()) {
+        (Some(port), _) => ("ports", Some(port.span)),
+        (None, Some(expose)) => ("expose", Some(expose.span)),
+        (None, None) => ("ports", None),
+    };
+    report.add(
+        Entry::approximated(
+            Some(name),
+            key,
+            span,
+            format!(
+                "only the declared ports answer at `{}`; a port the container listens on without declaring it is unreachable through the Service",
+                names::service(name)
+            ),
+        )
+        .help("add every port other services connect to under `expose`"),
+    );
+}
+
+/// `container_name`: on a Compose network the container's name resolves too.
+fn container_name(
+    context: &Context,
+    name: &str,
+    service: &Service,
+    ports: &[ServicePort],
+    selector: &BTreeMap<String, String>,
+    plan: &mut Plan,
+    report: &mut Report,
+) {
+    let Some(container_name) = &service.container_name else {
+        return;
+    };
+    let service_name = names::service(container_name);
+    if service_name == names::service(name)
+        || plan
+            .services
+            .iter()
+            .any(|s| s.name == service_name && s.service == name)
+    {
+        return;
+    }
+    add_service(
+        plan,
+        NetworkService {
+            name: service_name,
+            service: name.to_owned(),
+            purpose: ServicePurpose::ContainerName {
+                container_name: container_name.value.clone(),
+            },
+            kind: if ports.is_empty() {
+                ServiceType::Headless
+            } else {
+                ServiceType::ClusterIp
+            },
+            labels: labels::common(context, name),
+            selector: selector.clone(),
+            ports: ports.to_vec(),
+            external_traffic_policy: None,
+        },
+        report,
+    );
 }
 
 /// `links: [db:database]`: `database` resolves to `db`'s Pods.

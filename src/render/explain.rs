@@ -55,6 +55,9 @@ pub fn text(plan: &Plan, notes: &[String]) -> String {
         if services.is_empty() {
             let _ = writeln!(out, "  Services: none (nothing addresses it by name)");
         } else {
+            for answer in answers_on(&services) {
+                let _ = writeln!(out, "  answers at {answer}");
+            }
             let _ = writeln!(out, "  Services:");
             for service in services {
                 let _ = writeln!(out, "    {}", describe_service(service));
@@ -149,8 +152,21 @@ fn describe_service(service: &NetworkService) -> String {
     let purpose = match &service.purpose {
         ServicePurpose::Primary => String::new(),
         ServicePurpose::Alias { alias } => format!(", alias `{alias}`"),
+        ServicePurpose::ContainerName { container_name } => {
+            format!(", container_name `{container_name}`")
+        }
+        ServicePurpose::Published => ", the published ports, from outside".into(),
         ServicePurpose::Headless => ", resolves to ready Pods only".into(),
     };
+    format!(
+        "{:<28} {kind}{purpose}: {}",
+        service.name,
+        describe_ports(service)
+    )
+}
+
+/// `80/TCP, 8080→80/TCP`, or `any port` for a headless Service without ports.
+fn describe_ports(service: &NetworkService) -> String {
     let ports: Vec<String> = service
         .ports
         .iter()
@@ -162,12 +178,39 @@ fn describe_service(service: &NetworkService) -> String {
             }
         })
         .collect();
-    let ports = if ports.is_empty() {
+    if ports.is_empty() {
         "any port".to_owned()
     } else {
         ports.join(", ")
-    };
-    format!("{:<28} {kind}{purpose}: {ports}", service.name)
+    }
+}
+
+/// Every name and port the Pod answers on in the cluster, as peers on a Compose network
+/// address it: `web: 80/TCP, 8080→80/TCP; also my-web`.
+fn answers_on(services: &[&NetworkService]) -> Vec<String> {
+    services
+        .iter()
+        .filter(|s| s.purpose == ServicePurpose::Primary)
+        .map(|primary| {
+            let also: Vec<&str> = services
+                .iter()
+                .filter(|s| {
+                    s.service == primary.service
+                        && matches!(
+                            s.purpose,
+                            ServicePurpose::Alias { .. } | ServicePurpose::ContainerName { .. }
+                        )
+                })
+                .map(|s| s.name.as_str())
+                .collect();
+            let also = if also.is_empty() {
+                String::new()
+            } else {
+                format!("; also {}", also.join(", "))
+            };
+            format!("{}: {}{also}", primary.name, describe_ports(primary))
+        })
+        .collect()
 }
 
 fn describe_volume(volume: &Volume) -> String {

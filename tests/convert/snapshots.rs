@@ -526,7 +526,7 @@ fn kompose_healthcheck_labels_set_the_probes() {
 // Ports and Services
 
 #[test]
-fn short_ports_keep_their_published_numbers() {
+fn short_ports_answer_on_their_container_and_published_numbers() {
     let out = snapshot("ports-short");
     let ports = object(&out, "Service", "app")["spec"]["ports"].clone();
     let pairs: Vec<(i64, i64, String)> = ports
@@ -541,6 +541,7 @@ fn short_ports_keep_their_published_numbers() {
             )
         })
         .collect();
+    assert!(pairs.contains(&(80, 80, "TCP".into())));
     assert!(pairs.contains(&(8080, 80, "TCP".into())));
     assert!(pairs.contains(&(53, 53, "UDP".into())));
     assert!(pairs.contains(&(9001, 9001, "TCP".into())));
@@ -554,9 +555,13 @@ fn long_ports_keep_name_and_app_protocol() {
     let ports = &object(&out, "Service", "app")["spec"]["ports"];
     assert_eq!(
         ports[0],
-        json!({"name": "web", "port": 8080, "targetPort": 80, "protocol": "TCP", "appProtocol": "http"})
+        json!({"name": "web", "port": 80, "targetPort": 80, "protocol": "TCP", "appProtocol": "http"})
     );
     assert_eq!(ports[1]["name"], "web-secure");
+    assert_eq!(
+        ports[3],
+        json!({"name": "tcp-8080", "port": 8080, "targetPort": 80, "protocol": "TCP", "appProtocol": "http"})
+    );
     assert!(reported(&out, "`mode: host`"));
 }
 
@@ -564,9 +569,14 @@ fn long_ports_keep_name_and_app_protocol() {
 fn the_service_type_label_chooses_the_type() {
     let out = snapshot("service-type-label");
     let spec = |name: &str| object(&out, "Service", name)["spec"].clone();
-    assert_eq!(spec("nodeport")["type"], "NodePort");
-    assert_eq!(spec("loadbalancer")["type"], "LoadBalancer");
-    assert_eq!(spec("loadbalancer")["externalTrafficPolicy"], "Local");
+    assert_eq!(spec("nodeport")["type"], "ClusterIP");
+    assert_eq!(spec("nodeport-published")["type"], "NodePort");
+    assert_eq!(spec("loadbalancer-published")["type"], "LoadBalancer");
+    assert_eq!(
+        spec("loadbalancer-published")["externalTrafficPolicy"],
+        "Local"
+    );
+    assert_eq!(spec("loadbalancer")["externalTrafficPolicy"], Value::Null);
     assert_eq!(spec("headless")["clusterIP"], "None");
     assert_eq!(spec("headless")["externalTrafficPolicy"], Value::Null);
     assert!(reported(&out, "only a NodePort or LoadBalancer Service"));
@@ -576,20 +586,25 @@ fn the_service_type_label_chooses_the_type() {
 fn the_service_type_flag_applies_to_published_ports() {
     let out = snapshot("service-type-flag");
     assert_eq!(
-        object(&out, "Service", "public")["spec"]["type"],
+        object(&out, "Service", "public-published")["spec"]["type"],
         "NodePort"
+    );
+    assert_eq!(
+        object(&out, "Service", "public")["spec"]["type"],
+        "ClusterIP"
     );
     assert_eq!(
         object(&out, "Service", "internal")["spec"]["type"],
         "ClusterIP"
     );
+    assert!(!out.yaml.contains("internal-published"));
 }
 
 #[test]
 fn the_nodeport_label_fixes_the_node_port() {
     let out = snapshot("nodeport-label");
     assert_eq!(
-        object(&out, "Service", "web")["spec"]["ports"][0]["nodePort"],
+        object(&out, "Service", "web-published")["spec"]["ports"][0]["nodePort"],
         30080
     );
 }
@@ -597,7 +612,7 @@ fn the_nodeport_label_fixes_the_node_port() {
 #[test]
 fn a_load_balancer_can_mix_protocols() {
     let out = snapshot("loadbalancer-mixed");
-    let spec = object(&out, "Service", "dns")["spec"].clone();
+    let spec = object(&out, "Service", "dns-published")["spec"].clone();
     assert_eq!(spec["type"], "LoadBalancer");
     let protocols: Vec<&str> = spec["ports"]
         .as_array()
@@ -636,7 +651,7 @@ fn the_expose_label_makes_an_ingress() {
     assert_eq!(spec["rules"][1]["http"]["paths"][0]["path"], "/app");
     assert_eq!(
         spec["rules"][0]["http"]["paths"][0]["backend"]["service"],
-        json!({"name": "web", "port": {"number": 8080}})
+        json!({"name": "web", "port": {"number": 80}})
     );
     assert_eq!(
         object(&out, "Ingress", "any")["spec"]["rules"][0]["host"],
