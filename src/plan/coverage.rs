@@ -69,8 +69,8 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
         healthcheck: _, // health: probes
         hostname: _,    // workloads
         image,
-        init,
-        ipc: _, // pods (service:X), workloads (host)
+        init: _, // workloads: shareProcessNamespace
+        ipc: _,  // pods (service:X), workloads (host)
         isolation,
         label_file,
         labels: _, // workloads: annotations; kompose labels: everywhere
@@ -208,12 +208,6 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
         !external_links.is_empty(),
         "containers outside the project are not in the cluster",
         "give the outside service a DNS name, or an ExternalName Service",
-    );
-    unsupported(
-        "init",
-        init.as_ref().is_some_and(|i| i.value),
-        "Kubernetes does not inject an init process",
-        "add `tini` to the image, or set `shareProcessNamespace`",
     );
     unsupported(
         "isolation",

@@ -14,6 +14,9 @@ pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
 pub const MANAGER: &str = "compose2kube";
 /// Prefix of the per-network Pod labels.
 pub const NETWORK_PREFIX: &str = "network.compose2kube.io/";
+/// The annotation that keeps, as a JSON object, the Compose labels whose keys are no valid
+/// annotation keys (`traefik.http.routers.app.tls.domains[0].main`, names over 63 characters).
+pub const COMPOSE_LABELS: &str = "compose2kube.io/compose-labels";
 
 /// The labels of every object that belongs to `name` (a service, a volume, a network).
 #[must_use]
@@ -52,4 +55,41 @@ pub fn network(network: &str) -> String {
 #[must_use]
 pub fn project_value(project_name: &str) -> String {
     names::label_value(&names::label(project_name))
+}
+
+/// A valid label or annotation key: an optional DNS-subdomain prefix and `/`, then a name of
+/// at most 63 characters of `A-Za-z0-9-_.` that starts and ends with an alphanumeric.
+pub fn valid_key(key: &str) -> bool {
+    let (prefix, name) = key.rsplit_once('/').unwrap_or(("", key));
+    let prefix_ok = prefix.is_empty()
+        || (prefix.len() <= 253
+            && prefix.split('.').all(|part| {
+                !part.is_empty()
+                    && part.len() <= 63
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && !part.starts_with('-')
+                    && !part.ends_with('-')
+            }));
+    prefix_ok && !name.is_empty() && names::label_value(name) == name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_key;
+
+    #[test]
+    fn annotation_keys_follow_the_api_servers_rules() {
+        assert!(valid_key("traefik.enable"));
+        assert!(valid_key("example.com/some_Name.1"));
+        assert!(!valid_key(
+            "traefik.http.middlewares.authelia.forwardAuth.authResponseHeaders"
+        ));
+        assert!(!valid_key("traefik.http.routers.app.tls.domains[0].main"));
+        assert!(!valid_key("caddy.@match.path"));
+        assert!(!valid_key("Example.com/name"));
+        assert!(!valid_key("example.com/"));
+        assert!(!valid_key("-x"));
+    }
 }

@@ -162,24 +162,53 @@ fn metadata(
 ) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
     let mut workload_labels = labels::common(context, &group.name);
     let mut annotations = BTreeMap::new();
+    // Compose labels whose keys Kubernetes refuses as annotation keys (Traefik's often are).
+    let mut moved: BTreeMap<String, String> = BTreeMap::new();
     for member in &group.members {
         let Some(service) = context.project.services.get(member.service.as_str()) else {
             continue;
         };
+        let mut unfit: Vec<&Spanned<String>> = Vec::new();
         for (key, value) in service.labels.iter().chain(service.annotations.iter()) {
             if kompose::is_kompose(key) {
                 continue;
             }
-            annotations.insert(
-                key.value.clone(),
-                value.as_ref().map(|v| v.value.clone()).unwrap_or_default(),
+            let value = value.as_ref().map(|v| v.value.clone()).unwrap_or_default();
+            if labels::valid_key(key) {
+                annotations.insert(key.value.clone(), value);
+            } else {
+                moved.insert(key.value.clone(), value);
+                unfit.push(key);
+            }
+        }
+        if let Some(first) = unfit.first() {
+            let keys: Vec<&str> = unfit.iter().map(|k| k.as_str()).collect();
+            report.add(
+                Entry::approximated(
+                    Some(&member.service),
+                    "labels",
+                    Some(first.span),
+                    format!(
+                        "{} no valid annotation keys (a name part of at most 63 characters of a-z, A-Z, 0-9, `-`, `_`, `.`): kept, with their values, in the JSON object of the annotation `{}`: {}",
+                        if keys.len() == 1 { "this key is" } else { "these keys are" },
+                        labels::COMPOSE_LABELS,
+                        keys.join(", ")
+                    ),
+                )
+                .help("tools that read these labels (a reverse proxy, for example) need them as configuration of their own on the cluster"),
             );
         }
+    }
+    if !moved.is_empty() {
+        annotations.insert(
+            labels::COMPOSE_LABELS.to_owned(),
+            serde_json::to_string(&moved).unwrap_or_default(),
+        );
     }
     if let Some(deploy) = &root.deploy {
         for (key, value) in &deploy.labels {
             let value = value.as_ref().map(|v| v.value.clone()).unwrap_or_default();
-            if names::label_value(&value) == value && valid_label_key(key) {
+            if names::label_value(&value) == value && labels::valid_key(key) {
                 workload_labels.insert(key.value.clone(), value);
             } else {
                 report.add(
@@ -198,15 +227,6 @@ fn metadata(
         }
     }
     (workload_labels, annotations)
-}
-
-fn valid_label_key(key: &str) -> bool {
-    let (prefix, name) = key.rsplit_once('/').unwrap_or(("", key));
-    (prefix.is_empty()
-        || (prefix.len() <= 253
-            && names::normalize(prefix).len() == prefix.replace('.', "-").len()))
-        && !name.is_empty()
-        && names::label_value(name) == name
 }
 
 /// The controller kind of a Pod.
@@ -633,6 +653,29 @@ fn network_settings(
             "`pid: service:X` shares the process namespace of the whole Pod (shareProcessNamespace)",
         ));
     }
+    // `init: true` runs an init process as PID 1 that reaps zombies; in a Pod that shares its
+    // process namespace the pause container is PID 1 and does the same.
+    for member in &group.members {
+        let Some(init) = context
+            .project
+            .services
+            .get(member.service.as_str())
+            .and_then(|s| s.init.as_ref())
+            .filter(|i| i.value)
+        else {
+            continue;
+        };
+        pod.share_process_namespace = Some(true);
+        report.add(
+            Entry::approximated(
+                Some(&member.service),
+                "init",
+                Some(init.span),
+                "the Pod shares one process namespace (shareProcessNamespace): its pause process is PID 1 and reaps zombies, as Docker's init does; the containers of the Pod see each other's processes",
+            )
+            .help("add `tini` to the image if the containers must not see each other"),
+        );
+    }
     for (key, mode, slot) in [
         ("pid", &root.pid, &mut pod.host_pid),
         ("ipc", &root.ipc, &mut pod.host_ipc),
@@ -705,12 +748,24 @@ fn hosts_and_dns(context: &Context, group: &PodGroup, pod: &mut PodSpec, report:
             );
         }
         extend_unique(dns.nameservers.get_or_insert_with(Vec::new), servers);
+        for empty in service.dns_search.0.iter().filter(|d| d.trim().is_empty()) {
+            report.add(
+                Entry::approximated(
+                    Some(&member.service),
+                    "dns_search",
+                    Some(empty.span),
+                    "an empty search domain means none: it is left out (the API server refuses it)",
+                )
+                .help("remove the empty entry"),
+            );
+        }
         extend_unique(
             dns.searches.get_or_insert_with(Vec::new),
             service
                 .dns_search
                 .0
                 .iter()
+                .filter(|d| !d.trim().is_empty())
                 .map(|d| d.value.clone())
                 .collect(),
         );
