@@ -90,6 +90,9 @@ pub enum Controller {
     Deployment,
     StatefulSet,
     DaemonSet,
+    /// kompose's `replicationController`: a Deployment (with a note), whose ReplicaSet
+    /// replaced ReplicationControllers.
+    ReplicationController,
 }
 
 /// How a Service exposes published ports.
