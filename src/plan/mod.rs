@@ -276,6 +276,9 @@ pub struct Claim {
     pub size: String,
     pub access_modes: Vec<String>,
     pub storage_class: Option<String>,
+    /// `selector.matchLabels`: the PersistentVolumes the claim may bind to
+    /// (`kompose.volume.selector`).
+    pub selector: Option<BTreeMap<String, String>>,
     /// The volume name as written in Compose (for Helm values and `explain`).
     pub volume: String,
 }
