@@ -19,13 +19,19 @@ fn project(compose: &str) -> TempDir {
 
 /// `compose2kube convert -f compose.yaml ARGS` in `dir`, with no environment.
 fn convert(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["convert", "-f", "compose.yaml"];
+    all.extend_from_slice(args);
+    compose2kube(dir, &all)
+}
+
+/// `compose2kube ARGS` in `dir`, with no environment.
+fn compose2kube(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("compose2kube")
         .unwrap()
         .current_dir(dir)
         .env_clear()
         .env("PATH", "/usr/local/bin:/usr/bin:/bin")
         .env("NO_COLOR", "1")
-        .args(["convert", "-f", "compose.yaml"])
         .args(args)
         .output()
         .unwrap()
@@ -684,34 +690,23 @@ fn every_kompose_convert_flag_has_kompose_s_meaning_or_is_refused() {
 #[test]
 fn kompose_s_global_flags_go_before_convert_too() {
     let dir = project(WEB);
-    let output = Command::cargo_bin("compose2kube")
-        .unwrap()
-        .current_dir(dir.path())
-        .env_clear()
-        .args([
-            "--provider",
-            "kubernetes",
-            "--error-on-warning",
-            "-v",
-            "--file",
-            "compose.yaml",
-            "convert",
-        ])
-        .output()
-        .unwrap();
+    let before = [
+        "--provider",
+        "kubernetes",
+        "--error-on-warning",
+        "-v",
+        "--file",
+        "compose.yaml",
+        "convert",
+    ];
+    let output = compose2kube(dir.path(), &before);
     assert!(
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(parsed(&output), objects(dir.path(), &[]));
-    let check = Command::cargo_bin("compose2kube")
-        .unwrap()
-        .current_dir(dir.path())
-        .env_clear()
-        .args(["--error-on-warning", "check"])
-        .output()
-        .unwrap();
+    let check = compose2kube(dir.path(), &["--error-on-warning", "check"]);
     assert_eq!(check.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&check.stderr)
