@@ -26,8 +26,44 @@ use compose2kube::render::{explain, helm, kustomize, manifests};
 struct Cli {
     #[command(flatten)]
     project: ProjectArgs,
+    #[command(flatten)]
+    kompose: KomposeGlobalArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// kompose's global flags (`kompose --provider kubernetes --error-on-warning convert`),
+/// accepted before or after `convert`; they mean nothing to the other commands.
+#[derive(Args, Clone)]
+#[command(next_help_heading = "kompose compatibility (convert)")]
+struct KomposeGlobalArgs {
+    /// `kubernetes` (the only target; `openshift` is refused).
+    #[arg(long, value_enum, value_name = "PROVIDER", global = true)]
+    provider: Option<ProviderArg>,
+    /// Fail (exit 1) on any warning, writing nothing (notes do not count; `--strict`
+    /// fails on notes too).
+    #[arg(long, global = true)]
+    error_on_warning: bool,
+    /// Hide warnings and notes; errors are still shown (`--quiet` hides notes only).
+    #[arg(long, global = true)]
+    suppress_warnings: bool,
+    /// Accepted: the report always lists every decision (`--quiet` hides notes).
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+impl KomposeGlobalArgs {
+    /// The first of these flags that was given, for the commands other than `convert`.
+    fn given(&self) -> Option<&'static str> {
+        [
+            ("--provider", self.provider.is_some()),
+            ("--error-on-warning", self.error_on_warning),
+            ("--suppress-warnings", self.suppress_warnings),
+            ("--verbose", self.verbose),
+        ]
+        .into_iter()
+        .find_map(|(flag, given)| given.then_some(flag))
+    }
 }
 
 /// How to find and read the Compose project (the same flags as `docker compose`).
@@ -127,7 +163,7 @@ struct ConvertArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Yaml)]
     format: OutputFormat,
     /// Write JSON instead of YAML (`--format json`, kompose's flag).
-    #[arg(long, conflicts_with = "format")]
+    #[arg(short, long, conflicts_with = "format")]
     json: bool,
     /// With `--format kustomize`: also write `overlays/NAME` on the base, with an example
     /// patch (repeatable).
@@ -179,10 +215,19 @@ enum OutputFormat {
 /// same, refused (exit 2) where it cannot.
 #[derive(Args)]
 #[command(next_help_heading = "kompose compatibility")]
+#[allow(clippy::struct_excessive_bools)] // command-line switches
 struct KomposeArgs {
-    /// `kubernetes` (the only target; `openshift` is refused).
-    #[arg(long, value_enum, value_name = "PROVIDER")]
-    provider: Option<ProviderArg>,
+    /// Spaces per nesting level of the YAML manifests (1 to 64).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=64))]
+    indent: u8,
+    /// Accepted, `true` or `false`: compose2kube never writes kompose's `kompose.cmd` and
+    /// `kompose.version` annotations (the output does not depend on the command line); every
+    /// object is labelled `app.kubernetes.io/managed-by: compose2kube`.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    with_kompose_annotation: Option<bool>,
+    /// YAML is the default (kompose's deprecated flag).
+    #[arg(short, long, hide = true, conflicts_with_all = ["json", "format"])]
+    yaml: bool,
     /// Accepted: compose2kube always mounts secrets as files under `/run/secrets`.
     #[arg(long)]
     secrets_as_files: bool,
@@ -207,6 +252,12 @@ struct KomposeArgs {
     /// Refused: OpenShift builds are not supported.
     #[arg(long, value_name = "BRANCH")]
     build_branch: Option<String>,
+    /// Refused: ImageStreams are OpenShift objects.
+    #[arg(long)]
+    insecure_repository: bool,
+    /// Refused unless `false`: DeploymentConfigs are OpenShift objects.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", hide = true)]
+    deployment_config: Option<bool>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -217,10 +268,22 @@ enum ProviderArg {
 
 impl KomposeArgs {
     /// Why a kompose flag that was given cannot be honoured, if one cannot.
-    fn refused(&self) -> Option<String> {
+    fn refused(&self, provider: Option<ProviderArg>) -> Option<String> {
         const NO_BUILD: &str = "compose2kube converts a Compose file and never builds or pushes images; build them with `docker compose build` and `docker compose push`, and use `image:` in the Compose file";
-        if self.provider == Some(ProviderArg::Openshift) {
-            return Some("`--provider openshift` is not supported: compose2kube writes Kubernetes objects only (no DeploymentConfig, ImageStream, BuildConfig or Route); OpenShift runs them as they are".to_owned());
+        const KUBERNETES_ONLY: &str = "compose2kube writes Kubernetes objects only (no DeploymentConfig, ImageStream, BuildConfig or Route); OpenShift runs them as they are";
+        if provider == Some(ProviderArg::Openshift) {
+            return Some(format!(
+                "`--provider openshift` is not supported: {KUBERNETES_ONLY}"
+            ));
+        }
+        let openshift = [
+            ("--insecure-repository", self.insecure_repository),
+            ("--deployment-config", self.deployment_config == Some(true)),
+        ];
+        if let Some((flag, _)) = openshift.iter().find(|(_, given)| *given) {
+            return Some(format!(
+                "`{flag}` is an OpenShift flag and is not supported: {KUBERNETES_ONLY}"
+            ));
         }
         if let Some(build) = self.build.as_deref().filter(|b| *b != "none") {
             return Some(format!("`--build {build}` is not supported: {NO_BUILD}"));
@@ -251,13 +314,24 @@ impl ConvertArgs {
 
 /// How the conversion decides (shared by `convert` and `explain`).
 #[derive(Args)]
+#[allow(clippy::struct_excessive_bools)] // command-line switches
 struct PlanArgs {
     /// Put every object in this namespace (and create it).
     #[arg(short = 'n', long, value_name = "NAMESPACE", value_parser = namespace_name)]
     namespace: Option<String>,
-    /// Workload kind for long-running services.
-    #[arg(long, value_enum)]
+    /// Workload kind for long-running services (`replicationController`, kompose's, makes a
+    /// Deployment: its ReplicaSet is what replaced ReplicationControllers).
+    #[arg(long, value_enum, ignore_case = true)]
     controller: Option<ControllerArg>,
+    /// `--controller deployment` (kompose's deprecated flag).
+    #[arg(short = 'd', long = "deployment", hide = true, conflicts_with_all = ["controller", "daemon_set", "replication_controller"])]
+    deployment: bool,
+    /// `--controller daemonset` (kompose's deprecated flag).
+    #[arg(long, hide = true, conflicts_with_all = ["controller", "replication_controller"])]
+    daemon_set: bool,
+    /// `--controller replicationController` (kompose's deprecated flag).
+    #[arg(long, hide = true, conflicts_with = "controller")]
+    replication_controller: bool,
     /// Replicas for services that set none.
     #[arg(long, value_name = "N")]
     replicas: Option<u32>,
@@ -281,6 +355,9 @@ struct PlanArgs {
     /// (named volumes stay claims).
     #[arg(long, value_enum, value_name = "TYPE", conflicts_with = "bind_mounts")]
     volumes: Option<VolumesArg>,
+    /// `--volumes emptyDir` (kompose's deprecated flag).
+    #[arg(long, hide = true, conflicts_with_all = ["volumes", "bind_mounts"])]
+    emptyvols: bool,
     /// When to isolate Compose networks with NetworkPolicies (`auto`: when the project defines
     /// networks of its own).
     #[arg(long, value_enum, default_value_t = NetworkPoliciesArg::Auto)]
@@ -291,6 +368,9 @@ struct PlanArgs {
     /// Also group services into Pods by `kompose.service.group` label or shared volume.
     #[arg(long, value_enum)]
     service_group_mode: Option<GroupModeArg>,
+    /// `--service-group-mode label` (kompose's deprecated flag).
+    #[arg(long, hide = true, conflicts_with = "service_group_mode")]
+    multiple_container_mode: bool,
     /// Name of the Pods `--service-group-mode` makes.
     #[arg(long, value_name = "NAME")]
     service_group_name: Option<String>,
@@ -423,6 +503,8 @@ enum ControllerArg {
     Deployment,
     Statefulset,
     Daemonset,
+    #[value(name = "replicationController")]
+    ReplicationController,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -472,13 +554,30 @@ enum GroupModeArg {
 }
 
 impl PlanArgs {
+    /// `--controller`, or the deprecated flag of kompose that names one.
+    fn controller_arg(&self) -> Option<ControllerArg> {
+        self.controller.or_else(|| {
+            [
+                (self.deployment, ControllerArg::Deployment),
+                (self.daemon_set, ControllerArg::Daemonset),
+                (
+                    self.replication_controller,
+                    ControllerArg::ReplicationController,
+                ),
+            ]
+            .into_iter()
+            .find_map(|(given, controller)| given.then_some(controller))
+        })
+    }
+
     fn options(&self) -> ConvertOptions {
         ConvertOptions {
             namespace: self.namespace.clone(),
-            controller: self.controller.map(|c| match c {
+            controller: self.controller_arg().map(|c| match c {
                 ControllerArg::Deployment => planning::Controller::Deployment,
                 ControllerArg::Statefulset => planning::Controller::StatefulSet,
                 ControllerArg::Daemonset => planning::Controller::DaemonSet,
+                ControllerArg::ReplicationController => planning::Controller::ReplicationController,
             }),
             replicas: self.replicas,
             service_type: self.service_type.map(|t| match t {
@@ -501,19 +600,25 @@ impl PlanArgs {
                 NetworkPoliciesArg::Always => planning::NetworkPolicies::Always,
                 NetworkPoliciesArg::Never => planning::NetworkPolicies::Never,
             },
-            service_group_mode: self.service_group_mode.map(|m| match m {
-                GroupModeArg::Label => planning::GroupMode::Label,
-                GroupModeArg::Volume => planning::GroupMode::Volume,
-            }),
+            service_group_mode: self
+                .service_group_mode
+                .or(self.multiple_container_mode.then_some(GroupModeArg::Label))
+                .map(|m| match m {
+                    GroupModeArg::Label => planning::GroupMode::Label,
+                    GroupModeArg::Volume => planning::GroupMode::Volume,
+                }),
             service_group_name: self.service_group_name.clone(),
             wait_image: self.wait_image.clone(),
             wait_timeout: self.wait_timeout,
-            volume_kind: self.volumes.map(|v| match v {
-                VolumesArg::PersistentVolumeClaim => VolumeKind::PersistentVolumeClaim,
-                VolumesArg::EmptyDir => VolumeKind::EmptyDir,
-                VolumesArg::HostPath => VolumeKind::HostPath,
-                VolumesArg::ConfigMap => VolumeKind::ConfigMap,
-            }),
+            volume_kind: self
+                .volumes
+                .or(self.emptyvols.then_some(VolumesArg::EmptyDir))
+                .map(|v| match v {
+                    VolumesArg::PersistentVolumeClaim => VolumeKind::PersistentVolumeClaim,
+                    VolumesArg::EmptyDir => VolumeKind::EmptyDir,
+                    VolumesArg::HostPath => VolumeKind::HostPath,
+                    VolumesArg::ConfigMap => VolumeKind::ConfigMap,
+                }),
             ..ConvertOptions::default()
         }
     }
@@ -521,6 +626,16 @@ impl PlanArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(flag) = cli.kompose.given()
+        && !matches!(cli.command, Command::Convert(_))
+    {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("`{flag}` is kompose's flag of `convert`; it means nothing to this command (`check`, `config` and `explain` have `--strict`)"),
+            )
+            .exit();
+    }
     match cli.command {
         Command::Completion { shell } => {
             clap_complete::generate(
@@ -536,7 +651,7 @@ fn main() -> ExitCode {
             let diagnostics = compose2kube::check(&loaded);
             finish(&loaded, &diagnostics, &report)
         }
-        Command::Convert(args) => convert(&cli.project, &args),
+        Command::Convert(args) => convert(&cli.project, &cli.kompose, &args),
         Command::Explain(args) => explain(&cli.project, &args),
         #[cfg(feature = "apply")]
         Command::Apply(args) => apply(&cli.project, &args),
@@ -563,8 +678,8 @@ fn main() -> ExitCode {
 /// `convert`: load, check, plan, emit, write; the report goes to standard error, followed by
 /// one summary line (`N services, M objects, K warnings, J notes`, with the errors when
 /// there are any; M counts the objects written).
-fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
-    if let Some(message) = convert_usage_error(args) {
+fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArgs) -> ExitCode {
+    if let Some(message) = convert_usage_error(kompose, args) {
         Cli::command()
             .error(clap::error::ErrorKind::ArgumentConflict, message)
             .exit();
@@ -581,12 +696,20 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
         count(Severity::Warning),
         count(Severity::Note),
     );
-    if args.quiet {
+    if kompose.suppress_warnings {
+        diagnostics.retain(Diagnostic::is_error);
+    } else if args.quiet {
         diagnostics.retain(|d| d.severity != Severity::Note);
     }
     let report = args.report();
     print_diagnostics(&loaded, &diagnostics, report.format);
-    let strict_failure = report.strict && warnings + notes > 0;
+    if args.kompose.with_kompose_annotation == Some(true) && report.format == Format::Text {
+        eprintln!(
+            "note: `--with-kompose-annotation`: compose2kube writes no `kompose.cmd`/`kompose.version` annotations; every object is labelled `app.kubernetes.io/managed-by: compose2kube`"
+        );
+    }
+    let strict_failure =
+        (report.strict && warnings + notes > 0) || (kompose.error_on_warning && warnings > 0);
     let mut written = 0;
     let mut code = ExitCode::SUCCESS;
     match converted {
@@ -594,7 +717,9 @@ fn convert(project: &ProjectArgs, args: &ConvertArgs) -> ExitCode {
             let format = if args.json || args.format == OutputFormat::Json {
                 manifests::Format::Json
             } else {
-                manifests::Format::Yaml
+                manifests::Format::Yaml {
+                    indent: usize::from(args.kompose.indent),
+                }
             };
             let helm = args.chart || args.format == OutputFormat::Helm;
             let out = args.out.as_ref().filter(|_| !args.stdout);
@@ -653,8 +778,8 @@ fn load_and_convert(
 }
 
 /// Combinations of `convert` flags that clap cannot express: a message for exit code 2.
-fn convert_usage_error(args: &ConvertArgs) -> Option<String> {
-    if let Some(message) = args.kompose.refused() {
+fn convert_usage_error(kompose: &KomposeGlobalArgs, args: &ConvertArgs) -> Option<String> {
+    if let Some(message) = args.kompose.refused(kompose.provider) {
         return Some(message);
     }
     let directory_format = match args.format {
@@ -663,6 +788,15 @@ fn convert_usage_error(args: &ConvertArgs) -> Option<String> {
         _ if args.chart => Some("helm"),
         _ => None,
     };
+    if args.kompose.indent != 2 {
+        let other =
+            directory_format.or((args.json || args.format == OutputFormat::Json).then_some("json"));
+        if let Some(format) = other {
+            return Some(format!(
+                "`--indent` sets the indentation of YAML manifests; `--format {format}` always indents by 2"
+            ));
+        }
+    }
     if let Some(format) = directory_format
         && args.stdout
     {
@@ -803,7 +937,7 @@ fn write_out(
             format
         };
         let mut text = manifests::stream(objects, format)?;
-        if format == manifests::Format::Yaml {
+        if matches!(format, manifests::Format::Yaml { .. }) {
             text = format!("{}\n{text}", manifests::MARKER);
         }
         vec![(path.to_path_buf(), text)]

@@ -237,6 +237,10 @@ fn claim(claim: &Claim) -> PersistentVolumeClaim {
                 limits: None,
             }),
             storage_class_name: claim.storage_class.clone(),
+            selector: claim.selector.clone().map(|match_labels| LabelSelector {
+                match_labels: Some(match_labels),
+                match_expressions: None,
+            }),
             ..PersistentVolumeClaimSpec::default()
         }),
         ..PersistentVolumeClaim::default()

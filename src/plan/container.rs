@@ -13,6 +13,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use crate::compose::model::Service;
 use crate::compose::model::deploy::DeviceCount;
 use crate::compose::model::hooks::ServiceHook;
+use crate::compose::model::ports::PortConfig;
 use crate::plan::{Context, kompose, names};
 use crate::report::{Entry, Report};
 use crate::source::{Span, Spanned};
@@ -33,7 +34,7 @@ pub fn container(
         args,
         env: non_empty(environment(context, name, service, report)),
         working_dir: service.working_dir.as_ref().map(|w| w.value.clone()),
-        ports: non_empty(ports(service)),
+        ports: non_empty(ports(name, service, report)),
         resources: resources(name, service, report),
         security_context: security(name, service, report),
         tty: service.tty.as_ref().map(|t| t.value),
@@ -232,16 +233,54 @@ pub fn declared_ports(service: &Service) -> Vec<DeclaredPort> {
     out
 }
 
-fn ports(service: &Service) -> Vec<ContainerPort> {
+fn ports(name: &str, service: &Service, report: &mut Report) -> Vec<ContainerPort> {
+    let expose = kompose::port_expose(service) == Some(true);
     declared_ports(service)
         .into_iter()
-        .map(|p| ContainerPort {
-            container_port: p.port,
-            protocol: Some(p.protocol),
-            name: p.name,
-            ..ContainerPort::default()
+        .map(|p| {
+            let published = service.ports.iter().filter(|_| expose).find(|c| {
+                i32::from(c.target) == p.port
+                    && c.protocol().eq_ignore_ascii_case(&p.protocol)
+                    && c.published.is_some()
+            });
+            let host_port = published.and_then(|c| host_port(name, c, report));
+            ContainerPort {
+                container_port: p.port,
+                protocol: Some(p.protocol),
+                name: p.name,
+                host_port,
+                host_ip: host_port
+                    .and(published)
+                    .and_then(|c| c.host_ip.clone())
+                    .filter(|ip| ip != "0.0.0.0" && ip != "::"),
+            }
         })
         .collect()
+}
+
+/// `kompose.controller.port.expose: true`: the node's port for a published port (the first
+/// of a range), with the note that a node then runs at most one such Pod.
+fn host_port(name: &str, port: &Spanned<PortConfig>, report: &mut Report) -> Option<i32> {
+    let published = port.published.as_deref()?;
+    let first = published
+        .split_once('-')
+        .map_or(published, |(first, _)| first);
+    let number = first.trim().parse::<u16>().ok().filter(|n| *n > 0)?;
+    let range = if first.len() == published.len() {
+        String::new()
+    } else {
+        format!(" (the first of `{published}`)")
+    };
+    report.add(
+        Entry::approximated(
+            Some(name),
+            &format!("labels.{}", kompose::CONTROLLER_PORT_EXPOSE),
+            Some(port.span),
+            format!("the Pods bind port {number}{range} of their node (`hostPort`), besides the Service"),
+        )
+        .help("a node runs at most one Pod that binds a port: with more replicas than nodes, some Pods stay Pending"),
+    );
+    Some(i32::from(number))
 }
 
 /// The ports of one `expose` entry (`3000`, `3000-3005`, `3000/udp`).

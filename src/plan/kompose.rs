@@ -19,6 +19,8 @@ pub const SERVICE_EXPOSE_INGRESS_CLASS: &str = "kompose.service.expose.ingress-c
 pub const SERVICE_NODEPORT_PORT: &str = "kompose.service.nodeport.port";
 pub const SERVICE_EXTERNAL_TRAFFIC_POLICY: &str = "kompose.service.external-traffic-policy";
 pub const CONTROLLER_TYPE: &str = "kompose.controller.type";
+pub const CONTROLLER_PORT_EXPOSE: &str = "kompose.controller.port.expose";
+pub const SERVICE_NAME_OVERRIDE: &str = "kompose.service.name_override";
 pub const CRONJOB_SCHEDULE: &str = "kompose.cronjob.schedule";
 pub const CRONJOB_CONCURRENCY_POLICY: &str = "kompose.cronjob.concurrency_policy";
 pub const CRONJOB_BACKOFF_LIMIT: &str = "kompose.cronjob.backoff_limit";
@@ -38,7 +40,11 @@ pub const EPHEMERAL_STORAGE_LIMIT: &str = "kompose.ephemeral-storage.limit";
 pub const VOLUME_SIZE: &str = "kompose.volume.size";
 pub const VOLUME_STORAGE_CLASS: &str = "kompose.volume.storage-class-name";
 pub const VOLUME_TYPE: &str = "kompose.volume.type";
-pub const VOLUME_SUB_PATH: &str = "kompose.volume.sub-path";
+pub const VOLUME_SUB_PATH: &str = "kompose.volume.subpath";
+/// The name kompose's user guide gave [`VOLUME_SUB_PATH`] before 1.36 (kompose itself only
+/// ever read `subpath`), which compose2kube shipped: still read.
+pub const VOLUME_SUB_PATH_ALIAS: &str = "kompose.volume.sub-path";
+pub const VOLUME_SELECTOR: &str = "kompose.volume.selector";
 /// `kompose.service.healthcheck.{readiness,liveness}.<field>`.
 pub const HEALTHCHECK_PREFIX: &str = "kompose.service.healthcheck.";
 /// The fields of a healthcheck label.
@@ -55,7 +61,7 @@ const HEALTHCHECK_FIELDS: [&str; 9] = [
 ];
 
 /// Every label of a service that compose2kube reads.
-const SERVICE_LABELS: [&str; 28] = [
+const SERVICE_LABELS: [&str; 31] = [
     SERVICE_GROUP,
     SERVICE_TYPE,
     SERVICE_EXPOSE,
@@ -64,6 +70,8 @@ const SERVICE_LABELS: [&str; 28] = [
     SERVICE_NODEPORT_PORT,
     SERVICE_EXTERNAL_TRAFFIC_POLICY,
     CONTROLLER_TYPE,
+    CONTROLLER_PORT_EXPOSE,
+    SERVICE_NAME_OVERRIDE,
     CRONJOB_SCHEDULE,
     CRONJOB_CONCURRENCY_POLICY,
     CRONJOB_BACKOFF_LIMIT,
@@ -84,10 +92,11 @@ const SERVICE_LABELS: [&str; 28] = [
     VOLUME_STORAGE_CLASS,
     VOLUME_TYPE,
     VOLUME_SUB_PATH,
+    VOLUME_SUB_PATH_ALIAS,
 ];
 
 /// Every label of a top-level volume that compose2kube reads.
-const VOLUME_LABELS: [&str; 2] = [VOLUME_SIZE, VOLUME_STORAGE_CLASS];
+const VOLUME_LABELS: [&str; 3] = [VOLUME_SIZE, VOLUME_STORAGE_CLASS, VOLUME_SELECTOR];
 
 /// The value of a `kompose.*` label of a service.
 #[must_use]
@@ -99,6 +108,81 @@ pub fn label<'a>(service: &'a Service, key: &str) -> Option<&'a Spanned<String>>
 #[must_use]
 pub fn volume_label<'a>(volume: &'a Volume, key: &str) -> Option<&'a Spanned<String>> {
     volume.labels.get(key).and_then(Option::as_ref)
+}
+
+/// The `subPath` of a service's claim mounts (`kompose.volume.subpath`, or the older
+/// `kompose.volume.sub-path`), when it is a relative path without `..` as Kubernetes needs
+/// (other values are reported with the other label problems).
+#[must_use]
+pub fn sub_path(service: &Service) -> Option<&Spanned<String>> {
+    label(service, VOLUME_SUB_PATH)
+        .or_else(|| label(service, VOLUME_SUB_PATH_ALIAS))
+        .filter(|path| sub_path_problem(path).is_none())
+}
+
+/// Why a `subPath` is one the API server rejects.
+fn sub_path_problem(path: &str) -> Option<&'static str> {
+    if path.is_empty() {
+        Some("is empty")
+    } else if path.starts_with('/') {
+        Some("is an absolute path; `subPath` is relative to the volume")
+    } else if path.split('/').any(|part| part == "..") {
+        Some("contains `..`, which Kubernetes does not allow in a `subPath`")
+    } else {
+        None
+    }
+}
+
+/// `kompose.controller.port.expose`: whether the published ports are also the node's ports
+/// (`hostPort`). `None` when the label is absent or not a boolean (reported with the other
+/// label problems).
+#[must_use]
+pub fn port_expose(service: &Service) -> Option<bool> {
+    parse_bool(label(service, CONTROLLER_PORT_EXPOSE)?)
+}
+
+/// A boolean label value, as kompose reads them (`true`/`false` in any case).
+fn parse_bool(value: &str) -> Option<bool> {
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// `kompose.volume.selector` of a top-level volume: the claim binds only to a
+/// PersistentVolume labelled `io.kompose.service: <value>`, as kompose's claims do. `None`
+/// when absent or not a label value (reported with the other label problems).
+#[must_use]
+pub fn volume_selector(volume: &Volume) -> Option<&Spanned<String>> {
+    volume_label(volume, VOLUME_SELECTOR).filter(|v| is_label_value(v))
+}
+
+/// The label key kompose's claims select PersistentVolumes by.
+pub const VOLUME_SELECTOR_KEY: &str = "io.kompose.service";
+
+/// `kompose.service.name_override`: the name of the service's objects instead of its
+/// Compose name, when it is a DNS label (other values are reported with the other label
+/// problems).
+#[must_use]
+pub fn name_override(service: &Service) -> Option<&Spanned<String>> {
+    label(service, SERVICE_NAME_OVERRIDE).filter(|name| is_service_name(name))
+}
+
+/// A DNS-1035 label: what a Service name must be.
+fn is_service_name(name: &str) -> bool {
+    name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn is_label_value(value: &str) -> bool {
+    !value.is_empty() && crate::plan::names::label_value(value) == value
 }
 
 /// `kompose.volume.type` of a service: what its volumes become.
@@ -169,6 +253,7 @@ pub fn report_unknown(service_name: &str, service: &Service, report: &mut Report
         &known,
         report,
     );
+    invalid_values(service_name, service, report);
     if let Some(value) = label(service, VOLUME_TYPE)
         && volume_kind(service).is_none()
     {
@@ -190,7 +275,68 @@ pub fn report_unknown(service_name: &str, service: &Service, report: &mut Report
     }
 }
 
-/// The `kompose.*` labels of a top-level volume that compose2kube does not know.
+/// The values of the labels below that compose2kube cannot use: each is ignored, and said so.
+fn invalid_values(service_name: &str, service: &Service, report: &mut Report) {
+    let mut invalid = |key: &str, value: &Spanned<String>, why: String, help: &str| {
+        report.add(
+            Entry::unsupported(
+                Some(service_name),
+                &format!("labels.{key}"),
+                Some(value.span),
+                format!("`{}` {why}; the label is ignored", value.value),
+            )
+            .help(help),
+        );
+    };
+    for key in [VOLUME_SUB_PATH, VOLUME_SUB_PATH_ALIAS] {
+        if let Some(value) = label(service, key)
+            && let Some(problem) = sub_path_problem(value)
+        {
+            invalid(
+                key,
+                value,
+                problem.to_owned(),
+                "write a path inside the volume, such as `data` or `pg/data`",
+            );
+        }
+    }
+    if let (Some(name), Some(alias)) = (
+        label(service, VOLUME_SUB_PATH),
+        label(service, VOLUME_SUB_PATH_ALIAS),
+    ) && alias.value != name.value
+        && sub_path(service).is_some_and(|chosen| chosen.span == name.span)
+    {
+        invalid(
+            VOLUME_SUB_PATH_ALIAS,
+            alias,
+            format!("is overridden by `{VOLUME_SUB_PATH}: {}`", name.value),
+            &format!("keep only `{VOLUME_SUB_PATH}`"),
+        );
+    }
+    if let Some(value) = label(service, CONTROLLER_PORT_EXPOSE)
+        && port_expose(service).is_none()
+    {
+        invalid(
+            CONTROLLER_PORT_EXPOSE,
+            value,
+            "is not a boolean".to_owned(),
+            "use `true` (the published ports become the node's ports) or `false`",
+        );
+    }
+    if let Some(value) = label(service, SERVICE_NAME_OVERRIDE)
+        && name_override(service).is_none()
+    {
+        invalid(
+            SERVICE_NAME_OVERRIDE,
+            value,
+            "is not a Kubernetes name".to_owned(),
+            "use at most 63 characters of a-z, 0-9 and `-`, starting with a letter and not ending with `-`",
+        );
+    }
+}
+
+/// The `kompose.*` labels of a top-level volume that compose2kube does not know, and a
+/// `kompose.volume.selector` it cannot use.
 pub fn report_unknown_volume(name: &str, volume: &Volume, report: &mut Report) {
     unknown_labels(
         None,
@@ -199,6 +345,19 @@ pub fn report_unknown_volume(name: &str, volume: &Volume, report: &mut Report) {
         &VOLUME_LABELS,
         report,
     );
+    if let Some(value) = volume_label(volume, VOLUME_SELECTOR)
+        && volume_selector(volume).is_none()
+    {
+        report.add(
+            Entry::unsupported(
+                None,
+                &format!("volumes.{name}.labels.{VOLUME_SELECTOR}"),
+                Some(value.span),
+                format!("`{}` is not a label value; the label is ignored", value.value),
+            )
+            .help("use at most 63 characters of A-Z, a-z, 0-9, `-`, `_` and `.`, starting and ending with a letter or digit"),
+        );
+    }
 }
 
 fn unknown_labels(

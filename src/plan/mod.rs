@@ -90,6 +90,9 @@ pub enum Controller {
     Deployment,
     StatefulSet,
     DaemonSet,
+    /// kompose's `replicationController`: a Deployment (with a note), whose ReplicaSet
+    /// replaced ReplicationControllers.
+    ReplicationController,
 }
 
 /// How a Service exposes published ports.
@@ -278,6 +281,9 @@ pub struct Claim {
     pub size: String,
     pub access_modes: Vec<String>,
     pub storage_class: Option<String>,
+    /// `selector.matchLabels`: the PersistentVolumes the claim may bind to
+    /// (`kompose.volume.selector`).
+    pub selector: Option<BTreeMap<String, String>>,
     /// The volume name as written in Compose (for Helm values and `explain`).
     pub volume: String,
 }

@@ -174,7 +174,10 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
     for members in sets.into_values() {
         let root = root_of(&members, &edges);
         let mut group = PodGroup {
-            name: names::label(root),
+            name: services
+                .get(root)
+                .and_then(kompose::name_override)
+                .map_or_else(|| names::label(root), |name| name.value.clone()),
             root: root.to_owned(),
             members: Vec::new(),
         };

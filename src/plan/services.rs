@@ -88,7 +88,7 @@ pub fn plan(
                 other => other,
             };
             let primary = NetworkService {
-                name: names::service(&member.service),
+                name: primary_name(&member.service, service, report),
                 service: member.service.clone(),
                 purpose: ServicePurpose::Primary,
                 kind,
@@ -421,6 +421,38 @@ fn add_service(plan: &mut Plan, service: NetworkService, report: &mut Report) ->
     true
 }
 
+/// The name of a service's own Service: its Compose name, which its peers resolve, unless
+/// `kompose.service.name_override` renames its objects (then said, since the peers must use
+/// the new name).
+fn primary_name(name: &str, service: &Service, report: &mut Report) -> String {
+    let own = own_name(name, service);
+    let Some(rename) = kompose::name_override(service).filter(|_| own != names::service(name))
+    else {
+        return own;
+    };
+    report.add(
+        Entry::approximated(
+            Some(name),
+            &format!("labels.{}", kompose::SERVICE_NAME_OVERRIDE),
+            Some(rename.span),
+            format!(
+                "the objects of `{name}` are named `{}`: other containers reach it as `{}`, no longer as `{name}`",
+                rename.value, rename.value
+            ),
+        )
+        .help(format!(
+            "use `{}` in the addresses other services connect to, or add `{name}` to the service's `networks.<network>.aliases`",
+            rename.value
+        )),
+    );
+    rename.value.clone()
+}
+
+/// The name of a service's own Service (and its Ingress backend), without a word about it.
+fn own_name(name: &str, service: &Service) -> String {
+    kompose::name_override(service).map_or_else(|| names::service(name), |n| n.value.clone())
+}
+
 /// `networks.<n>.aliases`: extra names for the service's Pods.
 fn aliases(
     context: &Context,
@@ -434,7 +466,7 @@ fn aliases(
     for (network, settings) in &service.networks {
         for alias in &settings.aliases {
             let alias_name = names::service(alias);
-            if alias_name == names::service(name)
+            if alias_name == own_name(name, service)
                 || plan
                     .services
                     .iter()
@@ -654,7 +686,7 @@ fn ingress(
         );
         return;
     };
-    let backend = names::service(name);
+    let backend = own_name(name, service);
     let rules: Vec<IngressRule> = if expose.eq_ignore_ascii_case("true") {
         vec![IngressRule {
             host: None,
@@ -687,7 +719,8 @@ fn ingress(
         )
     });
     plan.ingresses.push(Ingress {
-        name: names::label(name),
+        name: kompose::name_override(service)
+            .map_or_else(|| names::label(name), |n| n.value.clone()),
         service: name.to_owned(),
         labels: labels::common(context, name),
         class_name: kompose::label(service, kompose::SERVICE_EXPOSE_INGRESS_CLASS)

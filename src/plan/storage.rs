@@ -219,6 +219,9 @@ impl Planner<'_, '_> {
                     .to_owned(),
                 ],
                 storage_class: setting(kompose::VOLUME_STORAGE_CLASS),
+                selector: kompose::volume_selector(volume).map(|s| {
+                    BTreeMap::from([(kompose::VOLUME_SELECTOR_KEY.to_owned(), s.value.clone())])
+                }),
                 volume: name.value.clone(),
             };
             if !shared {
@@ -298,7 +301,7 @@ impl Planner<'_, '_> {
                 .or_else(|| pod_volume.config_map.as_ref().and_then(single_file_key))
                 .or_else(|| {
                     pod_volume.persistent_volume_claim.as_ref()?;
-                    kompose::label(service, kompose::VOLUME_SUB_PATH).map(|s| s.value.clone())
+                    kompose::sub_path(service).map(|s| s.value.clone())
                 });
             own.mounts.push(VolumeMount {
                 name: volume_name.clone(),
@@ -531,6 +534,7 @@ impl Planner<'_, '_> {
             size: self.context.options.pvc_size.clone(),
             access_modes: vec!["ReadWriteOnce".into()],
             storage_class: None,
+            selector: None,
             volume: format!("{service_name}:{}", volume.target),
         });
         self.storage.rwo_claims.push(claim.to_owned());

@@ -251,11 +251,13 @@ fn kind(
             backoff_limit: Some(backoff_limit(root)),
         };
     }
-    let controller = kompose::label(root, kompose::CONTROLLER_TYPE)
+    let label = kompose::label(root, kompose::CONTROLLER_TYPE);
+    let controller = label
         .and_then(|label| match label.to_lowercase().as_str() {
             "deployment" => Some(Controller::Deployment),
             "statefulset" => Some(Controller::StatefulSet),
             "daemonset" => Some(Controller::DaemonSet),
+            "replicationcontroller" => Some(Controller::ReplicationController),
             _ => {
                 report.add(
                     Entry::unsupported(
@@ -264,7 +266,9 @@ fn kind(
                         Some(label.span),
                         format!("`{}` is not a controller compose2kube makes", label.value),
                     )
-                    .help("use `deployment`, `statefulset` or `daemonset`"),
+                    .help(
+                        "use `deployment`, `statefulset`, `daemonset` or `replicationcontroller`",
+                    ),
                 );
                 None
             }
@@ -287,6 +291,25 @@ fn kind(
         Controller::Deployment => WorkloadKind::Deployment {
             strategy: strategy(group, root, storage, report),
         },
+        Controller::ReplicationController => {
+            let from_label = label.filter(|l| l.eq_ignore_ascii_case("replicationcontroller"));
+            let key = match from_label {
+                Some(_) => format!("labels.{}", kompose::CONTROLLER_TYPE),
+                None => "--controller".to_owned(),
+            };
+            report.add(
+                Entry::approximated(
+                    Some(&group.root),
+                    &key,
+                    from_label.map(|l| l.span),
+                    "`replicationController` makes a Deployment",
+                )
+                .help("a Deployment's ReplicaSet is what replaced ReplicationControllers: it keeps the same number of Pods running, and rolls out changes"),
+            );
+            WorkloadKind::Deployment {
+                strategy: strategy(group, root, storage, report),
+            }
+        }
     }
 }
 

@@ -61,10 +61,10 @@ pub fn files(
     let mut files = Vec::with_capacity(objects.len() + overlays.len() + 1);
     let mut resources = Vec::with_capacity(objects.len());
     for object in objects {
-        let name = manifests::file_name(object, Format::Yaml);
+        let name = manifests::file_name(object, Format::YAML);
         files.push((
             base.join(&name),
-            manifests::file_text(object, Format::Yaml)?,
+            manifests::file_text(object, Format::YAML)?,
         ));
         resources.push(name);
     }

@@ -10,7 +10,19 @@ pub mod manifests;
 /// strings such as `on`, `yes` or `012` are quoted, multi-line strings are literal blocks
 /// (`|`), and long lines are never folded.
 pub fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String, serde_saphyr::SerializeError> {
+    to_yaml_indented(value, DEFAULT_INDENT)
+}
+
+/// Spaces per nesting level of the YAML compose2kube writes (kompose's `--indent` default).
+pub const DEFAULT_INDENT: usize = 2;
+
+/// [`to_yaml`] with `indent` spaces per nesting level (`1..=64`, kompose's `--indent`).
+pub fn to_yaml_indented<T: serde::Serialize>(
+    value: &T,
+    indent: usize,
+) -> Result<String, serde_saphyr::SerializeError> {
     let mut options = serde_saphyr::SerializerOptions::default();
     options.folded_wrap_chars = usize::MAX;
+    options.indent_step = indent;
     serde_saphyr::to_string_with_options(value, options)
 }
