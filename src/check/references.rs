@@ -94,7 +94,10 @@ pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// `network_mode: container:NAME` where no service of the project has that container name.
+/// `network_mode: container:NAME` where no service of the project has that container name:
+/// Docker accepts it and joins that container when it starts (a VPN container of another
+/// Compose file, say). A Pod cannot join a container of another Pod, so the service runs in
+/// a Pod of its own, without that container's network: a warning.
 fn unknown_container(project: &Project, container: &str, span: Span) -> Diagnostic {
     let help = if project.services.contains_key(container) {
         format!("`{container}` is a service: write `network_mode: service:{container}`")
@@ -107,11 +110,11 @@ fn unknown_container(project: &Project, container: &str, span: Span) -> Diagnost
     ) {
         format!("did you mean the container `{near}`?")
     } else {
-        "a Pod cannot join a container outside the project: add that container as a service and use `network_mode: service:NAME`".to_owned()
+        "a Pod cannot join a container outside the project: bring that container into the project as a service and use `network_mode: service:NAME`".to_owned()
     };
-    Diagnostic::error(
+    Diagnostic::warning(
         Code::NetworkModeUnknownTarget,
-        format!("`network_mode: container:{container}` names no container of this project"),
+        format!("`network_mode: container:{container}` names no container of this project: the service runs in a Pod of its own, without that container's network"),
     )
     .at(span)
     .label("no service has this container name")

@@ -696,7 +696,12 @@ impl Planner<'_, '_> {
             }
             let object = names::label(resource.name().unwrap_or(name.as_str()));
             let key = file_key(&name.value);
-            if !resource.external() {
+            let unset = resource
+                .environment()
+                .filter(|variable| self.context.environment.get(variable).is_none());
+            if let Some(variable) = unset {
+                self.user_creates(&name.value, &resource, &object, &key, variable);
+            } else if !resource.external() {
                 let Some(content) = self.resource_content(&name.value, &resource) else {
                     continue;
                 };
@@ -749,25 +754,54 @@ impl Planner<'_, '_> {
             };
         }
         if let Some(variable) = resource.environment() {
-            return match self.context.environment.get(variable) {
-                Some(value) => Some(value.as_bytes().to_vec()),
-                None => {
-                    self.report.error(
-                        Diagnostic::error(
-                            Code::UnsetVariable,
-                            format!(
-                                "the {what} `{name}` comes from `{}`, which is not set",
-                                variable.value
-                            ),
-                        )
-                        .at(variable.span)
-                        .help(format!("set `{}` before converting", variable.value)),
-                    );
-                    None
-                }
-            };
+            return self
+                .context
+                .environment
+                .get(variable)
+                .map(|value| value.as_bytes().to_vec());
         }
         resource.content().map(|c| c.as_bytes().to_vec())
+    }
+
+    /// A secret or config from a variable that is not set when converting (it often is set
+    /// only where `docker compose up` runs, or in CI): it is mounted from an object the user
+    /// creates, with the command that creates it.
+    fn user_creates(
+        &mut self,
+        name: &str,
+        resource: &Resource,
+        object: &str,
+        key: &str,
+        variable: &Spanned<String>,
+    ) {
+        let what = resource.what();
+        let kind = match resource {
+            Resource::Secret(_) => "secret generic",
+            Resource::Config(_) => "configmap",
+        };
+        let namespace = self
+            .context
+            .options
+            .namespace
+            .as_ref()
+            .map(|ns| format!(" -n {ns}"))
+            .unwrap_or_default();
+        self.report.add(
+            Entry::unsupported(
+                None,
+                &format!("{}s.{name}.environment", what),
+                Some(variable.span),
+                format!(
+                    "the {what} `{name}` comes from `{}`, which is not set: it is mounted from the {} `{object}`, which is not created",
+                    variable.value,
+                    if what == "secret" { "Secret" } else { "ConfigMap" },
+                ),
+            )
+            .help(format!(
+                "create it before applying: kubectl create {kind} {object}{namespace} --from-literal={key}=\"${}\" (or set `{}` and convert again)",
+                variable.value, variable.value
+            )),
+        );
     }
 
     /// Mounts of a service's secrets or configs, each a file at its Compose path.
