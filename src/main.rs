@@ -128,8 +128,9 @@ enum Command {
     /// order (field manager `compose2kube`).
     #[cfg(feature = "apply")]
     Apply(Box<ApplyArgs>),
-    /// Delete the project's objects from the cluster (those labelled
-    /// `app.kubernetes.io/part-of=<project>` and `app.kubernetes.io/managed-by=compose2kube`).
+    /// Delete the project's objects from one namespace of the cluster (those labelled
+    /// `app.kubernetes.io/part-of=<project>` and `app.kubernetes.io/managed-by=compose2kube`),
+    /// and the Namespace itself only if compose2kube created it and nothing else is in it.
     #[cfg(feature = "apply")]
     Down(Box<DownArgs>),
     /// Print a shell completion script.
@@ -389,8 +390,16 @@ struct ClusterArgs {
     /// The kubeconfig context to use (default: the current one; `KUBECONFIG` is honoured).
     #[arg(long, value_name = "NAME")]
     context: Option<String>,
-    /// `server`: send everything for validation, persist nothing.
-    #[arg(long, value_enum, value_name = "MODE", require_equals = true)]
+    /// `server` (also bare `--dry-run`): send everything for validation, persist nothing;
+    /// say what would be applied and deleted.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODE",
+        require_equals = true,
+        num_args = 0..=1,
+        default_missing_value = "server"
+    )]
     dry_run: Option<DryRunArg>,
     /// How long `--wait` waits, and the limit of connecting (`30s`, `5m`, `1h`).
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = compose2kube::apply::parse_duration)]
@@ -422,6 +431,10 @@ struct ApplyArgs {
     /// Take over fields that another field manager owns.
     #[arg(long)]
     force_conflicts: bool,
+    /// Apply without first checking every object with a server-side dry run, and go on past
+    /// refused objects (by default one refusal applies nothing).
+    #[arg(long)]
+    continue_on_error: bool,
     #[command(flatten)]
     plan: PlanArgs,
     /// Hide notes (approximations); warnings and errors are still shown.
@@ -435,9 +448,14 @@ struct ApplyArgs {
 struct DownArgs {
     #[command(flatten)]
     cluster: ClusterArgs,
-    /// The namespace the project was applied to (default: the context's).
+    /// The namespace the project was applied to (default: the context's). Nothing outside
+    /// it is deleted.
     #[arg(short = 'n', long, value_name = "NAMESPACE", value_parser = namespace_name)]
     namespace: Option<String>,
+    /// Delete the Namespace too, when compose2kube created it, without asking (without a
+    /// terminal, and without `--yes`, it is kept).
+    #[arg(short = 'y', long)]
+    yes: bool,
 }
 
 #[cfg(feature = "apply")]
@@ -830,6 +848,7 @@ fn apply(project: &ProjectArgs, args: &ApplyArgs) -> ExitCode {
         wait: args.wait,
         prune: args.prune,
         force_conflicts: args.force_conflicts,
+        continue_on_error: args.continue_on_error,
         ..args.cluster.settings()
     };
     let project_label = compose2kube::plan::labels::project_value(&loaded.name);
@@ -848,20 +867,37 @@ fn apply(project: &ProjectArgs, args: &ApplyArgs) -> ExitCode {
     }
 }
 
-/// `down`: delete what `apply` made for this project.
+/// `down`: delete what `apply` made for this project in one namespace.
 #[cfg(feature = "apply")]
 fn down(project: &ProjectArgs, args: &DownArgs) -> ExitCode {
     let loaded = load(project);
     let project_label = compose2kube::plan::labels::project_value(&loaded.name);
+    let consent = compose2kube::apply::prune::consent(args.yes, std::io::stdin().is_terminal());
     let result = compose2kube::apply::client::down(
         &project_label,
         args.namespace.as_deref(),
         &args.cluster.settings(),
+        consent,
+        &mut ask,
         &mut |line| println!("{line}"),
     );
     match result {
-        Ok(0) => {
-            eprintln!("nothing of project `{project_label}` was found");
+        Ok(downed) if downed.deleted == 0 => {
+            eprintln!(
+                "nothing of project `{project_label}` was deleted in namespace `{}`",
+                downed.namespace
+            );
+            if !downed.elsewhere.is_empty() {
+                eprintln!(
+                    "help: the project's marks are on namespace {}; point `down` there with `-n`",
+                    downed
+                        .elsewhere
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
             ExitCode::SUCCESS
         }
         Ok(_) => ExitCode::SUCCESS,
@@ -870,6 +906,19 @@ fn down(project: &ProjectArgs, args: &DownArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Asks a yes/no question on the terminal (standard error, answer on standard input); only
+/// `y` or `yes` is a yes.
+#[cfg(feature = "apply")]
+fn ask(question: &str) -> bool {
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
 /// `explain`: load, check and plan, then describe the plan.
@@ -1096,6 +1145,25 @@ mod tests {
         };
         assert_eq!(args.namespace.as_deref(), Some("shop"));
         assert!(args.cluster.settings().dry_run);
+        assert!(!args.yes);
+        for bare in [
+            &["compose2kube", "down", "--dry-run", "--yes"][..],
+            &["compose2kube", "apply", "--dry-run", "--continue-on-error"],
+        ] {
+            let cli = Cli::try_parse_from(bare).unwrap();
+            let settings = match cli.command {
+                Command::Down(args) => {
+                    assert!(args.yes);
+                    args.cluster.settings()
+                }
+                Command::Apply(args) => {
+                    assert!(args.continue_on_error);
+                    args.cluster.settings()
+                }
+                _ => panic!("not down or apply"),
+            };
+            assert!(settings.dry_run, "a bare --dry-run is the server's");
+        }
     }
 
     #[test]

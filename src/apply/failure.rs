@@ -54,6 +54,12 @@ impl std::fmt::Display for ApiFailure {
             };
             write!(f, "\n  {field}: {text}")?;
         }
+        if self.code == 404 && self.message.starts_with("namespaces \"") {
+            write!(
+                f,
+                "\n  help: the namespace does not exist; create it, or apply with `-n NAME` (compose2kube then creates it)"
+            )?;
+        }
         if self.reason == "Conflict" && self.message.contains("conflict") {
             write!(
                 f,

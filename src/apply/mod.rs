@@ -1,21 +1,27 @@
 //! `apply` and `down`: the converted objects on a cluster.
 //!
-//! Everything that can be decided without a cluster is pure and tested here: the order objects
-//! are applied in ([`order`]), which live objects `--prune` and `down` delete ([`prune`]), when a
-//! workload counts as ready and why a Pod is not ([`readiness`]), and how an API error is told
-//! ([`failure`]). The part that talks to the API server ([`client`], behind the `apply` feature)
-//! is thin: it sends, lists and deletes, and asks these modules what to do.
+//! Everything that can be decided without a cluster is pure and tested: the order objects are
+//! applied in ([`order`], over [`crate::emit::Kind`]), whether the project's Namespace is
+//! created or left as it is ([`namespace`]), how the whole set is checked on the server before
+//! anything is applied ([`validate`]), which live objects `--prune` and `down` delete
+//! ([`prune`]), when a workload counts as ready and why it is not ([`readiness`]), and how an
+//! API error is told ([`failure`]). The part that talks to the API server ([`client`], behind
+//! the `apply` feature) is thin: it reads, sends and deletes, and asks these modules what to do.
 
 #[cfg(feature = "apply")]
 pub mod client;
 pub mod failure;
+pub mod namespace;
 pub mod order;
 pub mod prune;
 pub mod readiness;
+pub mod validate;
 
 use std::collections::BTreeMap;
 
-use crate::emit::Object;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::emit::{Kind, Object};
 
 /// One object on the cluster (or to be), by identity: kind, namespace (none for cluster-wide
 /// kinds) and name.
@@ -31,7 +37,7 @@ impl ObjectRef {
     /// namespaced object lands in `default_namespace`.
     #[must_use]
     pub fn of(object: &Object, default_namespace: &str) -> Self {
-        let namespace = (!order::is_cluster_scoped(object.kind())).then(|| {
+        let namespace = (!object.typed_kind().is_cluster_scoped()).then(|| {
             object
                 .metadata()
                 .namespace
@@ -56,11 +62,75 @@ impl std::fmt::Display for ObjectRef {
     }
 }
 
-/// A live object as listed from the cluster: its identity and labels.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A live object as listed from the cluster: its kind and metadata (name, namespace, labels,
+/// annotations, owners) — all that `--prune` and `down` decide by.
+#[derive(Clone, Debug, PartialEq)]
 pub struct LiveObject {
     pub id: ObjectRef,
-    pub labels: BTreeMap<String, String>,
+    pub metadata: ObjectMeta,
+}
+
+impl LiveObject {
+    /// A listed object of `kind` (`Pod` or one of [`Kind`]'s names).
+    #[must_use]
+    pub fn new(kind: &str, metadata: ObjectMeta) -> Self {
+        let id = ObjectRef {
+            kind: kind.to_owned(),
+            namespace: metadata.namespace.clone(),
+            name: metadata.name.clone().unwrap_or_default(),
+        };
+        Self { id, metadata }
+    }
+
+    /// An item of a list response (`{"metadata": {...}, ...}`) as JSON, of a known `kind`;
+    /// `None` when it has no readable metadata.
+    #[must_use]
+    pub fn from_json(kind: &str, item: &serde_json::Value) -> Option<Self> {
+        let metadata = serde_json::from_value(item.get("metadata")?.clone()).ok()?;
+        Some(Self::new(kind, metadata))
+    }
+
+    /// The kind, when compose2kube makes it.
+    #[must_use]
+    pub fn kind(&self) -> Option<Kind> {
+        Kind::from_name(&self.id.kind)
+    }
+
+    #[must_use]
+    pub fn label(&self, key: &str) -> Option<&str> {
+        lookup(self.metadata.labels.as_ref(), key)
+    }
+
+    #[must_use]
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        lookup(self.metadata.annotations.as_ref(), key)
+    }
+
+    /// Whether another object owns it (a controller made it; it goes with its owner).
+    #[must_use]
+    pub fn has_owner(&self) -> bool {
+        self.metadata
+            .owner_references
+            .as_ref()
+            .is_some_and(|o| !o.is_empty())
+    }
+}
+
+fn lookup<'a>(map: Option<&'a BTreeMap<String, String>>, key: &str) -> Option<&'a str> {
+    map.and_then(|m| m.get(key)).map(String::as_str)
+}
+
+/// The namespace `apply` puts the project in: the project's Namespace (`-n`), else the
+/// kubeconfig context's namespace.
+#[must_use]
+pub fn target_namespace(objects: &[Object], context_namespace: &str) -> String {
+    objects
+        .iter()
+        .find_map(|o| match o {
+            Object::Namespace(n) => n.metadata.name.clone(),
+            _ => None,
+        })
+        .unwrap_or_else(|| context_namespace.to_owned())
 }
 
 /// A duration as `kubectl` writes them: `90s`, `5m`, `1h30m`, or plain seconds (`90`).

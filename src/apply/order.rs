@@ -1,71 +1,36 @@
-//! The order objects are applied in: what others refer to exists before them. The Namespace
-//! first; then data, storage and identities (ConfigMaps, Secrets, claims, ServiceAccounts,
-//! RBAC); Services, so that their names resolve when Pods start; workloads; and last what
-//! refers to workloads or Services (autoscalers, Ingresses, NetworkPolicies). Deletion runs in
-//! the reverse order.
+//! The order `apply` sends objects in and `down` and `--prune` delete them in. The order
+//! itself is defined once, by [`Kind`](crate::emit::Kind) in `emit` (the order `convert` writes objects in too);
+//! this module only applies it.
 
+use super::LiveObject;
 use crate::emit::Object;
 
-/// Every kind compose2kube makes, in apply order (what `down` and `--prune` look for).
-pub const KINDS: [&str; 16] = [
-    "Namespace",
-    "ServiceAccount",
-    "Role",
-    "RoleBinding",
-    "ConfigMap",
-    "Secret",
-    "PersistentVolumeClaim",
-    "Service",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "CronJob",
-    "HorizontalPodAutoscaler",
-    "Ingress",
-    "NetworkPolicy",
-];
-
-/// The stage of a kind: lower stages are applied first.
-#[must_use]
-pub fn stage(kind: &str) -> u8 {
-    match kind {
-        "Namespace" => 0,
-        "ConfigMap"
-        | "Secret"
-        | "PersistentVolumeClaim"
-        | "ServiceAccount"
-        | "Role"
-        | "RoleBinding" => 1,
-        "Service" => 2,
-        "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => 3,
-        _ => 4,
-    }
-}
-
-/// Whether a kind lives outside namespaces.
-#[must_use]
-pub fn is_cluster_scoped(kind: &str) -> bool {
-    kind == "Namespace"
-}
-
-/// The objects in apply order; objects of one stage keep the order they were emitted in.
+/// The objects in apply order: by stage, objects of one stage in the order they were emitted.
 #[must_use]
 pub fn for_apply(objects: &[Object]) -> Vec<&Object> {
-    let mut ordered: Vec<&Object> = objects.iter().collect();
-    ordered.sort_by_key(|o| stage(o.kind()));
-    ordered
+    crate::emit::in_apply_order(objects)
 }
 
-/// Workloads: what `--wait` waits for.
-#[must_use]
-pub fn is_workload(kind: &str) -> bool {
-    stage(kind) == 3
+/// Deletion order: the reverse of apply order (kinds in reverse of their declaration order),
+/// then by namespace and name. Kinds compose2kube does not make come first.
+pub fn sort_for_deletion(objects: &mut [&LiveObject]) {
+    objects.sort_by(|a, b| {
+        deletion_rank(b)
+            .cmp(&deletion_rank(a))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// Higher ranks are deleted first: kinds declared later in [`Kind`](crate::emit::Kind) (whose declaration
+/// order is the apply order), and before them all kinds compose2kube does not make.
+fn deletion_rank(object: &LiveObject) -> usize {
+    object.kind().map_or(usize::MAX, |kind| kind as usize)
 }
 
 #[cfg(test)]
 mod tests {
     use k8s_openapi::api::apps::v1::Deployment;
+    use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
     use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Service};
     use k8s_openapi::api::networking::v1::NetworkPolicy;
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -82,6 +47,10 @@ mod tests {
     #[test]
     fn objects_are_applied_namespace_data_services_workloads_then_policies() {
         let objects = vec![
+            Object::HorizontalPodAutoscaler(HorizontalPodAutoscaler {
+                metadata: meta("web"),
+                ..HorizontalPodAutoscaler::default()
+            }),
             Object::NetworkPolicy(NetworkPolicy {
                 metadata: meta("isolate"),
                 ..NetworkPolicy::default()
@@ -119,17 +88,51 @@ mod tests {
                 "ConfigMap a",
                 "Service web",
                 "Deployment web",
-                "NetworkPolicy isolate"
+                "HorizontalPodAutoscaler web",
+                "NetworkPolicy isolate",
             ]
         );
     }
 
     #[test]
-    fn the_kind_list_is_in_apply_order_and_covers_every_stage() {
-        let stages: Vec<u8> = KINDS.iter().map(|k| stage(k)).collect();
-        assert!(stages.is_sorted(), "{stages:?}");
-        assert_eq!(stages.first(), Some(&0));
-        assert_eq!(stages.last(), Some(&4));
-        assert!(is_workload("CronJob") && !is_workload("Service"));
+    fn deletion_runs_in_the_reverse_of_apply_order() {
+        let live = |kind: &str, name: &str| {
+            LiveObject::new(
+                kind,
+                ObjectMeta {
+                    name: Some(name.into()),
+                    namespace: (kind != "Namespace").then(|| "shop".to_owned()),
+                    ..ObjectMeta::default()
+                },
+            )
+        };
+        let objects = [
+            live("Namespace", "shop"),
+            live("ConfigMap", "b"),
+            live("Deployment", "web"),
+            live("ConfigMap", "a"),
+            live("HorizontalPodAutoscaler", "web"),
+            live("Ingress", "web"),
+            live("NetworkPolicy", "isolate"),
+            live("Service", "web"),
+            live("ServiceAccount", "waiter"),
+        ];
+        let mut refs: Vec<&LiveObject> = objects.iter().collect();
+        sort_for_deletion(&mut refs);
+        let order: Vec<String> = refs.iter().map(|o| o.id.to_string()).collect();
+        assert_eq!(
+            order,
+            [
+                "HorizontalPodAutoscaler shop/web",
+                "Ingress shop/web",
+                "NetworkPolicy shop/isolate",
+                "Deployment shop/web",
+                "Service shop/web",
+                "ConfigMap shop/a",
+                "ConfigMap shop/b",
+                "ServiceAccount shop/waiter",
+                "Namespace shop",
+            ]
+        );
     }
 }

@@ -1,10 +1,24 @@
-//! When a workload counts as ready (`apply --wait`), and, when it is not, which of its Pods is
-//! not and why: the waiting or terminated reason of each container, and the Pod's warning
-//! events (scheduling failures, image pulls, failed probes).
+//! When a workload counts as ready (`apply --wait`), and, when it is not, why: for each of its
+//! Pods that is not ready, the phase, whether it was scheduled (`PodScheduled=False` with the
+//! scheduler's reason and message, or no scheduling at all), each container that waits or
+//! stopped (`ImagePullBackOff` with its message, `CrashLoopBackOff` with the last exit code),
+//! the Pod's recent warning events; and each claim of those Pods that is not bound, with its
+//! recent warning events (`FailedBinding`, `ProvisioningFailed`).
+//!
+//! Everything here reads objects as the API returns them (a list of the namespace's Pods, its
+//! claims, its Warning events) and picks what concerns a workload itself, so that the client
+//! only lists.
 
-use k8s_openapi::api::core::v1::{Event, Pod};
+use std::collections::BTreeMap;
 
+use k8s_openapi::api::core::v1::{ContainerStatus, Event, PersistentVolumeClaim, Pod, PodSpec};
+use k8s_openapi::jiff::Timestamp;
+
+use super::ObjectRef;
 use crate::emit::Object;
+
+/// How many warning events are shown per Pod or claim (the most recent).
+const EVENTS_SHOWN: usize = 3;
 
 /// Whether a workload, as read back from the cluster with its status, is ready: every
 /// replica updated and ready (Deployment, StatefulSet), every node's Pod ready (DaemonSet),
@@ -41,14 +55,48 @@ pub fn is_ready(object: &Object) -> bool {
     }
 }
 
-/// The label selector of a workload's Pods (`key=value,…`), to list them.
+/// Why a workload will never become ready, when it is known now: a Job that failed
+/// (`Failed=True`, for example past its back-off limit).
 #[must_use]
-pub fn pod_selector(object: &Object) -> Option<String> {
-    let labels = match object {
+pub fn has_failed(object: &Object) -> Option<String> {
+    let Object::Job(job) = object else {
+        return None;
+    };
+    let failed = job
+        .status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == "Failed" && c.status == "True")?;
+    Some(reason_and_message(
+        failed.reason.as_deref(),
+        failed.message.as_deref(),
+    ))
+}
+
+/// The progress line of a workload that became ready.
+#[must_use]
+pub fn ready_line(id: &ObjectRef, seconds: u64) -> String {
+    format!("ready {id} (after {seconds}s)")
+}
+
+/// The labels that select a workload's Pods: the selector of a Deployment, StatefulSet or
+/// DaemonSet; for a Job its live selector (the controller's uid) when it has one, else its
+/// template's labels; for a CronJob its Job template's labels.
+#[must_use]
+pub fn pod_labels(object: &Object) -> Option<&BTreeMap<String, String>> {
+    match object {
         Object::Deployment(o) => o.spec.as_ref()?.selector.match_labels.as_ref(),
         Object::StatefulSet(o) => o.spec.as_ref()?.selector.match_labels.as_ref(),
         Object::DaemonSet(o) => o.spec.as_ref()?.selector.match_labels.as_ref(),
-        Object::Job(o) => o.spec.as_ref()?.template.metadata.as_ref()?.labels.as_ref(),
+        Object::Job(o) => {
+            let spec = o.spec.as_ref()?;
+            spec.selector
+                .as_ref()
+                .and_then(|s| s.match_labels.as_ref())
+                .or_else(|| spec.template.metadata.as_ref()?.labels.as_ref())
+        }
         Object::CronJob(o) => o
             .spec
             .as_ref()?
@@ -61,9 +109,14 @@ pub fn pod_selector(object: &Object) -> Option<String> {
             .labels
             .as_ref(),
         _ => None,
-    }?;
+    }
+}
+
+/// The label selector of a workload's Pods (`key=value,…`), to list them.
+#[must_use]
+pub fn pod_selector(object: &Object) -> Option<String> {
     Some(
-        labels
+        pod_labels(object)?
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
@@ -71,85 +124,437 @@ pub fn pod_selector(object: &Object) -> Option<String> {
     )
 }
 
-/// Why a Pod is not ready, or `None` when it is: one line for the Pod, then one per container
-/// that is waiting or has stopped, and the Pod's last warning events (at most three).
+/// The Pod template of a workload (for its claims when it has no Pod yet).
+fn pod_spec(object: &Object) -> Option<&PodSpec> {
+    match object {
+        Object::Deployment(o) => o.spec.as_ref()?.template.spec.as_ref(),
+        Object::StatefulSet(o) => o.spec.as_ref()?.template.spec.as_ref(),
+        Object::DaemonSet(o) => o.spec.as_ref()?.template.spec.as_ref(),
+        Object::Job(o) => o.spec.as_ref()?.template.spec.as_ref(),
+        Object::CronJob(o) => o
+            .spec
+            .as_ref()?
+            .job_template
+            .spec
+            .as_ref()?
+            .template
+            .spec
+            .as_ref(),
+        _ => None,
+    }
+}
+
+/// How far a workload got: `0 of 2 replicas ready`, `not complete (1 failed)`.
 #[must_use]
-pub fn pod_problem(pod: &Pod, events: &[Event]) -> Option<String> {
+pub fn progress(object: &Object) -> String {
+    match object {
+        Object::Deployment(d) => {
+            let wanted = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+            let status = d.status.clone().unwrap_or_default();
+            format!(
+                "{} of {wanted} replicas ready, {} updated",
+                status.ready_replicas.unwrap_or(0),
+                status.updated_replicas.unwrap_or(0)
+            )
+        }
+        Object::StatefulSet(s) => {
+            let wanted = s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+            let ready = s
+                .status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0);
+            format!("{ready} of {wanted} replicas ready")
+        }
+        Object::DaemonSet(d) => {
+            let status = d.status.clone().unwrap_or_default();
+            format!(
+                "{} of {} scheduled Pods ready",
+                status.number_ready, status.desired_number_scheduled
+            )
+        }
+        Object::Job(j) => {
+            let status = j.status.clone().unwrap_or_default();
+            let mut text = format!(
+                "not complete ({} active, {} failed)",
+                status.active.unwrap_or(0),
+                status.failed.unwrap_or(0)
+            );
+            if let Some(why) = has_failed(object) {
+                text = format!("failed: {why}");
+            }
+            text
+        }
+        _ => "not ready".to_owned(),
+    }
+}
+
+/// Everything the cluster says about why the workload `id` is not ready. `live` is the
+/// workload as read back (`None`: it is gone); `pods`, `claims` and `events` are what lists of
+/// its namespace returned — anything about other objects is left out.
+#[must_use]
+pub fn report(
+    id: &ObjectRef,
+    live: Option<&Object>,
+    pods: &[Pod],
+    claims: &[PersistentVolumeClaim],
+    events: &[Event],
+) -> String {
+    let Some(workload) = live else {
+        return format!("{id}: does not exist any more");
+    };
+    let namespace = id.namespace.as_deref().unwrap_or_default();
+    let mut lines = vec![format!("{id}: {}", progress(workload))];
+    let labels = pod_labels(workload);
+    let mut own: Vec<&Pod> = pods
+        .iter()
+        .filter(|p| {
+            p.metadata
+                .namespace
+                .as_deref()
+                .is_none_or(|n| n == namespace)
+        })
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter(|p| labels.is_some_and(|l| selects(l, p)))
+        .collect();
+    own.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    let mut claim_names: Vec<String> = Vec::new();
+    if own.is_empty() {
+        lines.push("  no Pod exists yet".to_owned());
+        for line in controller_warnings(&id.name, namespace, events) {
+            lines.push(format!("    {line}"));
+        }
+        claim_names.extend(pod_spec(workload).map(claims_of).unwrap_or_default());
+    }
+    for pod in own {
+        if let Some(problem) = pod_problem(pod, events) {
+            lines.extend(problem.into_iter().map(|l| format!("  {l}")));
+            claim_names.extend(pod.spec.as_ref().map(claims_of).unwrap_or_default());
+        }
+    }
+    claim_names.sort();
+    claim_names.dedup();
+    for name in claim_names {
+        let claim = claims.iter().find(|c| {
+            c.metadata.name.as_deref() == Some(&name)
+                && c.metadata
+                    .namespace
+                    .as_deref()
+                    .is_none_or(|n| n == namespace)
+        });
+        let problem = match claim {
+            Some(claim) => claim_problem(claim, namespace, events),
+            None => Some(vec![format!(
+                "PersistentVolumeClaim {namespace}/{name}: does not exist"
+            )]),
+        };
+        lines.extend(problem.into_iter().flatten().map(|l| format!("  {l}")));
+    }
+    lines.join("\n")
+}
+
+/// Whether a Pod carries every label of a selector.
+fn selects(labels: &BTreeMap<String, String>, pod: &Pod) -> bool {
+    let pod_labels = pod.metadata.labels.as_ref();
+    labels
+        .iter()
+        .all(|(k, v)| pod_labels.and_then(|l| l.get(k)) == Some(v))
+}
+
+/// The claims a Pod mounts, by name.
+fn claims_of(spec: &PodSpec) -> Vec<String> {
+    spec.volumes
+        .iter()
+        .flatten()
+        .filter_map(|v| Some(v.persistent_volume_claim.as_ref()?.claim_name.clone()))
+        .collect()
+}
+
+/// Why a Pod is not ready, or `None` when it is (or has completed): a line for the Pod, then
+/// indented lines for its scheduling, its containers and its recent warning events.
+#[must_use]
+pub fn pod_problem(pod: &Pod, events: &[Event]) -> Option<Vec<String>> {
     let status = pod.status.as_ref();
-    let ready = status
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
-    let succeeded = status.and_then(|s| s.phase.as_deref()) == Some("Succeeded");
-    if ready || succeeded {
+    let conditions = status.and_then(|s| s.conditions.as_deref()).unwrap_or(&[]);
+    let ready = conditions
+        .iter()
+        .any(|c| c.type_ == "Ready" && c.status == "True");
+    let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or("Unknown");
+    if ready || phase == "Succeeded" {
         return None;
     }
     let name = pod.metadata.name.as_deref().unwrap_or("?");
-    let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or("Unknown");
-    let mut lines = vec![format!("Pod {name} is not ready ({phase})")];
-    let containers = status
-        .into_iter()
-        .flat_map(|s| {
-            s.init_container_statuses
-                .iter()
-                .flatten()
-                .chain(s.container_statuses.iter().flatten())
-        })
-        .filter(|c| !c.ready);
-    for container in containers {
-        let state = container.state.as_ref();
-        if let Some(waiting) = state.and_then(|s| s.waiting.as_ref()) {
-            lines.push(format!(
-                "  container {}: waiting: {}{}",
-                container.name,
-                waiting.reason.as_deref().unwrap_or("unknown reason"),
-                waiting
-                    .message
-                    .as_deref()
-                    .map(|m| format!(" ({m})"))
-                    .unwrap_or_default()
-            ));
-        } else if let Some(terminated) = state.and_then(|s| s.terminated.as_ref()) {
-            lines.push(format!(
-                "  container {}: exited with code {}{}",
-                container.name,
-                terminated.exit_code,
-                terminated
-                    .reason
+    let header = match status.and_then(|s| s.reason.as_deref()) {
+        Some(reason) => format!(
+            "Pod {name}: {phase} ({})",
+            reason_and_message(Some(reason), status.and_then(|s| s.message.as_deref()))
+        ),
+        None => format!("Pod {name}: {phase}"),
+    };
+    let mut lines = vec![header];
+    let scheduled = conditions.iter().find(|c| c.type_ == "PodScheduled");
+    let on_a_node = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .is_some_and(|n| !n.is_empty());
+    match scheduled {
+        Some(c) if c.status == "False" => lines.push(format!(
+            "  PodScheduled=False: {}",
+            reason_and_message(c.reason.as_deref(), c.message.as_deref())
+        )),
+        None if !on_a_node => lines.push(
+            "  not scheduled: no scheduler has taken the Pod up yet (no PodScheduled condition; is kube-scheduler running?)".to_owned(),
+        ),
+        _ => {}
+    }
+    for condition in conditions.iter().filter(|c| {
+        c.status == "False"
+            && !matches!(
+                c.type_.as_str(),
+                "PodScheduled"
+                    | "Ready"
+                    | "ContainersReady"
+                    | "Initialized"
+                    | "PodReadyToStartContainers"
+            )
+    }) {
+        lines.push(format!(
+            "  {}=False: {}",
+            condition.type_,
+            reason_and_message(condition.reason.as_deref(), condition.message.as_deref())
+        ));
+    }
+    let init = status
+        .and_then(|s| s.init_container_statuses.as_deref())
+        .unwrap_or(&[]);
+    let main = status
+        .and_then(|s| s.container_statuses.as_deref())
+        .unwrap_or(&[]);
+    for (container, what) in init
+        .iter()
+        .map(|c| (c, "init container"))
+        .chain(main.iter().map(|c| (c, "container")))
+    {
+        if let Some(line) = container_problem(container, what) {
+            lines.push(format!("  {line}"));
+        }
+    }
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+    lines.extend(
+        warnings(events, "Pod", name, namespace)
+            .into_iter()
+            .map(|l| format!("  {l}")),
+    );
+    Some(lines)
+}
+
+/// What is wrong with a container, or `None` when nothing is (ready, or an init container
+/// that completed).
+fn container_problem(container: &ContainerStatus, what: &str) -> Option<String> {
+    if container.ready {
+        return None;
+    }
+    let name = &container.name;
+    let state = container.state.as_ref();
+    let last_exit = container
+        .last_state
+        .as_ref()
+        .and_then(|s| s.terminated.as_ref())
+        .map(|t| {
+            format!(
+                ", last exit code {}{}",
+                t.exit_code,
+                t.reason
                     .as_deref()
                     .map(|r| format!(" ({r})"))
                     .unwrap_or_default()
-            ));
-        } else {
-            lines.push(format!(
-                "  container {}: running, not ready (readiness probe)",
-                container.name
-            ));
-        }
-    }
-    let mut warnings: Vec<&Event> = events
-        .iter()
-        .filter(|e| e.type_.as_deref() == Some("Warning"))
-        .collect();
-    warnings.sort_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0));
-    let skip = warnings.len().saturating_sub(3);
-    for event in warnings.iter().skip(skip) {
-        lines.push(format!(
-            "  event {}: {}",
-            event.reason.as_deref().unwrap_or("?"),
-            event.message.as_deref().unwrap_or("").trim()
+            )
+        })
+        .unwrap_or_default();
+    let restarts = match container.restart_count {
+        0 => String::new(),
+        1 => ", restarted once".to_owned(),
+        n => format!(", restarted {n} times"),
+    };
+    if let Some(waiting) = state.and_then(|s| s.waiting.as_ref()) {
+        let reason = waiting.reason.as_deref().unwrap_or("unknown reason");
+        // The back-off message only repeats the container's name; the last exit says why.
+        let message = match (reason, waiting.message.as_deref()) {
+            ("CrashLoopBackOff", _) | (_, None) => String::new(),
+            (_, Some(m)) => format!(": {}", m.trim()),
+        };
+        return Some(format!(
+            "{what} {name}: waiting ({reason}){restarts}{last_exit}{message}"
         ));
     }
-    Some(lines.join("\n"))
+    if let Some(terminated) = state.and_then(|s| s.terminated.as_ref()) {
+        if what == "init container" && terminated.exit_code == 0 {
+            return None;
+        }
+        return Some(format!(
+            "{what} {name}: exited with code {}{}{restarts}{}",
+            terminated.exit_code,
+            terminated
+                .reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default(),
+            terminated
+                .message
+                .as_deref()
+                .map(|m| format!(": {}", m.trim()))
+                .unwrap_or_default()
+        ));
+    }
+    if state.and_then(|s| s.running.as_ref()).is_some() {
+        return Some(format!(
+            "{what} {name}: running, not ready (its readiness probe does not pass){restarts}{last_exit}"
+        ));
+    }
+    None
+}
+
+/// Why a claim is a problem, or `None` when it is bound: its phase and recent warnings.
+#[must_use]
+pub fn claim_problem(
+    claim: &PersistentVolumeClaim,
+    namespace: &str,
+    events: &[Event],
+) -> Option<Vec<String>> {
+    let phase = claim
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("Pending");
+    if phase == "Bound" {
+        return None;
+    }
+    let name = claim.metadata.name.as_deref().unwrap_or("?");
+    let mut lines = vec![format!(
+        "PersistentVolumeClaim {namespace}/{name}: {phase} (not bound to a volume)"
+    )];
+    lines.extend(
+        warnings(events, "PersistentVolumeClaim", name, namespace)
+            .into_iter()
+            .map(|l| format!("  {l}")),
+    );
+    Some(lines)
+}
+
+/// The recent warnings about the controllers of a workload that has no Pod: the workload
+/// itself and its ReplicaSets (`<name>-<hash>`), for example `FailedCreate` when a quota or
+/// an admission policy refuses its Pods.
+fn controller_warnings(workload: &str, namespace: &str, events: &[Event]) -> Vec<String> {
+    let prefix = format!("{workload}-");
+    let about: Vec<&Event> = events
+        .iter()
+        .filter(|e| {
+            let object = &e.involved_object;
+            let name = object.name.as_deref().unwrap_or_default();
+            matches!(
+                object.kind.as_deref(),
+                Some("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob")
+            ) && (name == workload
+                || (object.kind.as_deref() == Some("ReplicaSet") && name.starts_with(&prefix)))
+                && object.namespace.as_deref().is_none_or(|n| n == namespace)
+        })
+        .collect();
+    recent(&about)
+}
+
+/// The recent Warning events about one object (kind, name, namespace), oldest first, each
+/// reason and message once (with how often it happened).
+#[must_use]
+pub fn warnings(events: &[Event], kind: &str, name: &str, namespace: &str) -> Vec<String> {
+    let about: Vec<&Event> = events
+        .iter()
+        .filter(|e| {
+            let object = &e.involved_object;
+            object.kind.as_deref() == Some(kind)
+                && object.name.as_deref() == Some(name)
+                && object.namespace.as_deref().is_none_or(|n| n == namespace)
+        })
+        .collect();
+    recent(&about)
+}
+
+fn recent(events: &[&Event]) -> Vec<String> {
+    let mut warnings: Vec<&Event> = events
+        .iter()
+        .copied()
+        .filter(|e| e.type_.as_deref() == Some("Warning"))
+        .collect();
+    warnings.sort_by_key(|e| last_seen(e));
+    // The latest of each reason and message, in the order they were last seen.
+    let mut shown: Vec<(&str, &str, i32)> = Vec::new();
+    for event in warnings {
+        let reason = event.reason.as_deref().unwrap_or("?");
+        let message = event.message.as_deref().unwrap_or("").trim();
+        let count = event
+            .series
+            .as_ref()
+            .and_then(|s| s.count)
+            .or(event.count)
+            .unwrap_or(1);
+        if let Some(index) = shown
+            .iter()
+            .position(|(r, m, _)| *r == reason && *m == message)
+        {
+            let (_, _, before) = shown.remove(index);
+            shown.push((reason, message, before.saturating_add(count)));
+        } else {
+            shown.push((reason, message, count));
+        }
+    }
+    let skip = shown.len().saturating_sub(EVENTS_SHOWN);
+    shown
+        .into_iter()
+        .skip(skip)
+        .map(|(reason, message, count)| {
+            let times = if count > 1 {
+                format!(" ({count} times)")
+            } else {
+                String::new()
+            };
+            format!("event {reason}: {message}{times}")
+        })
+        .collect()
+}
+
+/// When an event was last seen: `lastTimestamp` (events of the core API), else the series'
+/// last observation or `eventTime` (events of `events.k8s.io`, which the scheduler writes),
+/// else when it was first seen or made.
+fn last_seen(event: &Event) -> Option<Timestamp> {
+    event
+        .last_timestamp
+        .as_ref()
+        .map(|t| t.0)
+        .or_else(|| {
+            event
+                .series
+                .as_ref()
+                .and_then(|s| s.last_observed_time.as_ref())
+                .map(|t| t.0)
+        })
+        .or_else(|| event.event_time.as_ref().map(|t| t.0))
+        .or_else(|| event.first_timestamp.as_ref().map(|t| t.0))
+        .or_else(|| event.metadata.creation_timestamp.as_ref().map(|t| t.0))
+}
+
+/// `Reason: message`, or whichever of the two there is.
+fn reason_and_message(reason: Option<&str>, message: Option<&str>) -> String {
+    match (reason, message.map(str::trim).filter(|m| !m.is_empty())) {
+        (Some(r), Some(m)) => format!("{r}: {m}"),
+        (Some(r), None) => r.to_owned(),
+        (None, Some(m)) => m.to_owned(),
+        (None, None) => "no reason given".to_owned(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, DeploymentStatus};
-    use k8s_openapi::api::core::v1::{
-        ContainerState, ContainerStateWaiting, ContainerStatus, PodCondition, PodStatus,
-    };
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
     use super::*;
@@ -187,7 +592,9 @@ mod tests {
         let Object::Deployment(mut stale) = deployment(1, 1) else {
             unreachable!()
         };
-        stale.status.as_mut().unwrap().observed_generation = Some(1);
+        if let Some(status) = stale.status.as_mut() {
+            status.observed_generation = Some(1);
+        }
         assert!(!is_ready(&Object::Deployment(stale)), "an old generation");
     }
 
@@ -197,70 +604,17 @@ mod tests {
             pod_selector(&deployment(1, 1)).as_deref(),
             Some("app.kubernetes.io/name=web,app.kubernetes.io/part-of=shop")
         );
-    }
-
-    #[test]
-    fn a_pod_that_is_not_ready_says_which_container_waits_and_the_warnings() {
-        let pod = Pod {
-            metadata: ObjectMeta {
-                name: Some("web-7d9f".into()),
-                ..ObjectMeta::default()
-            },
-            status: Some(PodStatus {
-                phase: Some("Pending".into()),
-                conditions: Some(vec![PodCondition {
-                    type_: "Ready".into(),
-                    status: "False".into(),
-                    ..PodCondition::default()
-                }]),
-                container_statuses: Some(vec![ContainerStatus {
-                    name: "web".into(),
-                    ready: false,
-                    state: Some(ContainerState {
-                        waiting: Some(ContainerStateWaiting {
-                            reason: Some("ImagePullBackOff".into()),
-                            message: Some("Back-off pulling image \"nginx:nope\"".into()),
-                        }),
-                        ..ContainerState::default()
-                    }),
-                    ..ContainerStatus::default()
-                }]),
-                ..PodStatus::default()
-            }),
-            ..Pod::default()
-        };
-        let events = [
-            Event {
-                type_: Some("Normal".into()),
-                reason: Some("Scheduled".into()),
-                ..Event::default()
-            },
-            Event {
-                type_: Some("Warning".into()),
-                reason: Some("Failed".into()),
-                message: Some("Failed to pull image \"nginx:nope\": not found".into()),
-                ..Event::default()
-            },
-        ];
         assert_eq!(
-            pod_problem(&pod, &events).unwrap(),
-            "Pod web-7d9f is not ready (Pending)\n  container web: waiting: ImagePullBackOff (Back-off pulling image \"nginx:nope\")\n  event Failed: Failed to pull image \"nginx:nope\": not found"
+            progress(&deployment(2, 1)),
+            "1 of 2 replicas ready, 2 updated"
         );
     }
 
     #[test]
-    fn a_ready_pod_has_no_problem() {
-        let pod = Pod {
-            status: Some(PodStatus {
-                conditions: Some(vec![PodCondition {
-                    type_: "Ready".into(),
-                    status: "True".into(),
-                    ..PodCondition::default()
-                }]),
-                ..PodStatus::default()
-            }),
-            ..Pod::default()
-        };
-        assert_eq!(pod_problem(&pod, &[]), None);
+    fn reasons_and_messages_read_as_one_phrase() {
+        assert_eq!(reason_and_message(Some("A"), Some(" b ")), "A: b");
+        assert_eq!(reason_and_message(Some("A"), Some("")), "A");
+        assert_eq!(reason_and_message(None, Some("b")), "b");
+        assert_eq!(reason_and_message(None, None), "no reason given");
     }
 }

@@ -1,6 +1,8 @@
 //! The plan as Kubernetes objects (`k8s-openapi` types). Nothing is decided here: every
 //! field comes from the plan.
 
+mod kind;
+
 use std::collections::BTreeMap;
 
 use k8s_openapi::ByteString;
@@ -31,6 +33,8 @@ use crate::plan::{
     Workload, WorkloadKind,
 };
 
+pub use kind::{Kind, in_apply_order, sort_for_apply};
+
 /// One Kubernetes object.
 // Objects are built once and kept in one list; boxing the large ones would buy nothing.
 #[allow(clippy::large_enum_variant)]
@@ -58,25 +62,31 @@ pub enum Object {
 impl Object {
     /// The Kubernetes kind.
     #[must_use]
-    pub fn kind(&self) -> &'static str {
+    pub fn typed_kind(&self) -> Kind {
         match self {
-            Self::Namespace(_) => "Namespace",
-            Self::ServiceAccount(_) => "ServiceAccount",
-            Self::Role(_) => "Role",
-            Self::RoleBinding(_) => "RoleBinding",
-            Self::ConfigMap(_) => "ConfigMap",
-            Self::Secret(_) => "Secret",
-            Self::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
-            Self::Service(_) => "Service",
-            Self::Deployment(_) => "Deployment",
-            Self::StatefulSet(_) => "StatefulSet",
-            Self::DaemonSet(_) => "DaemonSet",
-            Self::Job(_) => "Job",
-            Self::CronJob(_) => "CronJob",
-            Self::NetworkPolicy(_) => "NetworkPolicy",
-            Self::Ingress(_) => "Ingress",
-            Self::HorizontalPodAutoscaler(_) => "HorizontalPodAutoscaler",
+            Self::Namespace(_) => Kind::Namespace,
+            Self::ServiceAccount(_) => Kind::ServiceAccount,
+            Self::Role(_) => Kind::Role,
+            Self::RoleBinding(_) => Kind::RoleBinding,
+            Self::ConfigMap(_) => Kind::ConfigMap,
+            Self::Secret(_) => Kind::Secret,
+            Self::PersistentVolumeClaim(_) => Kind::PersistentVolumeClaim,
+            Self::Service(_) => Kind::Service,
+            Self::Deployment(_) => Kind::Deployment,
+            Self::StatefulSet(_) => Kind::StatefulSet,
+            Self::DaemonSet(_) => Kind::DaemonSet,
+            Self::Job(_) => Kind::Job,
+            Self::CronJob(_) => Kind::CronJob,
+            Self::NetworkPolicy(_) => Kind::NetworkPolicy,
+            Self::Ingress(_) => Kind::Ingress,
+            Self::HorizontalPodAutoscaler(_) => Kind::HorizontalPodAutoscaler,
         }
+    }
+
+    /// The Kubernetes kind, as written in `kind:`.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        self.typed_kind().as_str()
     }
 
     #[must_use]
@@ -129,8 +139,7 @@ impl Object {
     }
 }
 
-/// Every object of the plan, in the order they can be applied: namespace and identities,
-/// then data and storage, Services, workloads, and policies last.
+/// Every object of the plan, in apply order ([`Kind::stage`]).
 #[must_use]
 pub fn emit(plan: &Plan) -> Vec<Object> {
     let mut objects = Vec::new();
@@ -175,6 +184,7 @@ pub fn emit(plan: &Plan) -> Vec<Object> {
             object.metadata_mut().namespace = Some(namespace.clone());
         }
     }
+    sort_for_apply(&mut objects);
     objects
 }
 

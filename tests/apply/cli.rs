@@ -1,14 +1,6 @@
 //! `compose2kube apply` and `down` without a cluster: they fail fast with exit 1 and say which
 //! cluster could not be reached or which kubeconfig could not be read, never panicking. (No
-//! test contacts a real cluster; the pure parts are unit-tested in `src/apply/`.)
-
-#![cfg(feature = "apply")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+//! test contacts a real cluster; the decisions are tested in the other modules.)
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -123,6 +115,31 @@ fn a_project_that_does_not_convert_is_never_sent() {
     let text = stderr(&output);
     assert!(text.contains("nothing was applied"), "{text}");
     assert!(!text.contains("cannot reach"), "{text}");
+}
+
+#[test]
+fn down_and_apply_take_a_bare_dry_run_yes_and_continue_on_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = unreachable_kubeconfig(dir.path());
+    for args in [
+        &["down", "--dry-run", "--yes", "--timeout", "5s"][..],
+        &["down", "-y", "-n", "shop", "--timeout", "5s"],
+        &["apply", "--dry-run", "--prune", "--timeout", "5s"],
+        &["apply", "--continue-on-error", "--timeout", "5s"],
+    ] {
+        let output = compose2kube(dir.path(), &kubeconfig, args);
+        // Accepted (not a usage error): they fail only because nothing answers.
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("cannot reach the cluster"),
+            "{args:?}"
+        );
+    }
 }
 
 #[test]
