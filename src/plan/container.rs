@@ -25,7 +25,7 @@ pub fn container(
     service: &Service,
     report: &mut Report,
 ) -> Container {
-    let (command, args) = command_and_args(name, service, report);
+    let (command, args) = command_and_args(context, name, service, report);
     Container {
         name: names::label(name),
         image: Some(image(context, name, service, report)),
@@ -118,6 +118,7 @@ fn pull_policy(name: &str, service: &Service, report: &mut Report) -> Option<Str
 /// Compose `entrypoint` is the Kubernetes `command`, Compose `command` the `args`. A literal
 /// `$(` is escaped as `$$(`, or Kubernetes would expand it as a variable reference.
 fn command_and_args(
+    context: &Context,
     name: &str,
     service: &Service,
     report: &mut Report,
@@ -138,7 +139,18 @@ fn command_and_args(
             );
             return None;
         }
-        Some(command.iter().map(|w| escape_dollar_paren(w)).collect())
+        Some(
+            command
+                .iter()
+                .map(|word| {
+                    let word = context
+                        .hosts
+                        .rewrite_reported(word, Some(name), key, Some(command.span), report)
+                        .unwrap_or_else(|| word.clone());
+                    escape_dollar_paren(&word)
+                })
+                .collect(),
+        )
     };
     (
         words(&service.entrypoint, "entrypoint", report),
@@ -180,6 +192,16 @@ fn environment(
                 }
             },
         };
+        let value = context
+            .hosts
+            .rewrite_reported(
+                &value,
+                Some(name),
+                &format!("environment.{}", key.value),
+                Some(key.span),
+                report,
+            )
+            .unwrap_or(value);
         out.push(EnvVar {
             name: key.value.clone(),
             value: Some(escape_dollar_paren(&value)),

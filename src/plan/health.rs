@@ -13,6 +13,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::compose::model::Service;
 use crate::compose::model::syntax::Duration;
+use crate::plan::hosts::HostNames;
 use crate::plan::kompose;
 use crate::report::{Entry, Report};
 use crate::source::Span;
@@ -34,13 +35,21 @@ const DEFAULT_START_INTERVAL: i32 = 5;
 /// The probes of a service. `gates_dependents`: another container of the Pod waits for this
 /// one to be healthy, so it gets a startup probe even without a start period.
 pub fn probes(
+    hosts: &HostNames,
     name: &str,
     service: &Service,
     gates_dependents: bool,
     report: &mut Report,
 ) -> Probes {
     let mut probes = Probes::default();
-    if let Some(check) = compose_check(name, service, report) {
+    if let Some(mut check) = compose_check(name, service, report) {
+        for word in &mut check.command {
+            if let Some(rewritten) =
+                hosts.rewrite_reported(word, Some(name), "healthcheck.test", check.span, report)
+            {
+                *word = rewritten;
+            }
+        }
         let period = check.interval;
         let base = Probe {
             exec: Some(ExecAction {

@@ -11,6 +11,7 @@
 pub mod container;
 pub mod coverage;
 pub mod health;
+pub mod hosts;
 pub mod kompose;
 pub mod labels;
 pub mod names;
@@ -361,6 +362,7 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
         directory: &loaded.directory,
         environment: &loaded.environment,
         options,
+        hosts: hosts::HostNames::of(project),
     };
     let mut plan = Plan {
         project: context.name.clone(),
@@ -369,9 +371,22 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
         ..Plan::default()
     };
     coverage::report_project(&context, &mut report);
+    context.hosts.report(&mut report);
     let mut groups = pods::group(&context, &mut report);
     let order = ordering::order(&context, &mut groups, &mut report);
     let storage = storage::Storage::plan(&context, &groups, &mut plan, &mut report);
+    for config_map in &mut plan.config_maps {
+        for (key, value) in &mut config_map.data {
+            let place = format!("ConfigMap {}, key {key}", config_map.name);
+            if let Some(rewritten) =
+                context
+                    .hosts
+                    .rewrite_reported(value, None, &place, None, &mut report)
+            {
+                *value = rewritten;
+            }
+        }
+    }
     for group in &groups.groups {
         let mut workload = workloads::workload(&context, group, &order, &storage, &mut report);
         workloads::adopt_claims(&mut workload, &mut plan.claims);
@@ -395,4 +410,6 @@ pub struct Context<'a> {
     pub directory: &'a std::path::Path,
     pub environment: &'a crate::compose::env::Environment,
     pub options: &'a ConvertOptions,
+    /// The Compose names that are no Service names, and what answers for them.
+    pub hosts: hosts::HostNames,
 }

@@ -557,7 +557,7 @@ fn member_container(
                         .and_then(|s| s.depends_on.get(member.service.as_str()))
                         .is_some_and(|d| d.condition == Condition::Healthy)
                 });
-            let probes = health::probes(&member.service, service, gates, report);
+            let probes = health::probes(&context.hosts, &member.service, service, gates, report);
             spec.readiness_probe = probes.readiness;
             spec.liveness_probe = probes.liveness;
             spec.startup_probe = probes.startup;
