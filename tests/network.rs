@@ -777,6 +777,21 @@ fn an_unknown_network_mode_target_is_an_error_with_a_suggestion() {
 }
 
 #[test]
+fn a_container_outside_the_project_passes_check_but_cannot_be_converted() {
+    // Docker Compose accepts `container:NAME` for any container; only a Pod cannot join one
+    // it does not hold, so the error comes from the plan, with the nearest container name.
+    let loaded = load(&LoadOptions::for_files([fixture("container-outside")]));
+    assert!(check(&loaded).iter().all(|d| !d.is_error()));
+    assert_problems("container-outside", &["network-mode-unknown-target 4:19"]);
+    let run = run("container-outside");
+    let error = run.converted.report.errors().first().unwrap();
+    assert_eq!(
+        error.help.as_deref(),
+        Some("did you mean the container `gluetun`?")
+    );
+}
+
+#[test]
 fn ports_on_a_member_are_an_error_pointing_at_the_owner() {
     assert_problems("member-ports", &["key-on-shared-network 7:5"]);
 }

@@ -16,5 +16,5 @@ pub mod profiles;
 pub mod project;
 pub mod yaml;
 
-pub use load::{Loaded, load};
+pub use load::{EnvFileKey, EnvFiles, Loaded, load};
 pub use project::{FileArg, LoadOptions};

@@ -349,6 +349,7 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
         compose_name: &loaded.name,
         directory: &loaded.directory,
         environment: &loaded.environment,
+        env_files: &loaded.env_files,
         options,
     };
     let mut plan = Plan {
@@ -383,5 +384,7 @@ pub struct Context<'a> {
     pub compose_name: &'a str,
     pub directory: &'a std::path::Path,
     pub environment: &'a crate::compose::env::Environment,
+    /// The variables of the services' env files, read by the loader.
+    pub env_files: &'a crate::compose::EnvFiles,
     pub options: &'a ConvertOptions,
 }
