@@ -72,7 +72,9 @@ fn warn_cut(cx: &mut Cx, node: &Node, text: &str, words: &[String], stop: Stop) 
         .iter()
         .find(|op| rest.starts_with(*op))
         .map_or(1, |op| op.len());
-    let operator = rest.get(..operator_len).unwrap_or(rest);
+    let operator = text
+        .get(stop.start..stop.operator + operator_len)
+        .unwrap_or(rest);
     let span = scalar_sub_span(cx, node, stop.start, stop.operator + operator_len);
     let runs = if words.is_empty() {
         "nothing".to_owned()
