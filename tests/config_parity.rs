@@ -17,6 +17,7 @@ use std::process::Command;
 use compose2kube::compose::{LoadOptions, Loaded, load};
 use compose2kube::diag::{Code, Diagnostic, Severity};
 use compose2kube::plan::ConvertOptions;
+use compose2kube::source::Spanned;
 
 const OURS: &str = env!("CARGO_BIN_EXE_compose2kube");
 
@@ -171,6 +172,10 @@ fn converted(loaded: &Loaded) -> compose2kube::Converted {
     compose2kube::convert(loaded, &ConvertOptions::default())
 }
 
+fn names<'a>(keys: impl Iterator<Item = &'a Spanned<String>>) -> Vec<&'a str> {
+    keys.map(Spanned::as_str).collect()
+}
+
 fn command_of(loaded: &Loaded, service: &str) -> Vec<String> {
     let project = loaded.project.as_ref().unwrap();
     project.services[service].command.clone().unwrap().value.0
@@ -219,15 +224,8 @@ fn a_service_with_the_empty_profile_is_enabled_by_default() {
 fn resources_no_enabled_service_uses_are_dropped_and_get_no_claim() {
     let loaded = load_fixture("unused-resources");
     let project = loaded.project.as_ref().unwrap();
-    let names = |keys: Vec<&str>| keys.into_iter().map(str::to_owned).collect::<Vec<_>>();
-    assert_eq!(
-        names(project.volumes.keys().map(|k| k.as_str()).collect()),
-        ["site"]
-    );
-    assert_eq!(
-        names(project.networks.keys().map(|k| k.as_str()).collect()),
-        ["front"]
-    );
+    assert_eq!(names(project.volumes.keys()), ["site"]);
+    assert_eq!(names(project.networks.keys()), ["front"]);
     assert!(project.secrets.is_empty() && project.configs.is_empty());
     let converted = converted(&loaded);
     let claims: Vec<&str> = converted

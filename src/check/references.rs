@@ -1,5 +1,5 @@
 //! Every name a service uses is defined: `depends_on`, `links`, `volumes_from`,
-//! `network_mode`/`ipc`/`pid` `service:` targets and `container:` names, `networks`, named
+//! `network_mode`/`ipc`/`pid` `service:` targets, `networks`, named
 //! volumes, `secrets` (also of `build`) and `configs`.
 
 use indexmap::IndexMap;
@@ -63,19 +63,19 @@ pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
             ("pid", &service.pid),
             ("network_mode", &service.network_mode),
         ] {
-            let Some(mode) = mode else { continue };
-            if let Some(target) = super::service_target(mode) {
-                if !project.services.contains_key(target) {
-                    let mut diagnostic =
-                        undefined_service(target, mode.span, &format!("`{key}` of `{name}`"));
-                    if key == "network_mode" {
-                        diagnostic.code = Code::NetworkModeUnknownTarget;
-                    }
-                    diagnostics.push(diagnostic);
-                }
-            }
             // `container:NAME` may name a container outside the project, which Docker Compose
             // accepts; only the conversion cannot join it (reported by the plan).
+            let Some(mode) = mode else { continue };
+            if let Some(target) = super::service_target(mode)
+                && !project.services.contains_key(target)
+            {
+                let mut diagnostic =
+                    undefined_service(target, mode.span, &format!("`{key}` of `{name}`"));
+                if key == "network_mode" {
+                    diagnostic.code = Code::NetworkModeUnknownTarget;
+                }
+                diagnostics.push(diagnostic);
+            }
         }
         networks(project, &loaded.unused, name, service, diagnostics);
         volumes(project, &loaded.unused, name, service, diagnostics);

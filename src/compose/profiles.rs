@@ -147,7 +147,7 @@ fn no_enabled_service(project: &Project, diagnostics: &mut Diagnostics) {
     let mut profiles: Vec<&str> = project
         .services
         .values()
-        .flat_map(|s| s.profiles.iter().map(|p| p.as_str()))
+        .flat_map(|s| s.profiles.iter().map(Spanned::as_str))
         .filter(|p| !p.is_empty())
         .collect();
     profiles.sort_unstable();
