@@ -9,8 +9,11 @@
 //! - `tmpfs` is a memory-backed `emptyDir`; an anonymous volume an `emptyDir`.
 //! - A secret is a Secret mounted as a file at `/run/secrets/<name>` (or its `target`), a
 //!   config a ConfigMap mounted at `/<name>` (or its `target`), as Compose places them.
-//! - `env_file`s become one ConfigMap per service, read with `envFrom` (its `environment` takes
-//!   precedence, as in Compose).
+//! - `env_file`s (read by the loader, which reports missing files and syntax errors) become
+//!   one ConfigMap per service, read with `envFrom` (its `environment` takes precedence, as in
+//!   Compose).
+//! - A secret or config `mode` above 0777 (Kubernetes' limit) that a decimal `mode: 644`
+//!   gives is converted as the octal mode its digits spell (0644), with a note.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
