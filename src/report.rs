@@ -37,7 +37,8 @@ pub struct Entry {
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     entries: Vec<Entry>,
-    /// Problems that make the translation wrong (errors), found while planning.
+    /// Problems found while planning: errors that make the translation wrong, and warnings
+    /// with a code of their own.
     errors: Vec<Diagnostic>,
 }
 
@@ -54,6 +55,11 @@ impl Report {
 
     /// Records a problem that makes the Compose file impossible to translate faithfully.
     pub fn error(&mut self, diagnostic: Diagnostic) {
+        self.errors.push(diagnostic);
+    }
+
+    /// Records a warning that has a code of its own (not `unsupported`).
+    pub fn warning(&mut self, diagnostic: Diagnostic) {
         self.errors.push(diagnostic);
     }
 

@@ -220,6 +220,8 @@ fn config_output_of_the_full_model_sample_loads_back_to_the_same_model() {
         "base.yaml",
         "services:\n  base:\n    image: base\n    labels: {from: base}\n",
     );
+    // A required env file must exist (as `docker compose` requires).
+    p.write(".env", "FROM_ENV_FILE=1\n");
     let loaded = load(&p.options());
     assert!(!loaded.diagnostics.has_errors(), "{}", describe(&loaded));
     let (yaml, again) = round_trip(&loaded);

@@ -68,6 +68,16 @@ const EXPECTED_FAILURES: &[(&str, Expect)] = &[
         "compose-go/loader/testdata/compose-depends-on-profile-no-cycle.yaml",
         Expect::CheckError("depends-on-cycle"),
     ),
+    // Rejected by `docker compose config` too: a required env file that is not there, and
+    // (read on its own, not through `extends`) services with neither image nor build.
+    (
+        "compose-go/loader/testdata/include/dir/compose.yaml",
+        Expect::LoadError("cannot-read"),
+    ),
+    (
+        "compose-go/loader/testdata/extends/base.yaml",
+        Expect::CheckError("no-image"),
+    ),
 ];
 
 /// YAML files of the corpus that configure other tools, not Compose.

@@ -372,11 +372,17 @@ fn invalid_project_name_option_is_an_error() {
 }
 
 #[test]
-fn invalid_name_key_is_a_located_error() {
+fn invalid_name_key_is_normalised_with_a_located_warning() {
+    // `docker compose` normalises a `name:` it reads from a file (an explicit `-p` must be
+    // valid as it is).
     let p = Project::new();
     p.write("compose.yaml", "name: My App\nservices: {}\n");
     let loaded = load(&p.options());
-    common::located_error(&loaded, "invalid-value");
+    assert_eq!(loaded.name, "myapp");
+    assert!(!loaded.diagnostics.has_errors());
+    let warning = loaded.diagnostics.iter().next().unwrap();
+    assert_eq!(warning.code.as_str(), "invalid-value");
+    assert!(warning.span.is_some() && warning.help.is_some());
 }
 
 // ---- variables -----------------------------------------------------------------------------

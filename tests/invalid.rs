@@ -131,7 +131,7 @@ fn three_mistakes_are_reported_together_and_fail_the_run() {
     for place in [
         "three-mistakes.yaml:7:5",
         "three-mistakes.yaml:8:18",
-        "three-mistakes.yaml:11:16",
+        "three-mistakes.yaml:12:16",
     ] {
         assert!(text.contains(place), "{place} missing:\n{text}");
     }

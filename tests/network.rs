@@ -798,6 +798,24 @@ fn an_unknown_network_mode_target_is_an_error_with_a_suggestion() {
 }
 
 #[test]
+fn a_container_outside_the_project_runs_in_a_pod_of_its_own_with_a_warning() {
+    // Docker Compose accepts `container:NAME` for any container; a Pod cannot join one it
+    // does not hold, so the service converts in a Pod of its own, with a warning from the
+    // plan that names the nearest container name.
+    let loaded = load(&LoadOptions::for_files([fixture("container-outside")]));
+    assert!(check(&loaded).iter().all(|d| !d.is_error()));
+    assert_problems("container-outside", &["network-mode-unknown-target 4:19"]);
+    let run = run("container-outside");
+    assert_eq!(run.pods(), ["app", "vpn"]);
+    let error = run.converted.report.errors().first().unwrap();
+    assert_eq!(error.severity, Severity::Warning);
+    assert_eq!(
+        error.help.as_deref(),
+        Some("did you mean the container `gluetun`?")
+    );
+}
+
+#[test]
 fn ports_on_a_member_are_an_error_pointing_at_the_owner() {
     assert_problems("member-ports", &["key-on-shared-network 7:5"]);
 }

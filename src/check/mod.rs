@@ -1,8 +1,13 @@
 //! The check stage: Compose consistency rules and the Docker Engine's network rules, run on
 //! the loaded model. Each problem is a located diagnostic with a stable code and a `help:`.
 //!
+//! An error here means Docker Compose (or the Engine, for the network rules) rejects the
+//! project too; what Compose accepts but a Pod cannot do (joining a container outside the
+//! project) is left to the plan. See the design note of [`crate::compose`].
+//!
+//! - [`services`]: each service has something to run and a container name of its own;
 //! - [`references`]: every name a service uses (services, networks, volumes, secrets,
-//!   configs, `container:` targets) is defined;
+//!   configs) is defined;
 //! - [`cycles`]: `depends_on` and `network_mode: service:` do not go round in a circle;
 //! - [`network`]: the Engine's rules for services that share another's network stack, and
 //!   for `host` mode;
@@ -14,6 +19,7 @@ mod cycles;
 mod network;
 mod references;
 mod resources;
+mod services;
 mod settings;
 
 use crate::compose::Loaded;
@@ -24,11 +30,13 @@ pub fn run(loaded: &Loaded, diagnostics: &mut Diagnostics) {
     let Some(project) = &loaded.project else {
         return;
     };
+    services::run(project, diagnostics);
     references::run(project, loaded, diagnostics);
     cycles::run(project, diagnostics);
     network::run(project, diagnostics);
     settings::run(project, diagnostics);
     resources::run(project, diagnostics);
+    resources::run(&loaded.unused, diagnostics);
 }
 
 /// `service:NAME` → `NAME`.

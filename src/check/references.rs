@@ -1,5 +1,5 @@
 //! Every name a service uses is defined: `depends_on`, `links`, `volumes_from`,
-//! `network_mode`/`ipc`/`pid` `service:` targets and `container:` names, `networks`, named
+//! `network_mode`/`ipc`/`pid` `service:` targets, `networks`, named
 //! volumes, `secrets` (also of `build`) and `configs`.
 
 use indexmap::IndexMap;
@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use crate::compose::Loaded;
 use crate::compose::model::mounts::{FileReference, VolumeType};
 use crate::compose::model::{Project, Service};
-use crate::diag::{Code, Diagnostic, Diagnostics, closest, suggest};
+use crate::diag::{Code, Diagnostic, Diagnostics, suggest};
 use crate::source::{Span, Spanned};
 
 pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
@@ -63,65 +63,53 @@ pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
             ("pid", &service.pid),
             ("network_mode", &service.network_mode),
         ] {
+            // `container:NAME` may name a container outside the project, which Docker Compose
+            // accepts; only the conversion cannot join it (reported by the plan).
             let Some(mode) = mode else { continue };
-            if let Some(target) = super::service_target(mode) {
-                if !project.services.contains_key(target) {
-                    let mut diagnostic =
-                        undefined_service(target, mode.span, &format!("`{key}` of `{name}`"));
-                    if key == "network_mode" {
-                        diagnostic.code = Code::NetworkModeUnknownTarget;
-                    }
-                    diagnostics.push(diagnostic);
-                }
-            } else if key == "network_mode"
-                && let Some(container) = mode.strip_prefix("container:")
-                && project
-                    .service_of_container(&loaded.name, container)
-                    .is_none()
+            if let Some(target) = super::service_target(mode)
+                && !project.services.contains_key(target)
             {
-                diagnostics.push(unknown_container(project, container, mode.span));
+                let mut diagnostic =
+                    undefined_service(target, mode.span, &format!("`{key}` of `{name}`"));
+                if key == "network_mode" {
+                    diagnostic.code = Code::NetworkModeUnknownTarget;
+                }
+                diagnostics.push(diagnostic);
             }
         }
-        networks(project, name, service, diagnostics);
-        volumes(project, name, service, diagnostics);
+        networks(project, &loaded.unused, name, service, diagnostics);
+        volumes(project, &loaded.unused, name, service, diagnostics);
         let build_secrets = service.build.iter().flat_map(|b| &b.secrets);
         for reference in service.secrets.iter().chain(build_secrets) {
-            defined(&project.secrets, reference, Kind::Secret, name, diagnostics);
+            defined(
+                &project.secrets,
+                &loaded.unused.secrets,
+                reference,
+                Kind::Secret,
+                name,
+                diagnostics,
+            );
         }
         for reference in &service.configs {
-            defined(&project.configs, reference, Kind::Config, name, diagnostics);
+            defined(
+                &project.configs,
+                &loaded.unused.configs,
+                reference,
+                Kind::Config,
+                name,
+                diagnostics,
+            );
         }
     }
 }
 
-/// `network_mode: container:NAME` where no service of the project has that container name:
-/// Docker accepts it and joins that container when it starts (a VPN container of another
-/// Compose file, say). A Pod cannot join a container of another Pod, so the service runs in
-/// a Pod of its own, without that container's network: a warning.
-fn unknown_container(project: &Project, container: &str, span: Span) -> Diagnostic {
-    let help = if project.services.contains_key(container) {
-        format!("`{container}` is a service: write `network_mode: service:{container}`")
-    } else if let Some(near) = closest(
-        container,
-        project
-            .services
-            .values()
-            .filter_map(|s| s.container_name.as_ref().map(Spanned::as_str)),
-    ) {
-        format!("did you mean the container `{near}`?")
-    } else {
-        "a Pod cannot join a container outside the project: bring that container into the project as a service and use `network_mode: service:NAME`".to_owned()
-    };
-    Diagnostic::warning(
-        Code::NetworkModeUnknownTarget,
-        format!("`network_mode: container:{container}` names no container of this project: the service runs in a Pod of its own, without that container's network"),
-    )
-    .at(span)
-    .label("no service has this container name")
-    .help(help)
-}
-
-fn networks(project: &Project, name: &str, service: &Service, diagnostics: &mut Diagnostics) {
+fn networks(
+    project: &Project,
+    unused: &Project,
+    name: &str,
+    service: &Service,
+    diagnostics: &mut Diagnostics,
+) {
     for network in service.networks.keys() {
         // `default` exists without being declared.
         if network.as_str() != "default" && !project.networks.contains_key(network.as_str()) {
@@ -136,7 +124,11 @@ fn networks(project: &Project, name: &str, service: &Service, diagnostics: &mut 
                 .at(network.span)
                 .help(did_you_mean(
                     network,
-                    project.networks.keys().map(Spanned::as_str),
+                    project
+                        .networks
+                        .keys()
+                        .chain(unused.networks.keys())
+                        .map(Spanned::as_str),
                     "networks",
                 )),
             );
@@ -144,7 +136,13 @@ fn networks(project: &Project, name: &str, service: &Service, diagnostics: &mut 
     }
 }
 
-fn volumes(project: &Project, name: &str, service: &Service, diagnostics: &mut Diagnostics) {
+fn volumes(
+    project: &Project,
+    unused: &Project,
+    name: &str,
+    service: &Service,
+    diagnostics: &mut Diagnostics,
+) {
     for volume in &service.volumes {
         let Some(source) = &volume.source else {
             continue;
@@ -163,7 +161,11 @@ fn volumes(project: &Project, name: &str, service: &Service, diagnostics: &mut D
                     "{}; a host path must start with `.`, `/` or `~`",
                     did_you_mean(
                         source,
-                        project.volumes.keys().map(Spanned::as_str),
+                        project
+                            .volumes
+                            .keys()
+                            .chain(unused.volumes.keys())
+                            .map(Spanned::as_str),
                         "volumes"
                     )
                 )),
@@ -180,6 +182,7 @@ enum Kind {
 
 fn defined<T>(
     definitions: &IndexMap<Spanned<String>, T>,
+    unused: &IndexMap<Spanned<String>, T>,
     reference: &Spanned<FileReference>,
     kind: Kind,
     service: &str,
@@ -206,7 +209,7 @@ fn defined<T>(
         .at(source.span)
         .help(did_you_mean(
             source,
-            definitions.keys().map(Spanned::as_str),
+            definitions.keys().chain(unused.keys()).map(Spanned::as_str),
             section,
         )),
     );
@@ -256,19 +259,12 @@ mod tests {
     }
 
     #[test]
-    fn network_mode_targets_must_exist() {
-        let yaml = "services:\n  web:\n    image: nginx\n    network_mode: service:vpn\n  side:\n    image: busybox\n    network_mode: container:web\n";
+    fn network_mode_service_targets_must_exist_but_containers_may_be_outside() {
+        let yaml = "services:\n  web:\n    image: nginx\n    network_mode: service:vpn\n  side:\n    image: busybox\n    network_mode: container:outside\n";
         let found = check(yaml);
         assert_eq!(
             found.iter().map(|d| d.code).collect::<Vec<_>>(),
-            [
-                Code::NetworkModeUnknownTarget,
-                Code::NetworkModeUnknownTarget
-            ]
-        );
-        assert_eq!(
-            found[1].help.as_deref(),
-            Some("`web` is a service: write `network_mode: service:web`")
+            [Code::NetworkModeUnknownTarget]
         );
     }
 

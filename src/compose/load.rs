@@ -32,15 +32,27 @@ pub struct Loaded {
     pub directory: PathBuf,
     /// The variables the project was interpolated with.
     pub environment: Environment,
-    /// The active profiles.
+    /// The active profiles (`""` is the default profile, active unless `--profile` is given).
     pub profiles: Vec<String>,
     /// Services left out because none of their profiles is active.
     pub inactive_services: Vec<String>,
+    /// The top-level resources no enabled service uses, left out of `project` as
+    /// `docker compose` leaves them out (still checked, and named in suggestions).
+    pub unused: Project,
+    /// The variables of every `env_file` an enabled service reads, by path and format;
+    /// a missing file is absent (an error when it is required).
+    pub env_files: EnvFiles,
     /// Whether variables were interpolated (not with `--no-interpolate`).
     pub interpolated: bool,
     pub sources: SourceMap,
     pub diagnostics: Diagnostics,
 }
+
+/// An env file: its absolute path and its `format` (`None` for the `.env` format).
+pub type EnvFileKey = (PathBuf, Option<String>);
+
+/// The variables read from each env file, in file order.
+pub type EnvFiles = indexmap::IndexMap<EnvFileKey, Vec<dotenv::EnvVar>>;
 
 /// Loads the project the options describe. Never fails: problems are in `diagnostics`.
 #[must_use]
@@ -87,6 +99,16 @@ pub fn load(options: &LoadOptions) -> Loaded {
         }
     }
 
+    // `docker compose` settles the project name before it interpolates, and interpolates
+    // with `COMPOSE_PROJECT_NAME` set to it.
+    let explicit_name = loader.explicit_name(&environment);
+    if options.interpolate {
+        let early = explicit_name
+            .clone()
+            .unwrap_or_else(|| loader.name_in_files(&files, &environment, &directory));
+        environment.set("COMPOSE_PROJECT_NAME".to_owned(), early);
+    }
+
     // Files being loaded, for `include` cycles.
     let mut stack: Vec<PathBuf> = files
         .iter()
@@ -101,31 +123,32 @@ pub fn load(options: &LoadOptions) -> Loaded {
         loader.load_scope(&files, None, &environment, &directory, &mut stack)
     };
     let project = tree.map(|tree| loader.typed(tree));
-    let name = loader.project_name(project.as_ref(), &environment, &directory);
-    let profiles = options
-        .profiles
-        .clone()
-        .into_iter()
-        .chain(
-            options
-                .profiles
-                .is_empty()
-                .then(|| environment.get("COMPOSE_PROFILES").unwrap_or_default())
-                .into_iter()
-                .flat_map(|v| {
-                    v.split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                }),
-        )
-        .collect::<Vec<_>>();
+    let name = loader.project_name(explicit_name, project.as_ref(), &directory);
+    // As `docker compose` reads them: with no `--profile`, the items of `COMPOSE_PROFILES`,
+    // where an empty item (or no variable at all) is the empty profile `""`, which
+    // `profiles: ["", "debug"]` lists to be on by default.
+    let profiles = if options.profiles.is_empty() {
+        environment
+            .get("COMPOSE_PROFILES")
+            .unwrap_or_default()
+            .split(',')
+            .map(|p| p.trim().to_owned())
+            .collect::<Vec<_>>()
+    } else {
+        options.profiles.clone()
+    };
     let mut inactive_services = Vec::new();
+    let mut unused = Project::default();
     let project = project.map(|mut project| {
         normalize::deduplicate(&mut project);
         inactive_services = profiles::apply(&mut project, &profiles, &mut loader.diagnostics);
+        unused = profiles::drop_unused_resources(&mut project);
         project
     });
+    let env_files = project
+        .as_ref()
+        .map(|p| loader.service_env_files(p, &environment))
+        .unwrap_or_default();
     loader.diagnostics.sort();
     Loaded {
         project,
@@ -134,6 +157,8 @@ pub fn load(options: &LoadOptions) -> Loaded {
         environment,
         profiles,
         inactive_services,
+        unused,
+        env_files,
         interpolated: options.interpolate,
         sources: loader.sources,
         diagnostics: loader.diagnostics,
@@ -202,6 +227,54 @@ impl Loader<'_> {
         for (name, value) in from_files.iter() {
             environment.set_default(name.to_owned(), value.to_owned());
         }
+    }
+
+    /// Reads the `env_file`s of the enabled services, as `docker compose` does while loading:
+    /// a missing required file fails the project, a syntax error in one is reported here.
+    fn service_env_files(&mut self, project: &Project, environment: &Environment) -> EnvFiles {
+        let mut out = EnvFiles::new();
+        for service in project.services.values() {
+            for file in &service.env_file {
+                let key = (file.path.clone(), file.format.clone());
+                if out.contains_key(&key) {
+                    continue;
+                }
+                if !file.path.is_file() {
+                    if file.required {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                Code::CannotRead,
+                                format!("the env file {} is not found", file.path.display()),
+                            )
+                            .at(file.span)
+                            .label("a required env file")
+                            .help("create the file, or write `{path: …, required: false}` if it may be missing"),
+                        );
+                    }
+                    continue;
+                }
+                let directory = file
+                    .path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                let Some(id) = self.read(
+                    &FileArg::Path(file.path.clone()),
+                    &directory,
+                    Some(file.span),
+                ) else {
+                    continue;
+                };
+                let text = self.text(id);
+                let vars = if file.format.as_deref() == Some("raw") {
+                    dotenv::parse_raw(id, &text, &mut self.diagnostics)
+                } else {
+                    dotenv::parse(id, &text, &environment.lookup(), &mut self.diagnostics)
+                };
+                out.insert(key, vars);
+            }
+        }
+        out
     }
 
     /// `-f` files, else `COMPOSE_FILE`, else the default names in the working directory or
@@ -777,18 +850,68 @@ impl Loader<'_> {
         project
     }
 
-    fn project_name(
-        &mut self,
-        project: Option<&Project>,
-        environment: &Environment,
-        directory: &Path,
-    ) -> String {
-        let explicit = self.options.project_name.clone().or_else(|| {
+    /// `-p`, else `COMPOSE_PROJECT_NAME` (from the environment or `.env`).
+    fn explicit_name(&self, environment: &Environment) -> Option<String> {
+        self.options.project_name.clone().or_else(|| {
             environment
                 .get("COMPOSE_PROJECT_NAME")
                 .filter(|n| !n.is_empty())
                 .map(str::to_owned)
-        });
+        })
+    }
+
+    /// The project name before the files are interpolated, as compose-go finds it: the
+    /// `name:` of the last file that has one, interpolated on its own and normalised, else
+    /// the directory's name.
+    fn name_in_files(
+        &self,
+        files: &[FileArg],
+        environment: &Environment,
+        directory: &Path,
+    ) -> String {
+        let mut scratch = SourceMap::new();
+        let mut ignored = Diagnostics::new();
+        let mut written = None;
+        for file in files {
+            let text = match file {
+                FileArg::Stdin => self.options.stdin.clone().unwrap_or_default(),
+                FileArg::Path(path) => std::fs::read_to_string(path).unwrap_or_default(),
+            };
+            let id = scratch.add("name", None, directory, text.as_str());
+            for document in yaml::parse(id, &text, &mut ignored) {
+                if let Some(name) = document
+                    .as_map()
+                    .and_then(|m| m.get("name"))
+                    .and_then(Node::as_str)
+                    .filter(|n| !n.is_empty())
+                {
+                    written = Some(name.to_owned());
+                }
+            }
+        }
+        let interpolated = written
+            .map(|name| {
+                interpolate::interpolate(&name, &environment.lookup()).map_or(name, |i| i.value)
+            })
+            .map(|name| normalize_project_name(&name))
+            .filter(|name| !name.is_empty());
+        interpolated.unwrap_or_else(|| {
+            directory
+                .file_name()
+                .map(|n| normalize_project_name(&n.to_string_lossy()))
+                .unwrap_or_default()
+        })
+    }
+
+    /// The project name: `explicit` (which must be valid as it is), else the top-level
+    /// `name:` (normalised, with a warning when that changes it, as `docker compose` accepts
+    /// it), else the directory's name.
+    fn project_name(
+        &mut self,
+        explicit: Option<String>,
+        project: Option<&Project>,
+        directory: &Path,
+    ) -> String {
         if let Some(name) = explicit {
             if !is_valid_project_name(&name) {
                 self.diagnostics.push(
@@ -801,18 +924,24 @@ impl Loader<'_> {
             }
             return name;
         }
-        if let Some(name) = project.and_then(|p| p.name.as_ref()) {
-            if !is_valid_project_name(name) {
+        if let Some(name) = project
+            .and_then(|p| p.name.as_ref())
+            .filter(|n| !n.is_empty())
+        {
+            let normal = normalize_project_name(name);
+            if normal != name.value {
                 self.diagnostics.push(
-                    Diagnostic::error(Code::InvalidValue, format!("`{}` is not a valid project name", name.value))
-                        .at(name.span)
-                        .help(format!(
-                            "use lower-case letters, digits, `-` and `_`, starting with a letter or digit, e.g. `{}`",
-                            normalize_project_name(name)
-                        )),
+                    Diagnostic::warning(
+                        Code::InvalidValue,
+                        format!("`{}` is not a valid project name; Docker Compose uses `{normal}`, and so does compose2kube", name.value),
+                    )
+                    .at(name.span)
+                    .help(format!("write `name: {normal}`: lower-case letters, digits, `-` and `_`, starting with a letter or digit")),
                 );
             }
-            return name.value.clone();
+            if !normal.is_empty() {
+                return normal;
+            }
         }
         let from_directory = directory
             .file_name()

@@ -4,11 +4,23 @@
 //! active (`--profile`, `COMPOSE_PROFILES`, `*` for all). A service that an active service
 //! needs — through `depends_on` (unless `required: false`), `links`, `volumes_from`, or a
 //! `service:` network, IPC or PID mode — is on too, as `docker compose up` starts it.
+//!
+//! The empty profile `""` is active unless `--profile` is given, so `profiles: ["", "x"]`
+//! is on by default and with `--profile x`. A project whose every service is off is valid to
+//! Docker Compose (it runs nothing), so that is a warning listing the profiles, not an error.
+//!
+//! Then, as compose-go's `WithoutUnnecessaryResources` does, the top-level networks, volumes,
+//! secrets, configs and models that no enabled service uses are dropped: `docker compose up`
+//! never creates them, so neither does the conversion (no claim nobody mounts).
 
 use std::collections::BTreeSet;
 
+use indexmap::IndexMap;
+
+use crate::compose::model::mounts::VolumeType;
 use crate::compose::model::{Project, Service};
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::source::Spanned;
 
 /// Removes the services no active profile enables, and returns their names.
 pub fn apply(
@@ -17,7 +29,7 @@ pub fn apply(
     diagnostics: &mut Diagnostics,
 ) -> Vec<String> {
     let all = active.iter().any(|p| p == "*");
-    for profile in active.iter().filter(|p| *p != "*") {
+    for profile in active.iter().filter(|p| *p != "*" && !p.is_empty()) {
         let used = project
             .services
             .values()
@@ -48,6 +60,9 @@ pub fn apply(
             }
         }
     }
+    if on.is_empty() {
+        no_enabled_service(project, diagnostics);
+    }
     let off: Vec<String> = project
         .services
         .keys()
@@ -58,6 +73,102 @@ pub fn apply(
         .services
         .retain(|name, _| on.contains(name.as_str()));
     off
+}
+
+/// Takes the top-level resources no service of `project` uses out of it, and returns them (in
+/// an otherwise empty project), so that the checks still see what was written.
+pub fn drop_unused_resources(project: &mut Project) -> Project {
+    let mut used: [BTreeSet<String>; 5] = Default::default();
+    let [networks, volumes, secrets, configs, models] = &mut used;
+    let names = |items: &mut BTreeSet<String>,
+                 found: &mut dyn Iterator<Item = &Spanned<String>>| {
+        items.extend(found.map(|n| n.value.clone()));
+    };
+    for service in project.services.values() {
+        if service.networks.is_empty() && service.network_mode.is_none() {
+            networks.insert("default".to_owned());
+        }
+        names(networks, &mut service.networks.keys());
+        names(
+            volumes,
+            &mut service
+                .volumes
+                .iter()
+                .filter(|v| v.kind == VolumeType::Volume)
+                .filter_map(|v| v.source.as_ref()),
+        );
+        let build_secrets = service.build.iter().flat_map(|b| &b.secrets);
+        names(
+            secrets,
+            &mut service
+                .secrets
+                .iter()
+                .chain(build_secrets)
+                .filter_map(|r| r.source.as_ref()),
+        );
+        names(
+            configs,
+            &mut service.configs.iter().filter_map(|r| r.source.as_ref()),
+        );
+        names(models, &mut service.models.keys());
+    }
+    let [networks, volumes, secrets, configs, models] = &used;
+    Project {
+        networks: take_unused(&mut project.networks, networks),
+        volumes: take_unused(&mut project.volumes, volumes),
+        secrets: take_unused(&mut project.secrets, secrets),
+        configs: take_unused(&mut project.configs, configs),
+        models: take_unused(&mut project.models, models),
+        ..Project::default()
+    }
+}
+
+/// Removes the entries whose name is not in `used`, and returns them.
+fn take_unused<T>(
+    resources: &mut IndexMap<Spanned<String>, T>,
+    used: &BTreeSet<String>,
+) -> IndexMap<Spanned<String>, T> {
+    let (kept, unused) = std::mem::take(resources)
+        .into_iter()
+        .partition(|(name, _)| used.contains(name.as_str()));
+    *resources = kept;
+    unused
+}
+
+/// Every service is behind a profile that is off: say which profiles would turn them on.
+fn no_enabled_service(project: &Project, diagnostics: &mut Diagnostics) {
+    let Some(first) = project
+        .services
+        .values()
+        .find_map(|s| s.keys.get("profiles"))
+    else {
+        return;
+    };
+    let mut profiles: Vec<&str> = project
+        .services
+        .values()
+        .flat_map(|s| s.profiles.iter().map(Spanned::as_str))
+        .filter(|p| !p.is_empty())
+        .collect();
+    profiles.sort_unstable();
+    profiles.dedup();
+    let listed = profiles
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let example = profiles.first().copied().unwrap_or("NAME");
+    diagnostics.push(
+        Diagnostic::warning(
+            Code::NoEnabledService,
+            format!("no service is enabled: every service has a profile, and none of them is active (profiles: {listed})"),
+        )
+        .at(first)
+        .label("this service runs only with one of its profiles")
+        .help(format!(
+            "enable a profile with `--profile {example}` (or `COMPOSE_PROFILES={example}`), or all of them with `--profile '*'`"
+        )),
+    );
 }
 
 /// The services a service cannot run without.
@@ -115,6 +226,45 @@ mod tests {
         assert!(off.is_empty());
         let mut project = read_ok::<Project>(PROJECT);
         assert!(apply(&mut project, &["*".into()], &mut Diagnostics::new()).is_empty());
+    }
+
+    #[test]
+    fn an_empty_string_profile_is_on_by_default() {
+        let yaml = "services:\n  a:\n    image: a\n    profiles: ['', x]\n  b:\n    image: b\n    profiles: [x]\n";
+        let mut project = read_ok::<Project>(yaml);
+        let mut diagnostics = Diagnostics::new();
+        assert_eq!(
+            apply(&mut project, &[String::new()], &mut diagnostics),
+            ["b"]
+        );
+        assert!(diagnostics.is_empty());
+        let mut project = read_ok::<Project>(yaml);
+        assert_eq!(
+            apply(&mut project, &["y".into()], &mut diagnostics),
+            ["a", "b"]
+        );
+    }
+
+    #[test]
+    fn no_enabled_service_lists_the_profiles_and_suggests_profile_flags() {
+        let yaml = "services:\n  a:\n    image: a\n    profiles: [dev]\n  b:\n    image: b\n    profiles: [test, dev]\n";
+        let mut project = read_ok::<Project>(yaml);
+        let mut diagnostics = Diagnostics::new();
+        apply(&mut project, &[String::new()], &mut diagnostics);
+        let warning = diagnostics.iter().next().unwrap();
+        assert_eq!(warning.code, Code::NoEnabledService);
+        assert_eq!(warning.severity, crate::diag::Severity::Warning);
+        assert!(
+            warning.message.contains("`dev`, `test`"),
+            "{}",
+            warning.message
+        );
+        let help = warning.help.as_deref().unwrap();
+        assert!(
+            help.contains("--profile dev") && help.contains("--profile '*'"),
+            "{help}"
+        );
+        assert!(warning.span.is_some());
     }
 
     #[test]

@@ -361,6 +361,7 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
         compose_name: &loaded.name,
         directory: &loaded.directory,
         environment: &loaded.environment,
+        env_files: &loaded.env_files,
         options,
         hosts: hosts::HostNames::of(project),
     };
@@ -409,6 +410,8 @@ pub struct Context<'a> {
     pub compose_name: &'a str,
     pub directory: &'a std::path::Path,
     pub environment: &'a crate::compose::env::Environment,
+    /// The variables of the services' env files, read by the loader.
+    pub env_files: &'a crate::compose::EnvFiles,
     pub options: &'a ConvertOptions,
     /// The Compose names that are no Service names, and what answers for them.
     pub hosts: hosts::HostNames,

@@ -130,7 +130,7 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
     let mut edges: IndexMap<String, Vec<Edge>> = IndexMap::new();
     for (name, service) in services {
         let mut own = Vec::new();
-        if let Some(edge) = network_edge(context, name, service) {
+        if let Some(edge) = network_edge(context, name, service, report) {
             own.push(edge);
         }
         for (mode, key) in [(&service.ipc, "ipc"), (&service.pid, "pid")] {
@@ -219,7 +219,12 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
 }
 
 /// The network-stack link of a service, if it uses another service's stack.
-fn network_edge(context: &Context, name: &str, service: &Service) -> Option<Edge> {
+fn network_edge(
+    context: &Context,
+    name: &str,
+    service: &Service,
+    report: &mut Report,
+) -> Option<Edge> {
     let mode = service.network_mode.as_ref()?;
     let services = &context.project.services;
     if let Some(target) = mode.strip_prefix("service:") {
@@ -231,15 +236,50 @@ fn network_edge(context: &Context, name: &str, service: &Service) -> Option<Edge
         });
     }
     let container = mode.strip_prefix("container:")?;
-    // Containers outside the project are reported by the check stage.
-    let target = context
+    let Some(target) = context
         .project
-        .service_of_container(context.compose_name, container)?;
+        .service_of_container(context.compose_name, container)
+    else {
+        // Valid to Docker Compose (a container started some other way, a VPN of another
+        // Compose file), but a Pod can only share the network of containers it holds: the
+        // service runs in a Pod of its own.
+        report.warning(unknown_container(context.project, container, mode.span));
+        return None;
+    };
     (target.as_str() != name).then(|| Edge {
         target: target.value.clone(),
         why: Joined::NetworkMode(mode.span),
         network: true,
     })
+}
+
+/// `network_mode: container:NAME` where no service of the project has that container name: a
+/// warning that the service does not share that container's network.
+fn unknown_container(
+    project: &crate::compose::model::Project,
+    container: &str,
+    span: Span,
+) -> Diagnostic {
+    let help = if project.services.contains_key(container) {
+        format!("`{container}` is a service: write `network_mode: service:{container}`")
+    } else if let Some(near) = crate::diag::closest(
+        container,
+        project
+            .services
+            .values()
+            .filter_map(|s| s.container_name.as_ref().map(Spanned::as_str)),
+    ) {
+        format!("did you mean the container `{near}`?")
+    } else {
+        "a Pod cannot join a container outside the project: bring that container into the project as a service and use `network_mode: service:NAME`".to_owned()
+    };
+    Diagnostic::warning(
+        Code::NetworkModeUnknownTarget,
+        format!("`network_mode: container:{container}` names no container of this project: the service runs in a Pod of its own, without that container's network"),
+    )
+    .at(span)
+    .label("no service has this container name")
+    .help(help)
 }
 
 /// Adds the links `--service-group-mode` asks for: services with the same

@@ -9,8 +9,11 @@
 //! - `tmpfs` is a memory-backed `emptyDir`; an anonymous volume an `emptyDir`.
 //! - A secret is a Secret mounted as a file at `/run/secrets/<name>` (or its `target`), a
 //!   config a ConfigMap mounted at `/<name>` (or its `target`), as Compose places them.
-//! - `env_file`s become one ConfigMap per service, read with `envFrom` (its `environment` takes
-//!   precedence, as in Compose).
+//! - `env_file`s (read by the loader, which reports missing files and syntax errors) become
+//!   one ConfigMap per service, read with `envFrom` (its `environment` takes precedence, as in
+//!   Compose).
+//! - A secret or config `mode` above 0777 (Kubernetes' limit) that a decimal `mode: 644`
+//!   gives is converted as the octal mode its digits spell (0644), with a note.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,17 +25,17 @@ use k8s_openapi::api::core::v1::{
     VolumeMount,
 };
 
+use crate::compose::model;
 use crate::compose::model::Service;
 use crate::compose::model::mounts::{
     FileReference, Propagation, SECRETS_DIR, ServiceVolume, VolumeType,
 };
-use crate::compose::model::syntax::ByteSize;
-use crate::compose::{dotenv, model};
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::compose::model::syntax::{ByteSize, FileMode};
+use crate::diag::{Code, Diagnostic};
 use crate::plan::pods::PodGroups;
 use crate::plan::{BindMounts, Claim, Context, Data, Plan, container, kompose, labels, names};
 use crate::report::{Entry, Report};
-use crate::source::{FileId, SourceMap, Spanned};
+use crate::source::Spanned;
 
 /// Largest bind mount copied into a ConfigMap (ConfigMaps hold at most 1 MiB).
 const CONFIG_MAP_LIMIT: u64 = 900 * 1024;
@@ -827,7 +830,8 @@ impl Planner<'_, '_> {
             let mode = reference
                 .mode
                 .as_ref()
-                .and_then(|m| i32::try_from(m.value.0).ok());
+                .map(|m| self.file_mode(service_name, kind, m))
+                .and_then(|m| i32::try_from(m.0).ok());
             for (field, value) in [("uid", &reference.uid), ("gid", &reference.gid)] {
                 if let Some(value) = value {
                     self.report.add(
@@ -881,6 +885,42 @@ impl Planner<'_, '_> {
         }
     }
 
+    /// The mode of a mounted secret or config file. Kubernetes takes at most 0777: a decimal
+    /// `mode: 644` (01204 to Compose) becomes the octal mode its digits spell, 0644, which is
+    /// what its author meant; setuid, setgid and sticky bits are dropped.
+    fn file_mode(&mut self, service: &str, kind: Kind, mode: &Spanned<FileMode>) -> FileMode {
+        if mode.value.0 <= 0o777 {
+            return mode.value;
+        }
+        let key = format!("{}.mode", kind_key(kind));
+        if let Some(octal) = mode.value.digits_as_octal() {
+            self.report.add(Entry::approximated(
+                Some(service),
+                &key,
+                Some(mode.span),
+                format!(
+                    "the mode {} (decimal {}) is above 0777, which Kubernetes rejects; converted as {octal}, the octal number its digits spell",
+                    mode.value, mode.value.0
+                ),
+            ));
+            return octal;
+        }
+        let kept = FileMode(mode.value.0 & 0o777);
+        self.report.add(
+            Entry::unsupported(
+                Some(service),
+                &key,
+                Some(mode.span),
+                format!(
+                    "the mode {} sets setuid, setgid or sticky bits, which Kubernetes cannot set; converted as {kept}",
+                    mode.value
+                ),
+            )
+            .help("write the permission bits only, at most 0777"),
+        );
+        kept
+    }
+
     /// `env_file`: one ConfigMap with every variable, later files winning.
     fn env_files(&mut self, service_name: &str, service: &Service, own: &mut ServiceStorage) {
         if service.env_file.is_empty() {
@@ -888,55 +928,22 @@ impl Planner<'_, '_> {
         }
         let mut data = BTreeMap::new();
         for file in &service.env_file {
-            let text = match std::fs::read_to_string(&file.path) {
-                Ok(text) => text,
-                Err(_) if !file.required => continue,
-                Err(error) => {
-                    self.report.error(
-                        Diagnostic::error(
-                            Code::CannotRead,
-                            format!("cannot read the env file {}: {error}", file.path.display()),
-                        )
-                        .at(file.span)
-                        .help("create the file, or mark it `required: false`"),
-                    );
-                    continue;
-                }
+            // Read (and its problems reported) by the loader; a missing optional file is absent.
+            let Some(vars) = self
+                .context
+                .env_files
+                .get(&(file.path.clone(), file.format.clone()))
+            else {
+                continue;
             };
-            let mut sources = SourceMap::new();
-            let id: FileId = sources.add(
-                file.path.display().to_string(),
-                Some(file.path.clone()),
-                self.context.directory,
-                text.as_str(),
-            );
-            let mut diagnostics = Diagnostics::new();
-            let lookup = self.context.environment.lookup();
-            let vars = if file.format.as_deref() == Some("raw") {
-                dotenv::parse_raw(id, &text, &mut diagnostics)
-            } else {
-                dotenv::parse(id, &text, &lookup, &mut diagnostics)
-            };
-            if diagnostics.has_errors() {
-                self.report.error(
-                    Diagnostic::error(
-                        Code::EnvFileSyntax,
-                        format!(
-                            "the env file {} has errors (`compose2kube check` shows them)",
-                            file.path.display()
-                        ),
-                    )
-                    .at(file.span)
-                    .help("fix the file"),
-                );
-            }
             for var in vars {
                 match var
                     .value
+                    .clone()
                     .or_else(|| self.context.environment.get(&var.key).map(str::to_owned))
                 {
                     Some(value) => {
-                        data.insert(var.key, value);
+                        data.insert(var.key.clone(), value);
                     }
                     None => {
                         data.remove(&var.key);

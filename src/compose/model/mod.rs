@@ -11,6 +11,7 @@
 //! [`resources`], [`include`](mod@include), and the shared value types in [`syntax`].
 
 pub mod build;
+pub mod command;
 pub mod de;
 pub mod depends_on;
 pub mod deploy;

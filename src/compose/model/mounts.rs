@@ -102,7 +102,38 @@ crate::compose_struct! {
     /// Options of a tmpfs mount.
     pub struct TmpfsOptions in "tmpfs mount options" {
         "size" => size: Option<Spanned<ByteSize>>,
-        "mode" => mode: Option<Spanned<FileMode>>,
+        "mode" => mode: Option<Spanned<TmpfsMode>>,
+    }
+}
+
+/// A tmpfs mount's mode: a YAML number only (Docker Compose rejects a string here), written
+/// back as a number so that both tools read `config` output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TmpfsMode(pub FileMode);
+
+impl FromNode for TmpfsMode {
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        let Some(text) = node.as_scalar().filter(|s| s.plain).map(|s| s.text.trim()) else {
+            cx.invalid_type(node, "a number (such as `01777`)");
+            return None;
+        };
+        // No decimal-mode warning: `config` writes this mode as a (decimal) number, and the
+        // conversion cannot set it anyway.
+        let mode = FileMode::parse(text).map(Self);
+        if mode.is_none() {
+            cx.invalid_value(
+                node.span,
+                format!("`{text}` is not a file mode"),
+                "write the permission bits in octal with a leading zero, such as `01777`",
+            );
+        }
+        mode
+    }
+}
+
+impl serde::Serialize for TmpfsMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(self.0.0)
     }
 }
 
@@ -269,33 +300,53 @@ fn apply_mode(volume: &mut ServiceVolume, option: &str, span: crate::source::Spa
             volume.consistency = Some(Spanned::new(option.to_string(), span));
         }
         _ => {
-            let bind = volume.bind.get_or_insert_with(BindOptions::default);
             if let Some(selinux) = SeLinux::parse(option) {
+                let bind = volume.bind.get_or_insert_with(BindOptions::default);
                 bind.selinux = Some(Spanned::new(selinux, span));
             } else if let Some(propagation) = Propagation::parse(option) {
+                let bind = volume.bind.get_or_insert_with(BindOptions::default);
                 bind.propagation = Some(Spanned::new(propagation, span));
             } else {
-                let mut allowed = vec![
-                    "ro",
-                    "rw",
-                    "z",
-                    "Z",
-                    "nocopy",
-                    "cached",
-                    "delegated",
-                    "consistent",
-                ];
-                allowed.extend(Propagation::ALL);
-                crate::compose::model::syntax::unknown_choice(
-                    cx,
-                    span,
-                    option,
-                    "a volume mode",
-                    &allowed,
-                );
+                unknown_mode(option, span, cx);
             }
         }
     }
+}
+
+/// A MODE option Docker Compose does not know: it ignores it (so `:roz` mounts read-write),
+/// and so does compose2kube, with a warning that says what was probably meant.
+fn unknown_mode(option: &str, span: crate::source::Span, cx: &mut Cx) {
+    let mut known = vec![
+        "ro",
+        "rw",
+        "z",
+        "Z",
+        "nocopy",
+        "cached",
+        "delegated",
+        "consistent",
+    ];
+    known.extend(Propagation::ALL);
+    // `roz`: two options written without the comma between them.
+    let joined = (1..option.len()).find_map(|at| {
+        let (first, second) = (option.get(..at)?, option.get(at..)?);
+        (known.contains(&first) && known.contains(&second)).then(|| format!("{first},{second}"))
+    });
+    let help = match joined {
+        Some(both) => format!("did you mean `{both}`? Options are separated by commas"),
+        None => crate::diag::suggest(option, known.iter().copied(), || {
+            format!("use one of: {}", known.join(", "))
+        }),
+    };
+    cx.report(
+        crate::diag::Diagnostic::warning(
+            crate::diag::Code::UnknownVolumeMode,
+            format!("`{option}` is not a volume mode; Docker Compose ignores it, and so does compose2kube"),
+        )
+        .at(span)
+        .label("ignored: the mount is read-write unless `ro` is given")
+        .help(help),
+    );
 }
 
 crate::compose_struct! {
@@ -498,12 +549,24 @@ mod tests {
     }
 
     #[test]
-    fn unknown_short_mode_points_at_the_mode() {
-        let (_, diags, sources) = read::<ServiceVolume>("./a:/a:ro,rox");
+    fn an_unknown_short_mode_is_ignored_with_a_did_you_mean_warning() {
+        let (volume, diags, sources) = read::<ServiceVolume>("./a:/a:ro,rox");
         let d = diags.iter().next().unwrap();
-        assert_eq!(d.code, Code::InvalidValue);
+        assert_eq!(
+            (d.code, d.severity),
+            (Code::UnknownVolumeMode, crate::diag::Severity::Warning)
+        );
         assert_eq!(sources.text(d.span.unwrap()), Some("rox"));
         assert_eq!(d.help.as_deref(), Some("did you mean `ro`?"));
+        assert!(volume.unwrap().read_only);
+        // `roz` (as in a widely used official file): Docker mounts it read-write.
+        let (volume, diags, _) = read::<ServiceVolume>("./a:/a:roz");
+        assert!(!volume.unwrap().read_only);
+        let d = diags.iter().next().unwrap();
+        assert_eq!(
+            d.help.as_deref(),
+            Some("did you mean `ro,z`? Options are separated by commas")
+        );
     }
 
     #[test]
@@ -555,7 +618,7 @@ mod tests {
         );
         let tmpfs = v.tmpfs.unwrap();
         assert_eq!(tmpfs.size.unwrap().value, ByteSize(64 << 20));
-        assert_eq!(tmpfs.mode.unwrap().value, FileMode(0o1777));
+        assert_eq!(tmpfs.mode.unwrap().value, TmpfsMode(FileMode(0o1777)));
     }
 
     #[test]

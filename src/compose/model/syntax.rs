@@ -529,12 +529,16 @@ impl serde::Serialize for SwapLimit {
 
 // ---- FileMode ----------------------------------------------------------------------------
 
-/// Unix permission bits: `0440` (plain or quoted) and `0o440` are octal, as Compose users write
-/// them; a number without a leading zero, like `288`, is decimal.
+/// Unix permission bits, read as Docker Compose reads them: a YAML number is a number
+/// (`0440` and `0o440` are octal, `288` and `644` decimal), a quoted string is octal digits
+/// (`"644"` is 0644). A decimal number is almost always an octal mode without its leading
+/// zero, so reading one is a warning ([`Code::DecimalFileMode`]); the plan decides what a
+/// decimal mode above 0777 becomes in Kubernetes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct FileMode(pub u32);
 
 impl FileMode {
+    /// Reads the text of a YAML number (`0440`, `0o440`, `288`).
     pub fn parse(text: &str) -> Option<Self> {
         let mode = if let Some(octal) = text.strip_prefix("0o") {
             u32::from_str_radix(octal, 8).ok()?
@@ -547,6 +551,27 @@ impl FileMode {
         };
         (mode <= 0o7777).then_some(Self(mode))
     }
+
+    /// Reads the text of a quoted string: octal digits.
+    pub fn parse_octal(text: &str) -> Option<Self> {
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mode = u32::from_str_radix(text, 8).ok()?;
+        (mode <= 0o7777).then_some(Self(mode))
+    }
+
+    /// The octal mode that the decimal digits of this mode spell, when they can (every digit
+    /// 0 to 7): 644 → 0644. What an author who wrote `mode: 644` meant.
+    #[must_use]
+    pub fn digits_as_octal(self) -> Option<Self> {
+        Self::parse_octal(&self.0.to_string())
+    }
+}
+
+/// Whether a plain number is written in decimal (no leading `0`, `0o` or `0x`).
+fn is_decimal(text: &str) -> bool {
+    !text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl fmt::Display for FileMode {
@@ -557,19 +582,44 @@ impl fmt::Display for FileMode {
 
 impl FromNode for FileMode {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        let Some(text) = node.as_str() else {
+        let Some(scalar) = node.as_scalar().filter(|_| !node.is_null()) else {
             cx.invalid_type(node, "a file mode");
             return None;
         };
-        let mode = Self::parse(text.trim());
-        if mode.is_none() {
+        let text = scalar.text.trim();
+        let mode = if scalar.plain {
+            Self::parse(text)
+        } else {
+            Self::parse_octal(text)
+        };
+        let Some(mode) = mode else {
             cx.invalid_value(
                 node.span,
                 format!("`{text}` is not a file mode"),
                 "write the permission bits in octal with a leading zero, such as `0440`",
             );
+            return None;
+        };
+        if scalar.plain && is_decimal(text) && mode.0 >= 8 {
+            let meant = match mode.digits_as_octal() {
+                Some(octal) if mode.0 > 0o777 => format!(
+                    "; Kubernetes takes at most 0777, so compose2kube converts it as {octal}, the octal number its digits spell"
+                ),
+                _ => String::new(),
+            };
+            cx.report(
+                Diagnostic::warning(
+                    Code::DecimalFileMode,
+                    format!("`mode: {text}` is a decimal number: Docker Compose reads it as the mode {mode}{meant}"),
+                )
+                .at(node.span)
+                .label("a decimal number")
+                .help(format!(
+                    "write the mode in octal with a leading zero: `mode: 0{text}` if that is what you meant, or `mode: {mode}` to keep this value"
+                )),
+            );
         }
-        mode
+        Some(mode)
     }
 }
 
@@ -699,50 +749,12 @@ pub fn read_mapping(node: &Node, cx: &mut Cx) -> Mapping {
     out
 }
 
-// ---- Command -----------------------------------------------------------------------------
+// ---- Command ------------------------------------------------------------------------------
 
-/// A command line: a list stays as written; a string is split into words with POSIX shell
-/// quoting rules (`sh -c 'echo hi'` is three words), as Compose does.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Command(pub Vec<String>);
+pub use super::command::Command;
 
-impl std::ops::Deref for Command {
-    type Target = Vec<String>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl FromNode for Command {
-    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        match &node.value {
-            Value::Seq(_) => Vec::<String>::from_node(node, cx).map(Self),
-            Value::Scalar(scalar) => match split_shell_words(&scalar.text) {
-                Ok(words) => Some(Self(words)),
-                Err(reason) => {
-                    cx.invalid_value(
-                        node.span,
-                        format!("the command cannot be split into words: {reason}"),
-                        "close the quote, or write the command as a list of words",
-                    );
-                    None
-                }
-            },
-            Value::Map(_) => {
-                cx.invalid_type(node, "a command (a string or a list of strings)");
-                None
-            }
-        }
-    }
-}
-
-impl serde::Serialize for Command {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
-    }
-}
-
-/// Splits a string into words the way a POSIX shell does, without expansions: blanks separate
+/// Splits a string into words the way a POSIX shell does (for `kompose.*` labels; Compose's
+/// own `command` splitting is [`super::command::split_command`]), without expansions: blanks separate
 /// words, single quotes keep everything literally, double quotes keep everything but let a
 /// backslash escape `$`, `` ` ``, `"`, `\` and a newline, and an unquoted backslash escapes
 /// any character.
@@ -931,7 +943,37 @@ mod tests {
         assert_eq!(FileMode::parse("rw"), None);
         let (value, _) = read_value("\"0440\"", FileMode::from_node);
         assert_eq!(value, Some(FileMode(0o440)));
+        let (value, diagnostics) = read_value("\"644\"", FileMode::from_node);
+        assert_eq!(value, Some(FileMode(0o644)));
+        assert!(diagnostics.is_empty());
         assert_eq!(FileMode(0o440).to_string(), "0440");
+    }
+
+    #[test]
+    fn a_decimal_file_mode_warns_and_says_the_octal_meaning() {
+        let (value, diagnostics) = read_value("644", FileMode::from_node);
+        assert_eq!(value, Some(FileMode(644)));
+        let warning = diagnostics.iter().next().unwrap();
+        assert_eq!(warning.code, Code::DecimalFileMode);
+        assert!(warning.message.contains("01204"), "{}", warning.message);
+        assert!(
+            warning.message.contains("converts it as 0644"),
+            "{}",
+            warning.message
+        );
+        assert_eq!(FileMode(644).digits_as_octal(), Some(FileMode(0o644)));
+        assert_eq!(FileMode(999).digits_as_octal(), None);
+        let (_, diagnostics) = read_value("420", FileMode::from_node);
+        assert!(
+            !diagnostics
+                .iter()
+                .next()
+                .unwrap()
+                .message
+                .contains("converts")
+        );
+        let (_, diagnostics) = read_value("0644", FileMode::from_node);
+        assert!(diagnostics.is_empty());
     }
 
     #[test]
@@ -997,19 +1039,6 @@ mod tests {
         assert_eq!(split_shell_words("a '' b").unwrap(), ["a", "", "b"]);
         assert_eq!(split_shell_words(r#""a\nb""#).unwrap(), [r"a\nb"]);
         assert!(split_shell_words("").unwrap().is_empty());
-    }
-
-    #[test]
-    fn unbalanced_quotes_in_a_command_are_an_invalid_value() {
-        let (value, diags) = read_value("\"echo 'oops\"", Command::from_node);
-        assert_eq!(value, None);
-        assert_eq!(codes(&diags), [Code::InvalidValue]);
-    }
-
-    #[test]
-    fn command_lists_stay_as_written() {
-        let (value, _) = read_value("[echo, 'a b', 10]", Command::from_node);
-        assert_eq!(value.unwrap().0, ["echo", "a b", "10"]);
     }
 
     #[test]
