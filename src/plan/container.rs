@@ -194,13 +194,7 @@ fn environment(
         };
         let value = context
             .hosts
-            .rewrite_reported(
-                &value,
-                Some(name),
-                &format!("environment.{}", key.value),
-                Some(key.span),
-                report,
-            )
+            .rewrite_variable(key, &value, name, key.span, report)
             .unwrap_or(value);
         out.push(EnvVar {
             name: key.value.clone(),

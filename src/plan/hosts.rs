@@ -10,7 +10,11 @@
 //! `:port`, `/path`, `,`, white space or the end. `/plausible_db` (a database name in a URL
 //! path) is no host position and stays. Each rewrite is a note; each such name also gets one
 //! warning, since whatever else addresses it (an image's built-in default) cannot be rewritten.
-//! Upper-case letters need nothing: DNS names are case-insensitive.
+//! A network alias with dots (`matrix.example.com`) is a public host name made to resolve
+//! inside the stack: values naming it keep it (only a warning says it does not resolve).
+//! Upper-case letters need nothing: DNS names are case-insensitive. One exception to the whole
+//! value: a variable that names a database (`POSTGRES_DB: plausible_db`, `*_DATABASE`) keeps
+//! it, since the same name in a URL path (`/plausible_db`) is not rewritten either.
 
 use crate::compose::model::Project;
 use crate::plan::names;
@@ -25,6 +29,10 @@ pub struct Rename {
     /// The service that has the name.
     pub owner: String,
     pub span: Span,
+    /// `false` for a network alias with dots (`matrix.example.com`): such an alias stands for
+    /// a public host name that the stack makes resolve inside, and values that name it (a
+    /// server name, a mail domain) must keep it. It is only warned about.
+    pub rewritten: bool,
 }
 
 /// Every Compose name of the project that its Service does not keep, longest first (so that
@@ -40,10 +48,15 @@ impl HostNames {
         let mut renames: Vec<Rename> = Vec::new();
         for (owner, service) in &project.services {
             let aliases = service.networks.values().flat_map(|n| n.aliases.iter());
-            let names = std::iter::once((owner.value.as_str(), owner.span))
-                .chain(service.container_name.iter().map(|c| (c.as_str(), c.span)))
-                .chain(aliases.map(|a| (a.as_str(), a.span)));
-            for (compose, span) in names {
+            let names = std::iter::once((owner.value.as_str(), owner.span, true))
+                .chain(
+                    service
+                        .container_name
+                        .iter()
+                        .map(|c| (c.as_str(), c.span, true)),
+                )
+                .chain(aliases.map(|a| (a.as_str(), a.span, !a.contains('.'))));
+            for (compose, span, rewritten) in names {
                 let service = names::service(compose);
                 if service != compose.to_lowercase()
                     && !renames.iter().any(|r| r.compose == compose)
@@ -53,6 +66,7 @@ impl HostNames {
                         service,
                         owner: owner.value.clone(),
                         span,
+                        rewritten,
                     });
                 }
             }
@@ -78,13 +92,39 @@ impl HostNames {
     pub fn rewrite(&self, text: &str) -> Option<(String, Vec<&Rename>)> {
         let mut out = text.to_owned();
         let mut used = Vec::new();
-        for rename in &self.renames {
+        for rename in self.renames.iter().filter(|r| r.rewritten) {
             if let Some(rewritten) = replace_hosts(&out, &rename.compose, &rename.service) {
                 out = rewritten;
                 used.push(rename);
             }
         }
         (!used.is_empty()).then_some((out, used))
+    }
+
+    /// [`Self::rewrite_reported`] for the value of the environment variable `key`.
+    pub fn rewrite_variable(
+        &self,
+        key: &str,
+        value: &str,
+        service: &str,
+        span: Span,
+        report: &mut Report,
+    ) -> Option<String> {
+        let upper = key.to_uppercase();
+        let database = upper == "DB"
+            || ["_DB", "DATABASE", "_DB_NAME", "DATABASE_NAME"]
+                .iter()
+                .any(|end| upper.ends_with(end));
+        if database && self.renames.iter().any(|r| r.compose == value) {
+            return None;
+        }
+        self.rewrite_reported(
+            value,
+            Some(service),
+            &format!("environment.{key}"),
+            Some(span),
+            report,
+        )
     }
 
     /// [`Self::rewrite`], with a note at `span` for each name it replaced.
@@ -116,6 +156,21 @@ impl HostNames {
         let mut ordered: Vec<&Rename> = self.renames.iter().collect();
         ordered.sort_by_key(|r| r.span);
         for rename in ordered {
+            if !rename.rewritten {
+                report.add(
+                    Entry::unsupported(
+                        Some(&rename.owner),
+                        "networks.aliases",
+                        Some(rename.span),
+                        format!(
+                            "the alias `{}` is no DNS label: its Service is `{}`, and `{}` does not resolve inside the cluster; values that name it are left as they are (a dotted alias usually stands for a public host name)",
+                            rename.compose, rename.service, rename.compose
+                        ),
+                    )
+                    .help("route the public name through an Ingress, or rewrite it in the cluster DNS (a CoreDNS `rewrite` rule)"),
+                );
+                continue;
+            }
             report.add(
                 Entry::unsupported(
                     Some(&rename.owner),

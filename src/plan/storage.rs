@@ -792,7 +792,7 @@ impl Planner<'_, '_> {
         self.report.add(
             Entry::unsupported(
                 None,
-                &format!("{}s.{name}.environment", what),
+                &format!("{what}s.{name}.environment"),
                 Some(variable.span),
                 format!(
                     "the {what} `{name}` comes from `{}`, which is not set: it is mounted from the {} `{object}`, which is not created",

@@ -199,32 +199,41 @@ fn metadata(
             );
         }
     }
-    if !moved.is_empty() {
-        annotations.insert(
-            labels::COMPOSE_LABELS.to_owned(),
-            serde_json::to_string(&moved).unwrap_or_default(),
-        );
-    }
     if let Some(deploy) = &root.deploy {
         for (key, value) in &deploy.labels {
             let value = value.as_ref().map(|v| v.value.clone()).unwrap_or_default();
             if names::label_value(&value) == value && labels::valid_key(key) {
                 workload_labels.insert(key.value.clone(), value);
             } else {
+                let valid_annotation = labels::valid_key(key);
                 report.add(
                     Entry::approximated(
                         Some(&group.root),
                         &format!("deploy.labels.{}", key.value),
                         Some(key.span),
-                        "not a valid Kubernetes label; it becomes an annotation",
+                        if valid_annotation {
+                            "not a valid Kubernetes label; it becomes an annotation".to_owned()
+                        } else {
+                            format!("not a valid Kubernetes label or annotation key; it is kept, with its value, in the JSON object of the annotation `{}`", labels::COMPOSE_LABELS)
+                        },
                     )
                     .help(
                         "label values have at most 63 characters of a-z, A-Z, 0-9, `-`, `_`, `.`",
                     ),
                 );
-                annotations.insert(key.value.clone(), value);
+                if valid_annotation {
+                    annotations.insert(key.value.clone(), value);
+                } else {
+                    moved.insert(key.value.clone(), value);
+                }
             }
         }
+    }
+    if !moved.is_empty() {
+        annotations.insert(
+            labels::COMPOSE_LABELS.to_owned(),
+            serde_json::to_string(&moved).unwrap_or_default(),
+        );
     }
     (workload_labels, annotations)
 }

@@ -961,3 +961,138 @@ fn compose_labels_become_annotations_and_deploy_labels_workload_labels() {
         "Jane Doe <jane@example.com>"
     );
 }
+
+// Real self-hosted stacks (issue 10)
+
+#[test]
+fn label_keys_the_api_refuses_are_kept_in_one_json_annotation() {
+    let out = snapshot("label-keys");
+    let annotations = &object(&out, "Deployment", "auth")["metadata"]["annotations"];
+    assert_eq!(annotations["traefik.enable"], "true");
+    let kept: serde_json::Map<String, Value> = serde_json::from_str(
+        annotations["compose2kube.io/compose-labels"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        kept.keys().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "caddy.@match.path",
+            "traefik.http.middlewares.authelia.forwardAuth.authResponseHeaders",
+            "traefik.http.routers.auth.tls.domains[0].main",
+            "traefik.http.routers.auth.tls.domains[0].sans",
+        ]
+    );
+    assert_eq!(kept["caddy.@match.path"], "/api/*");
+    assert!(reported(&out, "no valid annotation keys"));
+}
+
+#[test]
+fn an_empty_dns_search_domain_is_left_out() {
+    let out = snapshot("dns-search-empty");
+    let pod = &object(&out, "Deployment", "app")["spec"]["template"]["spec"];
+    assert_eq!(pod["dnsConfig"]["searches"], json!(["example.internal"]));
+    assert!(reported(&out, "an empty search domain means none"));
+}
+
+#[test]
+fn a_secret_from_an_unset_variable_is_mounted_from_a_secret_the_user_creates() {
+    let out = snapshot("secret-unset-variable");
+    assert!(out.errors().is_empty(), "{:?}", out.errors());
+    assert!(!out.yaml.contains("kind: Secret"), "{}", out.yaml);
+    let pod = &object(&out, "Deployment", "db")["spec"]["template"]["spec"];
+    let volumes = pod["volumes"].as_array().unwrap();
+    assert!(
+        volumes
+            .iter()
+            .any(|v| v["secret"]["secretName"] == "db-root-password")
+    );
+    assert!(volumes.iter().any(|v| v["configMap"]["name"] == "banner"));
+    assert!(reported(
+        &out,
+        "kubectl create secret generic db-root-password --from-literal=db_root_password=\"$C2K_UNSET_PASSWORD\""
+    ));
+    assert!(reported(
+        &out,
+        "kubectl create configmap banner --from-literal=banner=\"$C2K_UNSET_BANNER\""
+    ));
+}
+
+#[test]
+fn a_port_without_a_host_port_is_published() {
+    let out = snapshot("ports-without-host-port");
+    let policy = &object(&out, "NetworkPolicy", "web-published")["spec"];
+    assert_eq!(
+        policy["ingress"][0]["ports"],
+        json!([{"port": 8080, "protocol": "TCP"}])
+    );
+}
+
+#[test]
+fn names_that_are_no_dns_labels_are_rewritten_where_they_are_hosts() {
+    let out = snapshot("names-not-dns-labels");
+    let app = container(&out, "app");
+    let env: Vec<(String, String)> = app["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_owned(),
+                e["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        env,
+        [
+            (
+                "DATABASE_URL".to_owned(),
+                "postgres://user:pw@plausible-db:5432/plausible_db".to_owned()
+            ),
+            (
+                "HTTP_PROXY".to_owned(),
+                "http://egress-proxy:3128".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        app["args"],
+        json!(["wait-for", "plausible-db:5432", "--", "app"])
+    );
+    assert_eq!(
+        app["readinessProbe"]["exec"]["command"],
+        json!(["/bin/sh", "-c", "pg_isready -h plausible-db"])
+    );
+    // The database's own name stays; its host name does not.
+    let db = container(&out, "plausible-db");
+    assert_eq!(
+        db["env"][0],
+        json!({"name": "POSTGRES_DB", "value": "plausible_db"})
+    );
+    assert_eq!(
+        db["env"][1],
+        json!({"name": "PGHOST", "value": "plausible-db"})
+    );
+    assert!(
+        out.yaml.contains("server plausible-db:5432;"),
+        "{}",
+        out.yaml
+    );
+    assert!(
+        out.yaml.contains("/var/log/plausible_db.log"),
+        "{}",
+        out.yaml
+    );
+    assert!(reported(&out, "`plausible_db` becomes `plausible-db`"));
+    assert!(reported(&out, "rename it to `egress-proxy`"));
+}
+
+#[test]
+fn init_shares_the_pods_process_namespace() {
+    let out = snapshot("init-process");
+    let pod = &object(&out, "Deployment", "app")["spec"]["template"]["spec"];
+    assert_eq!(pod["shareProcessNamespace"], true);
+    assert!(reported(&out, "pause process is PID 1"));
+}
