@@ -69,14 +69,14 @@ pub fn page(loaded: &Loaded, converted: &Converted, diagnostics: &[Diagnostic]) 
     };
     let _ = write!(
         out,
-        "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>Migration report: {project}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>Migration report: {project}</h1>\n<p class=\"summary\">{pods} Pods, {services} Services, {objects} objects; {errors} errors, {warnings} warnings, {notes} notes.</p>\n<nav><a href=\"#topology\">Topology</a><a href=\"#report\">Translation report</a><a href=\"#pods\">Pods and their objects</a></nav>\n",
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>Migration report: {project}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>Migration report: {project}</h1>\n<p class=\"summary\">{pods}, {services}, {objects}; {errors}, {warnings}, {notes}.</p>\n<nav><a href=\"#topology\">Topology</a><a href=\"#report\">Translation report</a><a href=\"#pods\">Pods and their objects</a></nav>\n",
         project = escape(&plan.project),
-        pods = plan.workloads.len(),
-        services = plan.services.len(),
-        objects = converted.objects.len(),
-        errors = count(Severity::Error),
-        warnings = count(Severity::Warning),
-        notes = count(Severity::Note),
+        pods = plural(plan.workloads.len(), "Pod"),
+        services = plural(plan.services.len(), "Service"),
+        objects = plural(converted.objects.len(), "object"),
+        errors = plural(count(Severity::Error), "error"),
+        warnings = plural(count(Severity::Warning), "warning"),
+        notes = plural(count(Severity::Note), "note"),
     );
     out.push_str("<h2 id=\"topology\">Topology</h2>\n<div class=\"graph\">\n");
     out.push_str(&super::svg::picture(plan, loaded.project.as_ref()));
@@ -90,6 +90,11 @@ pub fn page(loaded: &Loaded, converted: &Converted, diagnostics: &[Diagnostic]) 
     pods(&mut out, plan, &converted.objects);
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// `1 note`, `2 notes`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The translation report as a table, then the source snippet of each row.
