@@ -69,15 +69,18 @@ fn page(file: &Path) -> String {
     String::from_utf8(explain(file, &["--format", "html"])).unwrap()
 }
 
-/// The plan's Pod and Service names, from the library.
-fn plan_names(file: &Path) -> (Vec<String>, Vec<String>) {
-    let loaded = compose::load(&LoadOptions {
+/// `compose2kube -f FILE`, from the library, in the file's directory.
+fn load(file: &Path) -> compose::Loaded {
+    compose::load(&LoadOptions {
         files: vec![FileArg::Path(file.to_path_buf())],
         interpolate: true,
         working_dir: file.parent().unwrap().to_path_buf(),
         ..LoadOptions::default()
-    });
-    let plan = compose2kube::convert(&loaded, &ConvertOptions::default()).plan;
+    })
+}
+
+/// The names of the plan's Pods and Services.
+fn names(plan: &compose2kube::plan::Plan) -> (Vec<String>, Vec<String>) {
     (
         plan.workloads.iter().map(|w| w.name.clone()).collect(),
         plan.services.iter().map(|s| s.name.clone()).collect(),
@@ -413,29 +416,16 @@ fn pictures_of_every_corpus_app_have_no_overlaps_and_show_every_pod_and_service(
     }
     let mut drawn = 0;
     for (name, file) in &apps {
-        let loaded = compose::load(&LoadOptions {
-            files: vec![FileArg::Path(file.clone())],
-            interpolate: true,
-            working_dir: file.parent().unwrap().to_path_buf(),
-            ..LoadOptions::default()
-        });
-        if compose2kube::check(&loaded).iter().any(|d| d.is_error()) {
+        let loaded = load(file);
+        if compose2kube::check(&loaded)
+            .iter()
+            .any(compose2kube::diag::Diagnostic::is_error)
+        {
             continue;
         }
         let converted = compose2kube::convert(&loaded, &ConvertOptions::default());
         let svg = compose2kube::render::svg::picture(&converted.plan, loaded.project.as_ref());
-        let pods: Vec<String> = converted
-            .plan
-            .workloads
-            .iter()
-            .map(|w| w.name.clone())
-            .collect();
-        let services: Vec<String> = converted
-            .plan
-            .services
-            .iter()
-            .map(|s| s.name.clone())
-            .collect();
+        let (pods, services) = names(&converted.plan);
         check_picture(name, &svg, &pods, &services);
         drawn += 1;
     }
@@ -472,7 +462,8 @@ fn the_page_opens_in_chromium_without_console_errors_and_draws_every_pod_and_ser
         let dom = String::from_utf8(loaded.stdout).unwrap();
         let svg =
             &dom[dom.find("<svg").expect("no picture in the DOM")..dom.find("</svg>").unwrap()];
-        let (pods, services) = plan_names(&file);
+        let (pods, services) =
+            names(&compose2kube::convert(&load(&file), &ConvertOptions::default()).plan);
         for pod in &pods {
             assert!(
                 svg.contains(&format!("id=\"pod-{pod}\"")),
