@@ -12,7 +12,7 @@ use compose2kube::diag::render::{self, Style};
 use compose2kube::diag::{Diagnostic, Severity};
 use compose2kube::plan::kompose::VolumeKind;
 use compose2kube::plan::{self as planning, ConvertOptions};
-use compose2kube::render::{explain, helm, kustomize, manifests};
+use compose2kube::render::{explain, helm, html, kustomize, manifests, svg};
 
 /// Convert Docker Compose applications into Kubernetes objects that keep their network
 /// behaviour, and say exactly what could not be carried over.
@@ -474,8 +474,20 @@ impl ClusterArgs {
 #[derive(Args)]
 struct ExplainArgs {
     /// Print the topology as a diagram instead of text.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, conflicts_with = "format")]
     graph: Option<GraphArg>,
+    /// `text` for the terminal, or `html`: one self-contained page to review the migration
+    /// (the topology drawn, the translation report linked to the Compose source, each Pod's
+    /// objects as YAML).
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+    /// Write the HTML page (`--format html`) or the picture (`--graph svg`) to this file
+    /// instead of standard output.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Overwrite the `-o` file even if compose2kube did not write it.
+    #[arg(long, requires = "out")]
+    force: bool,
     #[command(flatten)]
     plan: PlanArgs,
     /// Fail (exit 1) on warnings too.
@@ -509,11 +521,21 @@ fn namespace_name(name: &str) -> Result<String, String> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExplainFormat {
+    /// The plan in words.
+    Text,
+    /// A self-contained HTML page.
+    Html,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum GraphArg {
     /// Mermaid, which GitHub renders.
     Mermaid,
     /// Graphviz DOT.
     Dot,
+    /// An SVG picture, laid out by compose2kube (no other tool needed).
+    Svg,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -923,6 +945,15 @@ fn ask(question: &str) -> bool {
 
 /// `explain`: load, check and plan, then describe the plan.
 fn explain(project: &ProjectArgs, args: &ExplainArgs) -> ExitCode {
+    let markup = args.format == ExplainFormat::Html || args.graph == Some(GraphArg::Svg);
+    if args.out.is_some() && !markup {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "`-o` writes the HTML page (`--format html`) or the picture (`--graph svg`); the text, Mermaid and DOT forms go to standard output",
+            )
+            .exit();
+    }
     let (loaded, diagnostics, converted) = load_and_convert(project, &args.plan);
     let report = ReportArgs {
         format: Format::Text,
@@ -932,10 +963,35 @@ fn explain(project: &ProjectArgs, args: &ExplainArgs) -> ExitCode {
     else {
         return finish(&loaded, &diagnostics, &report);
     };
-    let kind = match args.graph {
-        Some(GraphArg::Mermaid) => explain::Graph::Mermaid,
-        Some(GraphArg::Dot) => explain::Graph::Dot,
-        None => {
+    let kind = match (args.format, args.graph) {
+        (ExplainFormat::Html, _) => {
+            let page = html::page(&loaded, &converted, &diagnostics);
+            let code = write_explained(args, &page);
+            // The page lists every diagnostic; standard error only counts them.
+            let count = |severity| {
+                diagnostics
+                    .iter()
+                    .filter(|d| d.severity == severity)
+                    .count()
+            };
+            eprintln!(
+                "{}, {}, {}, {}",
+                plural(converted.plan.workloads.len(), "Pod"),
+                plural(count(Severity::Error), "error"),
+                plural(count(Severity::Warning), "warning"),
+                plural(count(Severity::Note), "note")
+            );
+            return code.unwrap_or_else(|| exit_code(&diagnostics, args.strict));
+        }
+        (_, Some(GraphArg::Svg)) => {
+            let picture = svg::picture(&converted.plan, loaded.project.as_ref());
+            let code = write_explained(args, &picture);
+            let finished = finish(&loaded, &diagnostics, &report);
+            return code.unwrap_or(finished);
+        }
+        (_, Some(GraphArg::Mermaid)) => explain::Graph::Mermaid,
+        (_, Some(GraphArg::Dot)) => explain::Graph::Dot,
+        (ExplainFormat::Text, None) => {
             // The explanation lists every diagnostic itself.
             let lines: Vec<String> = diagnostics
                 .iter()
@@ -947,6 +1003,28 @@ fn explain(project: &ProjectArgs, args: &ExplainArgs) -> ExitCode {
     };
     print_stdout(&explain::graph(&converted.plan, kind));
     finish(&loaded, &diagnostics, &report)
+}
+
+/// Prints the page or picture, or writes it to `-o` (marked as compose2kube's, atomically,
+/// never over a file compose2kube did not write unless `--force`). `Some(1)` when it could
+/// not be written.
+fn write_explained(args: &ExplainArgs, markup: &str) -> Option<ExitCode> {
+    let Some(path) = &args.out else {
+        print_stdout(markup);
+        return None;
+    };
+    let text = if markup.starts_with(html::HEAD) {
+        markup.to_owned()
+    } else {
+        format!("{}\n{markup}", manifests::MARKUP_MARKER)
+    };
+    match manifests::write_files(&[(path.clone(), text)], args.force) {
+        Ok(()) => None,
+        Err(error) => {
+            eprintln!("error: {error}");
+            Some(ExitCode::from(1))
+        }
+    }
 }
 
 /// `--format helm -o DIR`: the chart's files under DIR.

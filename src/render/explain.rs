@@ -95,7 +95,7 @@ pub fn text(plan: &Plan, notes: &[String]) -> String {
 }
 
 /// The Pod's containers in start order, with their role and where they come from.
-fn containers(workload: &Workload) -> Vec<(&Container, &'static str, String)> {
+pub(super) fn containers(workload: &Workload) -> Vec<(&Container, &'static str, String)> {
     let mut out = Vec::new();
     let member = |name: &str| workload.group.members.iter().find(|m| m.container == name);
     for container in workload.pod.init_containers.iter().flatten() {
@@ -143,12 +143,7 @@ fn wait_origin(workload: &Workload, container: &str) -> String {
 }
 
 fn describe_service(service: &NetworkService) -> String {
-    let kind = match service.kind {
-        ServiceType::ClusterIp => "ClusterIP",
-        ServiceType::NodePort => "NodePort",
-        ServiceType::LoadBalancer => "LoadBalancer",
-        ServiceType::Headless => "headless",
-    };
+    let kind = service_type(service.kind);
     let purpose = match &service.purpose {
         ServicePurpose::Primary => String::new(),
         ServicePurpose::Alias { alias } => format!(", alias `{alias}`"),
@@ -165,8 +160,18 @@ fn describe_service(service: &NetworkService) -> String {
     )
 }
 
+/// The Service type as `kubectl get` shows it (`headless` for `clusterIP: None`).
+pub(super) fn service_type(kind: ServiceType) -> &'static str {
+    match kind {
+        ServiceType::ClusterIp => "ClusterIP",
+        ServiceType::NodePort => "NodePort",
+        ServiceType::LoadBalancer => "LoadBalancer",
+        ServiceType::Headless => "headless",
+    }
+}
+
 /// `80/TCP, 8080→80/TCP`, or `any port` for a headless Service without ports.
-fn describe_ports(service: &NetworkService) -> String {
+pub(super) fn describe_ports(service: &NetworkService) -> String {
     let ports: Vec<String> = service
         .ports
         .iter()
@@ -236,11 +241,14 @@ fn describe_volume(volume: &Volume) -> String {
     }
 }
 
-fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+pub(super) fn selects(
+    selector: &BTreeMap<String, String>,
+    labels: &BTreeMap<String, String>,
+) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
-fn policy_selects(policy: &Policy, labels: &BTreeMap<String, String>) -> bool {
+pub(super) fn policy_selects(policy: &Policy, labels: &BTreeMap<String, String>) -> bool {
     policy
         .spec
         .pod_selector
@@ -466,7 +474,7 @@ fn dot(plan: &Plan, topology: &Topology) -> String {
 }
 
 /// Every network a Pod is on, once, in the order first seen.
-fn networks(plan: &Plan) -> Vec<&str> {
+pub(super) fn networks(plan: &Plan) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     for network in plan.workloads.iter().flat_map(|w| w.networks.iter()) {
         if !out.contains(&network.as_str()) {
@@ -476,7 +484,7 @@ fn networks(plan: &Plan) -> Vec<&str> {
     out
 }
 
-fn wait_target(wait: &Wait) -> (&str, &'static str) {
+pub(super) fn wait_target(wait: &Wait) -> (&str, &'static str) {
     match wait {
         Wait::Ready { service, .. } => (service.as_str(), "waits until healthy"),
         Wait::Job { service, .. } => (service.as_str(), "waits until completed"),

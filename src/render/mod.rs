@@ -3,8 +3,10 @@
 pub mod config;
 pub mod explain;
 pub mod helm;
+pub mod html;
 pub mod kustomize;
 pub mod manifests;
+pub mod svg;
 
 /// Serializes a value as YAML that `kubectl` and `docker compose` read back unchanged:
 /// strings such as `on`, `yes` or `012` are quoted, multi-line strings are literal blocks
