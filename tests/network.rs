@@ -937,3 +937,69 @@ fn ports_a_container_does_not_declare_are_noted_as_unreachable() {
     });
     assert!(help.is_some_and(|h| h.contains("`expose`")), "{help:?}");
 }
+
+#[test]
+fn a_member_another_waits_to_complete_is_a_plain_init_container() {
+    let run = run("same-pod-completion");
+    run.assert_clean();
+    assert_eq!(run.start_order("app"), ["migrate (init)", "app"]);
+    let migrate = run
+        .pod("app")
+        .pod
+        .init_containers
+        .iter()
+        .flatten()
+        .find(|c| c.name == "migrate")
+        .expect("an init container");
+    assert_eq!(migrate.restart_policy, None);
+    run.validate();
+}
+
+#[test]
+fn an_optional_wait_for_a_job_starts_anyway() {
+    let run = run("job-optional");
+    run.assert_clean();
+    let script = |pod: &str| {
+        let init = run.pod(pod).pod.init_containers.clone().unwrap_or_default();
+        let wait = init.first().expect("a wait container").clone();
+        wait.command.unwrap_or_default().join(" ")
+    };
+    assert!(
+        script("api").contains("starting anyway (required: false)"),
+        "{}",
+        script("api")
+    );
+    assert!(
+        !script("worker").contains("starting anyway"),
+        "{}",
+        script("worker")
+    );
+    run.validate();
+}
+
+#[test]
+fn a_node_port_service_keeps_the_compose_host_port_in_the_node_port_range() {
+    let options = ConvertOptions {
+        service_type: Some(ServiceType::NodePort),
+        ..ConvertOptions::default()
+    };
+    let run = run_with("nodeport-host-ports", &options);
+    run.assert_clean();
+    let published = run
+        .converted
+        .plan
+        .services
+        .iter()
+        .find(|s| s.name == "web-published")
+        .expect("the published Service");
+    let node_ports: Vec<Option<i32>> = published.ports.iter().map(|p| p.node_port).collect();
+    assert_eq!(node_ports, [Some(30080), None]);
+    assert!(
+        run.converted.report.entries().iter().any(|e| e
+            .message
+            .contains("the cluster chooses the node port for the host port 8443")),
+        "{:?}",
+        run.converted.report.entries()
+    );
+    run.validate();
+}

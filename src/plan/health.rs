@@ -230,7 +230,7 @@ fn label_probe(name: &str, service: &Service, which: &str, report: &mut Report) 
         period_seconds: seconds("interval", report),
         timeout_seconds: seconds("timeout", report),
         initial_delay_seconds: seconds("start_period", report),
-        failure_threshold: get("retries").and_then(|r| r.parse().ok()),
+        failure_threshold: get("retries").and_then(|r| kompose::number(r, 1, i64::from(i32::MAX))),
         ..Probe::default()
     };
     if let Some(path) = get("http_get_path") {
@@ -238,12 +238,12 @@ fn label_probe(name: &str, service: &Service, which: &str, report: &mut Report) 
             path: Some(path.value.clone()),
             port: IntOrString::Int(
                 get("http_get_port")
-                    .and_then(|p| p.parse().ok())
+                    .and_then(|p| kompose::number(p, 1, 65535))
                     .unwrap_or(80),
             ),
             ..HTTPGetAction::default()
         });
-    } else if let Some(port) = get("tcp_port").and_then(|p| p.parse().ok()) {
+    } else if let Some(port) = get("tcp_port").and_then(|p| kompose::number(p, 1, 65535)) {
         probe.tcp_socket = Some(TCPSocketAction {
             port: IntOrString::Int(port),
             host: None,

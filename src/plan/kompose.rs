@@ -7,7 +7,7 @@
 
 use crate::compose::model::syntax::Mapping;
 use crate::compose::model::{Service, Volume};
-use crate::diag::{closest, edit_distance, suggest};
+use crate::diag::{Code, Diagnostic, closest, edit_distance, suggest};
 use crate::report::{Entry, Report};
 use crate::source::Spanned;
 
@@ -275,19 +275,62 @@ pub fn report_unknown(service_name: &str, service: &Service, report: &mut Report
     }
 }
 
-/// The values of the labels below that compose2kube cannot use: each is ignored, and said so.
+/// The values of the labels below that compose2kube cannot use: each is ignored, and said so
+/// (`invalid-label`), never a silent fallback.
 fn invalid_values(service_name: &str, service: &Service, report: &mut Report) {
     let mut invalid = |key: &str, value: &Spanned<String>, why: String, help: &str| {
-        report.add(
-            Entry::unsupported(
-                Some(service_name),
-                &format!("labels.{key}"),
-                Some(value.span),
-                format!("`{}` {why}; the label is ignored", value.value),
+        report.warning(
+            Diagnostic::warning(
+                Code::InvalidLabel,
+                format!(
+                    "`labels.{key}` of service `{service_name}`: `{}` {why}; the label is ignored",
+                    value.value
+                ),
             )
+            .at(value.span)
             .help(help),
         );
     };
+    let numbers = [
+        (FS_GROUP, 0, i64::from(u32::MAX), "a group id"),
+        (
+            CRONJOB_BACKOFF_LIMIT,
+            0,
+            i64::from(i32::MAX),
+            "a number of retries",
+        ),
+    ];
+    let probes = ["readiness", "liveness"].iter().flat_map(|which| {
+        [
+            ("retries", 1, i64::from(i32::MAX), "a number of retries"),
+            ("http_get_port", 1, 65535, "a port number"),
+            ("tcp_port", 1, 65535, "a port number"),
+        ]
+        .map(|(field, low, high, what)| {
+            (
+                format!("{HEALTHCHECK_PREFIX}{which}.{field}"),
+                low,
+                high,
+                what,
+            )
+        })
+    });
+    for (key, low, high, what) in numbers
+        .iter()
+        .map(|(k, l, h, w)| ((*k).to_owned(), *l, *h, *w))
+        .chain(probes)
+    {
+        if let Some(value) = label(service, &key)
+            && number::<i64>(value, low, high).is_none()
+        {
+            invalid(
+                &key,
+                value,
+                format!("is not {what}"),
+                &format!("write a whole number from {low} to {high}"),
+            );
+        }
+    }
     for key in [VOLUME_SUB_PATH, VOLUME_SUB_PATH_ALIAS] {
         if let Some(value) = label(service, key)
             && let Some(problem) = sub_path_problem(value)
@@ -333,6 +376,17 @@ fn invalid_values(service_name: &str, service: &Service, report: &mut Report) {
             "use at most 63 characters of a-z, 0-9 and `-`, starting with a letter and not ending with `-`",
         );
     }
+}
+
+/// A whole number from `low` to `high`, as a numeric label must be.
+#[must_use]
+pub fn number<T: TryFrom<i64>>(value: &str, low: i64, high: i64) -> Option<T> {
+    value
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (low..=high).contains(n))
+        .and_then(|n| T::try_from(n).ok())
 }
 
 /// The `kompose.*` labels of a top-level volume that compose2kube does not know, and a

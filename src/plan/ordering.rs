@@ -42,8 +42,13 @@ pub enum Wait {
     /// A service's Pods are ready. `required: false` gives up after the timeout instead of
     /// failing.
     Ready { service: String, required: bool },
-    /// A Job (named by its workload) completed.
-    Job { job: String, service: String },
+    /// A Job (named by its workload) completed. `required: false` starts anyway when it does
+    /// not complete in time (or does not exist).
+    Job {
+        job: String,
+        service: String,
+        required: bool,
+    },
 }
 
 /// Decides roles (moving single-use one-shot services into their dependent's Pod), the start
@@ -118,7 +123,8 @@ fn inline_one_shots(context: &Context, groups: &mut PodGroups) {
 }
 
 /// Inside a Pod, a container another member depends on starts first and keeps running: a
-/// native sidecar.
+/// native sidecar; one that a member waits for to complete (`service_completed_successfully`)
+/// runs to completion before the others start: a plain init container.
 fn assign_roles(context: &Context, groups: &mut PodGroups) {
     let services = &context.project.services;
     for group in &mut groups.groups {
@@ -127,12 +133,15 @@ fn assign_roles(context: &Context, groups: &mut PodGroups) {
             if member.role == Role::Init {
                 continue;
             }
-            let depended_on = names.iter().any(|other| {
-                services
-                    .get(other.as_str())
-                    .is_some_and(|s| s.depends_on.contains_key(member.service.as_str()))
-            });
-            if depended_on {
+            let conditions: Vec<Condition> = names
+                .iter()
+                .filter_map(|other| services.get(other.as_str()))
+                .filter_map(|s| s.depends_on.get(member.service.as_str()))
+                .map(|d| d.condition)
+                .collect();
+            if conditions.contains(&Condition::CompletedSuccessfully) {
+                member.role = Role::Init;
+            } else if !conditions.is_empty() {
                 member.role = Role::Sidecar;
             }
         }
@@ -227,7 +236,7 @@ fn plan_waits(context: &Context, groups: &PodGroups, order: &mut Order, report: 
                 Condition::CompletedSuccessfully => {
                     let Some(job_group) = groups.of(dependency) else { continue };
                     if workloads::one_shot(target) {
-                        let wait = Wait::Job { job: job_group.name.clone(), service: dependency.value.clone() };
+                        let wait = Wait::Job { job: job_group.name.clone(), service: dependency.value.clone(), required: depends.required };
                         if !waits.contains(&wait) {
                             waits.push(wait);
                         }
@@ -291,11 +300,26 @@ pub fn wait_container(context: &Context, wait: &Wait) -> Container {
                 ),
             )
         }
-        Wait::Job { job, .. } => (
-            wait_container_name(wait),
-            context.options.job_wait_image.clone(),
-            format!("kubectl wait --for=condition=complete job/{job} --timeout={timeout}s"),
-        ),
+        Wait::Job {
+            job,
+            service,
+            required,
+        } => {
+            let wait_for =
+                format!("kubectl wait --for=condition=complete job/{job} --timeout={timeout}s");
+            let script = if *required {
+                wait_for
+            } else {
+                format!(
+                    "{wait_for} || echo \"{service} did not complete after {timeout}s; starting anyway (required: false)\""
+                )
+            };
+            (
+                wait_container_name(wait),
+                context.options.job_wait_image.clone(),
+                script,
+            )
+        }
     };
     Container {
         name,

@@ -154,12 +154,13 @@ fn published(
         node_port(name, service, exposure, Vec::new(), report);
         return None;
     }
-    let published = if ports.published.is_empty() {
+    let mut published = if ports.published.is_empty() {
         // Only a `kompose.service.type` label asks for this: expose what there is.
         ports.in_cluster.clone()
     } else {
         ports.published.clone()
     };
+    keep_host_ports_as_node_ports(name, service, exposure, &mut published, report);
     Some(NetworkService {
         name: published_service_name(name),
         service: name.to_owned(),
@@ -185,7 +186,7 @@ struct PodPorts {
     /// differs and is no container port of the Pod, for clients written against it.
     in_cluster: Vec<ServicePort>,
     /// Outside: every `ports` entry under its host port (its container port when Docker picks
-    /// the host port).
+    /// the host port), with the host port Compose names as the node port to keep.
     published: Vec<ServicePort>,
 }
 
@@ -253,6 +254,7 @@ fn pod_ports(
                 port.app_protocol.clone(),
             );
             let host = published.unwrap_or(target);
+            let count = host_ports.len();
             push_port(
                 &mut host_ports,
                 host,
@@ -261,6 +263,12 @@ fn pod_ports(
                 name,
                 port.app_protocol.clone(),
             );
+            // A host port Compose names is the node port to keep (see `published`).
+            if host_ports.len() > count
+                && let Some(last) = host_ports.last_mut()
+            {
+                last.node_port = published;
+            }
         }
         for expose in &service.expose {
             for (port, protocol) in super::container::expose_ports(expose) {
@@ -348,6 +356,48 @@ fn service_type(
             .service_type
             .unwrap_or(ServiceType::ClusterIp),
         None => ServiceType::ClusterIp,
+    }
+}
+
+/// A NodePort Service keeps each host port Compose publishes as its node port when it is in
+/// the node-port range (30000–32767); outside it the cluster chooses one, which is noted. A
+/// LoadBalancer is reached at its `port`: the cluster chooses its node ports.
+fn keep_host_ports_as_node_ports(
+    name: &str,
+    service: &Service,
+    exposure: ServiceType,
+    ports: &mut [ServicePort],
+    report: &mut Report,
+) {
+    let mut chosen: Vec<String> = Vec::new();
+    for port in ports.iter_mut() {
+        let host = port.node_port.take();
+        if exposure != ServiceType::NodePort {
+            continue;
+        }
+        match host {
+            Some(host) if (30000..=32767).contains(&host) => port.node_port = Some(host),
+            Some(host) => chosen.push(host.to_string()),
+            None => {}
+        }
+    }
+    if !chosen.is_empty() {
+        report.add(
+            Entry::approximated(
+                Some(name),
+                "ports",
+                service.ports.first().map(|p| p.span),
+                format!(
+                    "a node port is from 30000 to 32767: the cluster chooses the node port for the host port {}; the Service `{}` still listens on it",
+                    chosen.join(", "),
+                    published_service_name(name)
+                ),
+            )
+            .help(format!(
+                "publish on a port from 30000 to 32767, or set `{}`",
+                kompose::SERVICE_NODEPORT_PORT
+            )),
+        );
     }
 }
 

@@ -250,7 +250,7 @@ fn kind(
         return WorkloadKind::CronJob {
             schedule: schedule.value.clone(),
             backoff_limit: kompose::label(root, kompose::CRONJOB_BACKOFF_LIMIT)
-                .and_then(|b| b.parse().ok()),
+                .and_then(|b| kompose::number(b, 0, i64::from(i32::MAX))),
             concurrency_policy: kompose::label(root, kompose::CRONJOB_CONCURRENCY_POLICY)
                 .map(|c| c.value.clone()),
         };
@@ -878,7 +878,7 @@ fn pod_settings(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: 
             grace = Some(grace.map_or(seconds, |g: i64| g.max(seconds)));
         }
         if let Some(fs_group) = kompose::label(service, kompose::FS_GROUP) {
-            security.fs_group = fs_group.parse().ok();
+            security.fs_group = kompose::number(fs_group, 0, i64::from(u32::MAX));
         }
         if let Some(account) = kompose::label(service, kompose::SERVICE_ACCOUNT) {
             pod.service_account_name = Some(account.value.clone());

@@ -135,7 +135,7 @@ fn wait_origin(workload: &Workload, container: &str) -> String {
             || "declared by kompose labels".into(),
             |wait| match wait {
                 Wait::Ready { service, .. } => format!("waits until `{service}` is ready"),
-                Wait::Job { service, job } => {
+                Wait::Job { service, job, .. } => {
                     format!("waits until the Job `{job}` (`{service}`) completed")
                 }
             },

@@ -1096,3 +1096,28 @@ fn init_shares_the_pods_process_namespace() {
     assert_eq!(pod["shareProcessNamespace"], true);
     assert!(reported(&out, "pause process is PID 1"));
 }
+
+#[test]
+fn kompose_labels_that_are_no_numbers_are_invalid_labels() {
+    let out = snapshot("kompose-invalid-numbers");
+    let invalid: Vec<String> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "invalid-label")
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(invalid.len(), 4, "{invalid:#?}");
+    for label in [
+        "kompose.security-context.fsgroup",
+        "kompose.service.healthcheck.liveness.tcp_port",
+        "kompose.service.healthcheck.liveness.retries",
+        "kompose.cronjob.backoff_limit",
+    ] {
+        assert!(
+            invalid.iter().any(|m| m.contains(label)),
+            "{label}: {invalid:#?}"
+        );
+    }
+    let pod = &object(&out, "Deployment", "app")["spec"]["template"]["spec"];
+    assert_eq!(pod["securityContext"]["fsGroup"], Value::Null);
+}
