@@ -264,6 +264,7 @@ pub fn routes(
             alternatives,
             port,
             tls,
+            object_name: None,
             class_name: None,
             annotations: BTreeMap::new(),
             middlewares,

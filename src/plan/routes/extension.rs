@@ -202,6 +202,7 @@ pub fn routes(
         alternatives,
         port,
         tls,
+        object_name: None,
         class_name: map.get("className").and_then(text).map(str::to_owned),
         annotations,
         middlewares: Vec::new(),

@@ -77,7 +77,10 @@ pub fn routes(
     });
     Some(Route {
         service: name.to_owned(),
-        name: name_override(service).map_or_else(|| names::label(name), |n| n.value.clone()),
+        name: String::new(),
+        object_name: Some(
+            name_override(service).map_or_else(|| names::label(name), |n| n.value.clone()),
+        ),
         origin,
         alternatives,
         port,

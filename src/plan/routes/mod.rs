@@ -51,8 +51,11 @@ impl Origin {
 pub struct Route {
     /// The Compose service the requests go to.
     pub service: String,
-    /// The name of its Ingress or HTTPRoute.
+    /// The router's name within the service (empty: none); the object is named
+    /// `<service>-<router>` when the service has several routes, else after the service.
     pub name: String,
+    /// The object's own name, when the source gives one (`kompose.service.name_override`).
+    pub object_name: Option<String>,
     pub origin: Origin,
     /// The requests it accepts: any one of these.
     pub alternatives: Vec<Alternative>,
@@ -235,14 +238,11 @@ impl Exposure {
 /// A route's object name: the service's when it has one route, `<service>-<router>` when
 /// several.
 fn name_routes(service: &str, routes: &mut [Route]) {
-    if let [only] = routes {
-        if only.name.is_empty() {
-            only.name = names::label(service);
-        }
-        return;
-    }
+    let single = routes.len() == 1;
     for route in routes {
-        route.name = if route.name.is_empty() || route.name == service {
+        route.name = if let Some(name) = &route.object_name {
+            name.clone()
+        } else if single || route.name.is_empty() || route.name == service {
             names::label(service)
         } else {
             names::label(&format!("{service}-{}", route.name))

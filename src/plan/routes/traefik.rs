@@ -315,6 +315,7 @@ pub fn routes(
             alternatives,
             port,
             tls,
+            object_name: None,
             class_name: None,
             annotations: BTreeMap::new(),
             middlewares: used,
@@ -729,26 +730,25 @@ mod tests {
 
     #[test]
     fn host_and_prefix_make_one_alternative() {
-        let (alternatives, _) =
-            alternatives("Host(`auth.example.com`) && PathPrefix(`/api`)").unwrap();
-        assert_eq!(hosts(&alternatives), [Some("auth.example.com")]);
+        let (found, _) = alternatives("Host(`auth.example.com`) && PathPrefix(`/api`)").unwrap();
+        assert_eq!(hosts(&found), [Some("auth.example.com")]);
         assert_eq!(
-            alternatives[0].request.path,
+            found[0].request.path,
             Some((PathType::Prefix, "/api".into()))
         );
     }
 
     #[test]
     fn or_of_hosts_and_v2_lists_multiply_out() {
-        let (alternatives, _) =
+        let (found, _) =
             alternatives("(Host(`a.io`) || Host(`b.io`)) && Path(`/x`, `/y`)").unwrap();
-        assert_eq!(alternatives.len(), 4);
+        assert_eq!(found.len(), 4);
     }
 
     #[test]
     fn host_regexp_of_a_subdomain_is_a_wildcard() {
-        let (alternatives, notes) = alternatives(r"HostRegexp(`^.+\.localssl\.dev`)").unwrap();
-        assert_eq!(hosts(&alternatives), [Some("*.localssl.dev")]);
+        let (found, notes) = alternatives(r"HostRegexp(`^.+\.localssl\.dev`)").unwrap();
+        assert_eq!(hosts(&found), [Some("*.localssl.dev")]);
         assert_eq!(notes.len(), 1);
         let (v2, _) = alternatives("HostRegexp(`{subdomain:[a-z]+}.example.com`)").unwrap();
         assert_eq!(hosts(&v2), [Some("*.example.com")]);
@@ -777,11 +777,11 @@ mod tests {
 
     #[test]
     fn headers_methods_and_query_are_matches() {
-        let (alternatives, _) = alternatives(
+        let (found, _) = alternatives(
             "Host(`a.io`) && Header(`X-Key`, `s3cret`) && Method(`post`) && Query(`apikey`, `k`)",
         )
         .unwrap();
-        let request = &alternatives[0].request;
+        let request = &found[0].request;
         assert_eq!(request.method.as_deref(), Some("POST"));
         assert_eq!(request.headers, [("X-Key".to_owned(), "s3cret".to_owned())]);
         assert_eq!(request.query, [("apikey".to_owned(), "k".to_owned())]);
