@@ -176,7 +176,12 @@ pub fn convert_file(file: &Path, args: &[String], environment: IndexMap<String, 
     if let Some(dir) = file.parent() {
         options.working_dir = dir.to_path_buf();
     }
-    let loaded = compose::load(&options);
+    convert_loaded(&options, args)
+}
+
+/// Loads as `options` say, then checks, plans, emits and renders as [`convert_file`].
+pub fn convert_loaded(options: &LoadOptions, args: &[String]) -> Output {
+    let loaded = compose::load(options);
     let mut diagnostics = compose2kube::check(&loaded);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Output {

@@ -177,10 +177,28 @@ impl Exposure {
             Expose::Auto => routing_labels,
             Expose::Ingress | Expose::Gateway => true,
         };
+        let proxies = if leave_out { proxies } else { Vec::new() };
+        for proxy in &proxies {
+            let Some(service) = project.services.get(proxy.service.as_str()) else {
+                continue;
+            };
+            // Its own routers serve the proxy's dashboard and API (`api@internal`).
+            for origin in traefik::router_rules(service) {
+                report.add(
+                    Entry::unsupported(
+                        Some(&proxy.service),
+                        &origin.key,
+                        origin.span,
+                        "a router of the proxy itself goes with the proxy",
+                    )
+                    .help("the cluster's Ingress controller or Gateway has its own dashboard"),
+                );
+            }
+        }
         Self {
             mode,
             routes,
-            proxies: if leave_out { proxies } else { Vec::new() },
+            proxies,
         }
     }
 
@@ -747,4 +765,117 @@ pub fn port_unknown(service: &str, origin: &Origin, ports: &[i32], help: &str) -
         format!("the route names no port and the service {found}: it is left out"),
     )
     .help(help.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The HTTPRoute rules the CRD states in CEL, which `validate-k8s` does not evaluate.
+    use super::*;
+
+    #[test]
+    fn hosts_are_dns_names_or_leading_wildcards() {
+        assert!(valid_host("app.example.com"));
+        assert!(valid_host("*.example.com"));
+        assert!(!valid_host("a.*.example.com"));
+        assert!(
+            !valid_host("10.0.0.1"),
+            "an HTTPRoute hostname is no IP address"
+        );
+        assert!(
+            !valid_host("radarr."),
+            "an unset variable left a trailing dot"
+        );
+        assert!(!valid_host("App.example.com"));
+    }
+
+    #[test]
+    fn paths_follow_the_http_route_path_rules() {
+        assert!(valid_path("/api/v1"));
+        assert!(!valid_path("api"));
+        assert!(!valid_path("/a//b"));
+        assert!(!valid_path("/a/../b"));
+        assert!(!valid_path("/a%2Fb"));
+        assert!(!valid_path("/a#b"));
+    }
+
+    fn route(path: Option<(PathType, &str)>, middlewares: Vec<MiddlewareKind>) -> Route {
+        Route {
+            service: "web".into(),
+            name: "web".into(),
+            object_name: None,
+            origin: Origin::new("labels.x", None),
+            alternatives: vec![Alternative {
+                host: Some("a.example.com".into()),
+                request: HttpMatch {
+                    path: path.map(|(k, p)| (k, p.to_owned())),
+                    ..HttpMatch::default()
+                },
+            }],
+            port: 80,
+            tls: None,
+            class_name: None,
+            annotations: BTreeMap::new(),
+            middlewares: middlewares
+                .into_iter()
+                .map(|kind| Middleware {
+                    name: "m".into(),
+                    kind,
+                    origin: Origin::new("labels.y", None),
+                })
+                .collect(),
+        }
+    }
+
+    fn routes_of(route: &Route) -> (Vec<HttpRoute>, Report) {
+        let project = Project::default();
+        let options = crate::plan::ConvertOptions::default();
+        let environment = crate::compose::env::Environment::default();
+        let context = Context {
+            project: &project,
+            name: "p".into(),
+            compose_name: "p",
+            directory: std::path::Path::new("."),
+            environment: &environment,
+            options: &options,
+        };
+        let mut report = Report::new();
+        let out = http_routes(&context, route, "web", "web", &mut report);
+        (out, report)
+    }
+
+    #[test]
+    fn a_url_rewrite_needs_a_path_prefix_match_of_the_stripped_prefix() {
+        let strip = || vec![MiddlewareKind::StripPrefix(vec!["/api".into()])];
+        let (ok, _) = routes_of(&route(Some((PathType::Prefix, "/api")), strip()));
+        assert_eq!(ok[0].rules[0].filters, [HttpFilter::StripPrefix]);
+        for path in [
+            Some((PathType::Exact, "/api")),
+            Some((PathType::Prefix, "/other")),
+            None,
+        ] {
+            let (out, report) = routes_of(&route(path, strip()));
+            assert!(out[0].rules[0].filters.is_empty(), "{path:?}");
+            assert_eq!(report.entries().len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_redirect_has_no_backend_and_never_joins_a_rewrite() {
+        let redirect = MiddlewareKind::RedirectScheme {
+            scheme: "https".into(),
+            port: None,
+            permanent: true,
+        };
+        let (out, _) = routes_of(&route(None, vec![redirect.clone()]));
+        assert_eq!(out[0].rules[0].backend, None);
+        let both = vec![MiddlewareKind::StripPrefix(vec!["/api".into()]), redirect];
+        let (out, report) = routes_of(&route(Some((PathType::Prefix, "/api")), both));
+        assert_eq!(out[0].rules[0].filters, [HttpFilter::StripPrefix]);
+        assert!(
+            report
+                .entries()
+                .iter()
+                .any(|e| e.message.contains("one redirect"))
+        );
+    }
 }

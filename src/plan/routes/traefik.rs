@@ -110,6 +110,16 @@ impl Labels {
     }
 }
 
+/// The `rule` labels of a service's routers: the key (with its section) and where.
+pub fn router_rules(service: &Service) -> Vec<Origin> {
+    Labels::of(service)
+        .all
+        .iter()
+        .filter(|(k, _)| k.starts_with("traefik.http.routers.") && k.ends_with(".rule"))
+        .map(|(_, l)| l.origin())
+        .collect()
+}
+
 /// Whether a service has `traefik.*` labels.
 pub fn has_labels(service: &Service) -> bool {
     !Labels::of(service).all.is_empty()
