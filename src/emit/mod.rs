@@ -73,13 +73,23 @@ pub enum Object {
 /// A Gateway API HTTPRoute: the `gateway-api` crate's typed spec under this crate's
 /// `ObjectMeta`. The crate's own `HttpRoute` carries the metadata type of k8s-openapi 0.28,
 /// another type than the 0.29 one every other object (and [`Object::metadata`]) uses.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpRoute {
+    #[serde(skip_deserializing, default = "http_route_api_version")]
     api_version: &'static str,
+    #[serde(skip_deserializing, default = "http_route_kind")]
     kind: &'static str,
     pub metadata: ObjectMeta,
     pub spec: HttpRouteSpec,
+}
+
+fn http_route_api_version() -> &'static str {
+    HttpRoute::API_VERSION
+}
+
+fn http_route_kind() -> &'static str {
+    "HTTPRoute"
 }
 
 impl HttpRoute {

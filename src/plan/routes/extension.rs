@@ -41,6 +41,8 @@ fn text(node: &Node) -> Option<&str> {
 }
 
 /// The route of `x-kubernetes.expose`.
+// One block per key of the block, in order.
+#[allow(clippy::too_many_lines)]
 pub fn routes(
     _context: &Context,
     name: &str,

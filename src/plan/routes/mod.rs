@@ -240,7 +240,7 @@ impl Exposure {
             let name = unique_name(&route.name, &mut taken);
             match mode {
                 Output::Ingress => {
-                    if let Some(ingress) = ingress(context, route, name, backend, report) {
+                    if let Some(ingress) = ingress(context, route, name, &backend, report) {
                         plan.ingresses.push(ingress);
                     }
                 }
@@ -345,7 +345,7 @@ fn ingress(
     context: &Context,
     route: &Route,
     name: String,
-    backend: String,
+    backend: &str,
     report: &mut Report,
 ) -> Option<Ingress> {
     let unmatched: BTreeSet<&str> = route
@@ -397,7 +397,7 @@ fn ingress(
             host: alternative.host.clone(),
             path,
             path_type,
-            backend: backend.clone(),
+            backend: backend.to_owned(),
             port: route.port,
         };
         if !rules.contains(&rule) {
@@ -582,57 +582,7 @@ fn http_routes(
             None => by_hosts.push((hosts, vec![request.clone()])),
         }
     }
-    let mut filters = Vec::new();
-    let mut redirects = false;
-    for middleware in &route.middlewares {
-        match &middleware.kind {
-            MiddlewareKind::StripPrefix(prefixes) => {
-                let all_prefixed = route.alternatives.iter().all(|a| {
-                    matches!(&a.request.path, Some((PathType::Prefix, p)) if prefixes.iter().any(|x| trim_slash(x) == trim_slash(p)))
-                });
-                if all_prefixed && !redirects && !filters.contains(&HttpFilter::StripPrefix) {
-                    filters.push(HttpFilter::StripPrefix);
-                } else {
-                    report.add(
-                        Entry::unsupported(
-                            Some(&route.service),
-                            &middleware.origin.key,
-                            middleware.origin.span,
-                            format!(
-                                "the middleware `{}` strips a prefix the rule does not match with `PathPrefix` (a URLRewrite replaces only the matched prefix, and not with a redirect): the route works without it",
-                                middleware.name
-                            ),
-                        )
-                        .help("match the stripped prefix with `PathPrefix` in the rule"),
-                    );
-                }
-            }
-            MiddlewareKind::RedirectScheme {
-                scheme,
-                port,
-                permanent,
-            } => {
-                if redirects || filters.contains(&HttpFilter::StripPrefix) {
-                    report.add(
-                        Entry::unsupported(
-                            Some(&route.service),
-                            &middleware.origin.key,
-                            middleware.origin.span,
-                            "an HTTPRoute rule has one redirect and no redirect together with a rewrite: this middleware is left out",
-                        )
-                        .help("give the redirect a router of its own"),
-                    );
-                    continue;
-                }
-                redirects = true;
-                filters.push(HttpFilter::RedirectScheme {
-                    scheme: scheme.clone(),
-                    port: *port,
-                    permanent: *permanent,
-                });
-            }
-        }
-    }
+    let (filters, redirects) = filters(route, report);
     if let Some(tls) = &route.tls {
         report.add(
             Entry::approximated(
@@ -691,6 +641,63 @@ fn http_routes(
             }
         })
         .collect()
+}
+
+/// The HTTPRoute filters of a route's middlewares (at most one rewrite or one redirect), and
+/// whether it redirects.
+fn filters(route: &Route, report: &mut Report) -> (Vec<HttpFilter>, bool) {
+    let mut filters = Vec::new();
+    let mut redirects = false;
+    for middleware in &route.middlewares {
+        match &middleware.kind {
+            MiddlewareKind::StripPrefix(prefixes) => {
+                let all_prefixed = route.alternatives.iter().all(|a| {
+                    matches!(&a.request.path, Some((PathType::Prefix, p)) if prefixes.iter().any(|x| trim_slash(x) == trim_slash(p)))
+                });
+                if all_prefixed && !redirects && !filters.contains(&HttpFilter::StripPrefix) {
+                    filters.push(HttpFilter::StripPrefix);
+                } else {
+                    report.add(
+                        Entry::unsupported(
+                            Some(&route.service),
+                            &middleware.origin.key,
+                            middleware.origin.span,
+                            format!(
+                                "the middleware `{}` strips a prefix the rule does not match with `PathPrefix` (a URLRewrite replaces only the matched prefix, and not with a redirect): the route works without it",
+                                middleware.name
+                            ),
+                        )
+                        .help("match the stripped prefix with `PathPrefix` in the rule"),
+                    );
+                }
+            }
+            MiddlewareKind::RedirectScheme {
+                scheme,
+                port,
+                permanent,
+            } => {
+                if redirects || filters.contains(&HttpFilter::StripPrefix) {
+                    report.add(
+                        Entry::unsupported(
+                            Some(&route.service),
+                            &middleware.origin.key,
+                            middleware.origin.span,
+                            "an HTTPRoute rule has one redirect and no redirect together with a rewrite: this middleware is left out",
+                        )
+                        .help("give the redirect a router of its own"),
+                    );
+                    continue;
+                }
+                redirects = true;
+                filters.push(HttpFilter::RedirectScheme {
+                    scheme: scheme.clone(),
+                    port: *port,
+                    permanent: *permanent,
+                });
+            }
+        }
+    }
+    (filters, redirects)
 }
 
 /// A host name an Ingress and an HTTPRoute accept: a DNS name, lower case, optionally

@@ -186,7 +186,6 @@ impl Parser<'_> {
                     match (escaped, c) {
                         (true, 'n') => value.push('\n'),
                         (true, 't') => value.push('\t'),
-                        (true, other) => value.push(other),
                         (false, '\\') => {
                             escaped = true;
                             continue;
@@ -195,7 +194,7 @@ impl Parser<'_> {
                             self.offset += index + 1;
                             return Ok(value);
                         }
-                        (false, other) => value.push(other),
+                        (_, other) => value.push(other),
                     }
                     escaped = false;
                 }

@@ -115,7 +115,9 @@ pub fn router_rules(service: &Service) -> Vec<Origin> {
     Labels::of(service)
         .all
         .iter()
-        .filter(|(k, _)| k.starts_with("traefik.http.routers.") && k.ends_with(".rule"))
+        .filter(|(k, _)| {
+            k.starts_with("traefik.http.routers.") && k.rsplit('.').next() == Some("rule")
+        })
         .map(|(_, l)| l.origin())
         .collect()
 }
@@ -181,6 +183,9 @@ pub fn middlewares(project: &Project) -> BTreeMap<String, Middleware> {
 }
 
 /// The routes of a service's HTTP routers.
+// One pass over the routers, each label read in order; split, the steps would share most of
+// their state.
+#[allow(clippy::too_many_lines)]
 pub fn routes(
     _context: &Context,
     name: &str,
@@ -527,6 +532,8 @@ fn conjunction_alternatives(
 }
 
 /// The alternatives one matcher allows, each as a one-condition alternative.
+// One arm per Traefik matcher: the table reads best in one place.
+#[allow(clippy::too_many_lines)]
 fn matcher_options(matcher: &Matcher, notes: &mut Vec<String>) -> Result<Vec<Alternative>, String> {
     let name = matcher.name.to_ascii_lowercase();
     let args = &matcher.args;
