@@ -258,6 +258,7 @@ impl<'a> Chart<'a> {
                 }
             }
             Object::RoleBinding(_) => self.role_binding(&mut doc, map),
+            Object::HttpRoute(_) => self.http_route(&mut doc, map, &name),
             _ => {}
         }
         let text = doc.template.render(MARKER, &value)?;
@@ -451,6 +452,53 @@ impl<'a> Chart<'a> {
             text,
         ));
         Ok(())
+    }
+
+    /// The first HTTPRoute of a service takes its hostnames and Gateway from
+    /// `<service>.route`; every HTTPRoute names its Service through the chart's helper.
+    fn http_route(&mut self, doc: &mut Doc, map: &mut Map<String, Value>, name: &str) {
+        let plan = self.plan;
+        let Some(planned) = plan.http_routes.iter().find(|r| r.name == name) else {
+            return;
+        };
+        let Some(spec) = object_at(map, "spec") else {
+            return;
+        };
+        if let Some(Value::Array(rules)) = spec.get_mut("rules") {
+            for backend in rules
+                .iter_mut()
+                .filter_map(|r| r.get_mut("backendRefs").and_then(Value::as_array_mut))
+                .flatten()
+                .filter_map(Value::as_object_mut)
+            {
+                let service = string_at(backend, "name").unwrap_or_default();
+                let hole = doc.hole(Hole::Scalar(self.service_name_expr(&service)));
+                backend.insert("name".into(), hole);
+            }
+        }
+        let service = planned.service.clone();
+        let taken = self
+            .values
+            .services
+            .get(&service)
+            .is_none_or(|v| v.contains_key("route"));
+        if taken {
+            return;
+        }
+        let var = doc.var(&service);
+        let values = json!({
+            "hostnames": spec.get("hostnames").cloned().unwrap_or(json!([])),
+            "parentRefs": spec.get("parentRefs").cloned().unwrap_or(json!([])),
+        });
+        spec.insert(
+            "hostnames".into(),
+            doc.hole(Hole::Block(format!("{var}.route.hostnames"))),
+        );
+        spec.insert(
+            "parentRefs".into(),
+            doc.hole(Hole::Block(format!("{var}.route.parentRefs"))),
+        );
+        self.service_values(&service).insert("route".into(), values);
     }
 
     fn workload(&mut self, doc: &mut Doc, map: &mut Map<String, Value>, kind: &str, name: &str) {

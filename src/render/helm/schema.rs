@@ -96,6 +96,14 @@ fn service() -> Value {
                 },
                 "required": ["enabled"]
             },
+            "route": {
+                "type": "object",
+                "description": "The service's (first) HTTPRoute.",
+                "properties": {
+                    "hostnames": { "type": "array", "items": { "type": "string" } },
+                    "parentRefs": array("The Gateways it attaches to, as in an HTTPRoute spec.")
+                }
+            },
             "persistence": {
                 "type": "object",
                 "description": "One entry per Compose volume the service's Pod mounts.",
