@@ -9,25 +9,11 @@ use std::collections::BTreeMap;
 
 use crate::compose::model::Service;
 use crate::plan::routes::{
-    Alternative, Middleware, MiddlewareKind, Origin, Route, Tls, valid_host, valid_path,
+    Alternative, Label, Middleware, MiddlewareKind, Route, Tls, proxy_labels, valid_host,
+    valid_path,
 };
 use crate::plan::{Context, HttpMatch, PathType};
 use crate::report::{Entry, Report};
-use crate::source::Span;
-
-#[derive(Clone, Debug)]
-struct Label {
-    key: String,
-    section: &'static str,
-    value: String,
-    span: Option<Span>,
-}
-
-impl Label {
-    fn origin(&self) -> Origin {
-        Origin::new(format!("{}.{}", self.section, self.key), self.span)
-    }
-}
 
 /// The site of a label key: `caddy` or `caddy_<n>`, and the directive after it.
 fn site_of(key: &str) -> Option<(&str, &str)> {
@@ -41,24 +27,10 @@ fn site_of(key: &str) -> Option<(&str, &str)> {
 /// The service's caddy labels, by site, then directive (`""` for the address).
 fn sites(service: &Service) -> BTreeMap<String, BTreeMap<String, Label>> {
     let mut out: BTreeMap<String, BTreeMap<String, Label>> = BTreeMap::new();
-    let deploy = service.deploy.as_ref().map(|d| &d.labels);
-    for (section, mapping) in [("labels", Some(&service.labels)), ("deploy.labels", deploy)] {
-        for (key, value) in mapping.into_iter().flatten() {
-            let Some((site, directive)) = site_of(&key.value) else {
-                continue;
-            };
-            let (value, span) = value.as_ref().map_or((String::new(), Some(key.span)), |v| {
-                (v.value.clone(), Some(v.span))
-            });
-            out.entry(site.to_owned()).or_default().insert(
-                directive.to_owned(),
-                Label {
-                    key: key.value.clone(),
-                    section,
-                    value,
-                    span,
-                },
-            );
+    for label in proxy_labels(service, |k| site_of(k).is_some()) {
+        if let Some((site, directive)) = site_of(&label.key) {
+            let (site, directive) = (site.to_owned(), directive.to_owned());
+            out.entry(site).or_default().insert(directive, label);
         }
     }
     out

@@ -13,9 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::compose::model::Service;
 use crate::compose::yaml::{Node, Value};
-use crate::plan::routes::{
-    Alternative, Origin, Route, Tls, port_unknown, single_port, valid_host, valid_path,
-};
+use crate::plan::routes::{Alternative, Origin, Route, Tls, default_port, valid_host, valid_path};
 use crate::plan::{Context, HttpMatch, PathType};
 use crate::report::{Entry, Report};
 
@@ -133,18 +131,13 @@ pub fn routes(
                 return None;
             }
         },
-        None => match single_port(service) {
-            Ok(port) => port,
-            Err(ports) => {
-                report.add(port_unknown(
-                    name,
-                    &origin,
-                    &ports,
-                    "add `port: PORT` to `x-kubernetes.expose`",
-                ));
-                return None;
-            }
-        },
+        None => default_port(
+            name,
+            service,
+            &origin,
+            "add `port: PORT` to `x-kubernetes.expose`",
+            report,
+        )?,
     };
     let tls = match map.get("tls").and_then(text) {
         None | Some("false") => None,

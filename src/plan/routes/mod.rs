@@ -46,6 +46,46 @@ impl Origin {
     }
 }
 
+/// One proxy label of a service, from `labels` or (as in Swarm) `deploy.labels`.
+#[derive(Clone, Debug)]
+pub struct Label {
+    /// The key as written.
+    pub key: String,
+    /// `labels` or `deploy.labels`.
+    pub section: &'static str,
+    pub value: String,
+    pub span: Option<Span>,
+}
+
+impl Label {
+    pub fn origin(&self) -> Origin {
+        Origin::new(format!("{}.{}", self.section, self.key), self.span)
+    }
+}
+
+/// The labels of a service whose key `keep`s, from `labels` then `deploy.labels`.
+pub fn proxy_labels(
+    service: &crate::compose::model::Service,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<Label> {
+    let deploy = service.deploy.as_ref().map(|d| &d.labels);
+    let mut out = Vec::new();
+    for (section, mapping) in [("labels", Some(&service.labels)), ("deploy.labels", deploy)] {
+        for (key, value) in mapping.into_iter().flatten().filter(|(k, _)| keep(k)) {
+            let (value, span) = value.as_ref().map_or((String::new(), Some(key.span)), |v| {
+                (v.value.clone(), Some(v.span))
+            });
+            out.push(Label {
+                key: key.value.clone(),
+                section,
+                value,
+                span,
+            });
+        }
+    }
+    out
+}
+
 /// One route of a Compose service, whatever wrote it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Route {
@@ -734,7 +774,7 @@ pub fn valid_path(path: &str) -> bool {
 }
 
 /// The container port of a route without an explicit one: the service's only declared port.
-pub fn single_port(service: &crate::compose::model::Service) -> Result<i32, Vec<i32>> {
+fn single_port(service: &crate::compose::model::Service) -> Result<i32, Vec<i32>> {
     let mut ports: BTreeSet<i32> = service.ports.iter().map(|p| i32::from(p.target)).collect();
     for expose in &service.expose {
         ports.extend(
@@ -750,9 +790,27 @@ pub fn single_port(service: &crate::compose::model::Service) -> Result<i32, Vec<
     }
 }
 
+/// The port of a route that names none: the service's only declared port, else `None` and
+/// the route is reported (with `help`, how to name one).
+pub fn default_port(
+    name: &str,
+    service: &crate::compose::model::Service,
+    origin: &Origin,
+    help: &str,
+    report: &mut Report,
+) -> Option<i32> {
+    match single_port(service) {
+        Ok(port) => Some(port),
+        Err(ports) => {
+            report.add(port_unknown(name, origin, &ports, help));
+            None
+        }
+    }
+}
+
 /// The report of a route whose port is unknown: the route is left out. (Traefik would take
 /// the port the image `EXPOSE`s, which the Compose file does not say.)
-pub fn port_unknown(service: &str, origin: &Origin, ports: &[i32], help: &str) -> Entry {
+fn port_unknown(service: &str, origin: &Origin, ports: &[i32], help: &str) -> Entry {
     let found = if ports.is_empty() {
         "declares no port".to_owned()
     } else {

@@ -11,29 +11,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::compose::model::{Project, Service};
 use crate::plan::routes::rule::{self, Matcher};
 use crate::plan::routes::{
-    Alternative, Middleware, MiddlewareKind, Origin, Route, Tls, port_unknown, single_port,
-    valid_host, valid_path,
+    Alternative, Label, Middleware, MiddlewareKind, Origin, Route, Tls, default_port, port_unknown,
+    proxy_labels, valid_host, valid_path,
 };
 use crate::plan::{Context, HttpMatch, PathType};
 use crate::report::{Entry, Report};
-use crate::source::{Span, Spanned};
-
-/// One `traefik.*` label of a service.
-#[derive(Clone, Debug)]
-struct Label {
-    /// The key as written.
-    key: String,
-    /// `labels` or `deploy.labels`.
-    section: &'static str,
-    value: String,
-    span: Option<Span>,
-}
-
-impl Label {
-    fn origin(&self) -> Origin {
-        Origin::new(format!("{}.{}", self.section, self.key), self.span)
-    }
-}
 
 /// A service's `traefik.*` labels (from `labels` and, as in Swarm, `deploy.labels`), by key
 /// in lower case (Traefik reads option names in any case), and the ones read.
@@ -44,30 +26,10 @@ struct Labels {
 
 impl Labels {
     fn of(service: &Service) -> Self {
-        let mut all = BTreeMap::new();
-        let deploy = service.deploy.as_ref().map(|d| &d.labels);
-        let sections = [("labels", Some(&service.labels)), ("deploy.labels", deploy)];
-        for (section, mapping) in sections {
-            for (key, value) in mapping.into_iter().flatten() {
-                if !key.to_ascii_lowercase().starts_with("traefik.") {
-                    continue;
-                }
-                let (value, span) = value
-                    .as_ref()
-                    .map_or((String::new(), Some(key.span)), |v: &Spanned<String>| {
-                        (v.value.clone(), Some(v.span))
-                    });
-                all.insert(
-                    key.to_ascii_lowercase(),
-                    Label {
-                        key: key.value.clone(),
-                        section,
-                        value,
-                        span,
-                    },
-                );
-            }
-        }
+        let all = proxy_labels(service, |k| k.to_ascii_lowercase().starts_with("traefik."))
+            .into_iter()
+            .map(|label| (label.key.to_ascii_lowercase(), label))
+            .collect();
         Self {
             all,
             read: BTreeSet::new(),
@@ -278,22 +240,17 @@ pub fn routes(
                 labels.read_all(&prefix);
                 continue;
             }
-            None => match single_port(service) {
-                Ok(port) => port,
-                Err(ports) => {
-                    report.add(port_unknown(
-                        name,
-                        &origin,
-                        &ports,
-                        &format!(
-                            "add `traefik.http.services.{}.loadbalancer.server.port=PORT`",
-                            target_name.as_deref().unwrap_or(&router)
-                        ),
-                    ));
+            None => {
+                let help = format!(
+                    "add `traefik.http.services.{}.loadbalancer.server.port=PORT`",
+                    target_name.as_deref().unwrap_or(&router)
+                );
+                let Some(port) = default_port(name, service, &origin, &help, report) else {
                     labels.read_all(&prefix);
                     continue;
-                }
-            },
+                };
+                port
+            }
         };
         let alternatives = match alternatives(&rule.value) {
             Ok((alternatives, notes)) => {

@@ -96,14 +96,7 @@ fn service() -> Value {
                 },
                 "required": ["enabled"]
             },
-            "route": {
-                "type": "object",
-                "description": "The service's (first) HTTPRoute.",
-                "properties": {
-                    "hostnames": { "type": "array", "items": { "type": "string" } },
-                    "parentRefs": array("The Gateways it attaches to, as in an HTTPRoute spec.")
-                }
-            },
+            "route": route(),
             "persistence": {
                 "type": "object",
                 "description": "One entry per Compose volume the service's Pod mounts.",
@@ -126,6 +119,18 @@ fn service() -> Value {
             "affinity": object("The Pod's affinity."),
             "podAnnotations": { "type": "object", "additionalProperties": { "type": "string" } },
             "imagePullSecrets": array("The Pod's image pull Secrets (instead of global.imagePullSecrets).")
+        }
+    })
+}
+
+/// `<service>.route`: the service's first HTTPRoute.
+fn route() -> Value {
+    json!({
+        "type": "object",
+        "description": "The service's (first) HTTPRoute.",
+        "properties": {
+            "hostnames": { "type": "array", "items": { "type": "string" } },
+            "parentRefs": array("The Gateways it attaches to, as in an HTTPRoute spec.")
         }
     })
 }
