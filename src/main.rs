@@ -382,8 +382,8 @@ struct PlanArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     wait_timeout: u64,
     /// What the routing labels (Traefik, caddy-docker-proxy, `x-kubernetes.expose`,
-    /// `kompose.service.expose`) become (default: Ingresses; the proxy is left out when the
-    /// project has proxy labels).
+    /// `kompose.service.expose`) become (default: Ingresses, and the proxy is kept; with
+    /// `ingress` or `gateway` the proxy is left out).
     #[arg(long, value_enum, value_name = "KIND")]
     expose: Option<ExposeArg>,
     /// The Ingress class of the Ingresses; `nginx` and `traefik` also get that controller's

@@ -78,12 +78,12 @@ pub struct ConvertOptions {
 /// `kompose.service.expose`) becomes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Expose {
-    /// Ingresses; the reverse proxy is left out only when the project has routing labels of
-    /// a proxy or `x-kubernetes.expose`.
+    /// Ingresses; the reverse proxy is kept (and a note says it could go).
     #[default]
     Auto,
+    /// Ingresses, the reverse proxy left out.
     Ingress,
-    /// Gateway API HTTPRoutes.
+    /// Gateway API HTTPRoutes, the reverse proxy left out.
     Gateway,
     /// Nothing: the routing is reported, the proxy kept.
     None,

@@ -725,7 +725,7 @@ fn caddy_sites_become_ingresses_by_default() {
     assert_eq!(files["spec"]["rules"][0]["http"]["paths"][0]["path"], "/dl");
     assert_eq!(files["spec"]["tls"], Value::Null, "http:// has no TLS");
     assert!(reported(&out, "has no `reverse_proxy`"));
-    assert!(reported(&out, "the Caddy proxy is left out"));
+    assert!(reported(&out, "the Caddy proxy is kept"), "by default");
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! middlewares that change the request. [`Exposure::plan`] then writes each route as an
 //! Ingress or an HTTPRoute (`--expose`), reporting at the label what that kind of object
 //! cannot say. The proxy container itself ([`proxy`]) is left out: the cluster's Ingress
-//! controller or Gateway takes its place.
+//! controller or Gateway takes its place (with an explicit `--expose`).
 
 pub mod caddy;
 pub mod extension;
@@ -212,11 +212,25 @@ impl Exposure {
             Expose::Gateway => Some(Output::Gateway),
             Expose::Auto | Expose::Ingress => Some(Output::Ingress),
         };
-        let leave_out = match context.options.expose {
-            Expose::None => false,
-            Expose::Auto => routing_labels,
-            Expose::Ingress | Expose::Gateway => true,
-        };
+        // Only an explicit `--expose` leaves the proxy out: by default the conversion keeps
+        // every service the file runs.
+        let leave_out = matches!(context.options.expose, Expose::Ingress | Expose::Gateway);
+        if context.options.expose == Expose::Auto && routing_labels {
+            for proxy in &proxies {
+                report.add(
+                    Entry::approximated(
+                        Some(&proxy.service),
+                        "image",
+                        proxy.span,
+                        format!(
+                            "the {} proxy is kept, though it reads routes from the Docker API, which a cluster does not have; the Ingresses of its routes take its place",
+                            proxy.kind
+                        ),
+                    )
+                    .help("convert with `--expose ingress` or `--expose gateway` to leave it out"),
+                );
+            }
+        }
         let proxies = if leave_out { proxies } else { Vec::new() };
         for proxy in &proxies {
             let Some(service) = project.services.get(proxy.service.as_str()) else {

@@ -1,8 +1,8 @@
 //! The reverse proxy that read the routing labels from the Docker API (a `traefik` or
 //! `caddy-docker-proxy` container with the Docker socket or `--providers.docker`). It cannot
 //! work on a cluster (there is no Docker API to read labels from) and its published 80/443
-//! must not become a LoadBalancer next to the Ingress controller's: when routes are
-//! exposed, it is left out of the plan, with a note.
+//! must not become a LoadBalancer next to the Ingress controller's: with `--expose ingress`
+//! or `gateway` it is left out of the plan, with a note (by default it is kept, as before).
 
 use crate::compose::model::{Project, Service};
 use crate::report::{Entry, Report};
@@ -12,8 +12,8 @@ use crate::source::Span;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proxy {
     pub service: String,
-    span: Option<Span>,
-    kind: &'static str,
+    pub span: Option<Span>,
+    pub kind: &'static str,
 }
 
 /// The label-reading proxies of a project.

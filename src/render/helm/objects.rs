@@ -389,6 +389,7 @@ impl<'a> Chart<'a> {
                         .map(|p| {
                             json!({
                                 "path": p.get("path").cloned().unwrap_or(json!("/")),
+                                "pathType": p.get("pathType").cloned().unwrap_or(json!("Prefix")),
                                 "port": p.pointer("/backend/service/port/number").cloned().unwrap_or(Value::Null),
                             })
                         })
@@ -411,6 +412,7 @@ impl<'a> Chart<'a> {
                         .unwrap_or_default(),
                     json!({
                         "enabled": true,
+                        "annotations": ingress.pointer("/metadata/annotations").cloned().unwrap_or(json!({})),
                         "className": spec.get("ingressClassName").cloned().unwrap_or(json!("")),
                         "hosts": hosts,
                         "tls": spec.get("tls").cloned().unwrap_or(json!([])),
@@ -422,8 +424,9 @@ impl<'a> Chart<'a> {
                 service_labels,
                 json!({
                     "enabled": false,
+                    "annotations": {},
                     "className": "",
-                    "hosts": [{ "host": "", "paths": [{ "path": "/", "port": port }] }],
+                    "hosts": [{ "host": "", "paths": [{ "path": "/", "pathType": "Prefix", "port": port }] }],
                     "tls": [],
                 }),
             ),
@@ -442,7 +445,11 @@ impl<'a> Chart<'a> {
         let mut map = Map::new();
         map.insert("apiVersion".into(), json!("networking.k8s.io/v1"));
         map.insert("kind".into(), json!("Ingress"));
-        map.insert("metadata".into(), json!({ "labels": labels }));
+        let annotations = doc.hole(Hole::Block(format!("{var}.ingress.annotations")));
+        map.insert(
+            "metadata".into(),
+            json!({ "labels": labels, "annotations": annotations }),
+        );
         self.metadata(&mut doc, &mut map, "Ingress", &name);
         let spec_hole = doc.hole(Hole::Lines(spec));
         map.insert("spec".into(), spec_hole);
@@ -993,7 +1000,10 @@ fn ingress_spec(var: &str, backend: &str) -> Vec<(usize, String)> {
         (6, "paths:".to_owned()),
         (0, "{{- range .paths }}".to_owned()),
         (6, "- path: {{ .path | quote }}".to_owned()),
-        (8, "pathType: Prefix".to_owned()),
+        (
+            8,
+            "pathType: {{ .pathType | default \"Prefix\" }}".to_owned(),
+        ),
         (8, "backend:".to_owned()),
         (10, "service:".to_owned()),
         (12, format!("name: {{{{ {backend} }}}}")),

@@ -66,36 +66,7 @@ fn service() -> Value {
                     "ports": array("The Service's ports, as in a Service spec.")
                 }
             },
-            "ingress": {
-                "type": "object",
-                "properties": {
-                    "enabled": { "type": "boolean" },
-                    "className": string("ingressClassName (empty: the cluster default)."),
-                    "hosts": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "host": string("Host name (empty: every host)."),
-                                "paths": {
-                                    "type": "array",
-                                    "items": {
-                                        "type": "object",
-                                        "properties": {
-                                            "path": { "type": "string" },
-                                            "port": { "type": "integer" }
-                                        },
-                                        "required": ["path", "port"]
-                                    }
-                                }
-                            },
-                            "required": ["paths"]
-                        }
-                    },
-                    "tls": array("As in an Ingress spec: secretName and hosts.")
-                },
-                "required": ["enabled"]
-            },
+            "ingress": ingress(),
             "route": route(),
             "persistence": {
                 "type": "object",
@@ -120,6 +91,45 @@ fn service() -> Value {
             "podAnnotations": { "type": "object", "additionalProperties": { "type": "string" } },
             "imagePullSecrets": array("The Pod's image pull Secrets (instead of global.imagePullSecrets).")
         }
+    })
+}
+
+/// `<service>.ingress`: the service's first Ingress.
+fn ingress() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "enabled": { "type": "boolean" },
+            "annotations": { "type": "object", "additionalProperties": { "type": "string" } },
+            "className": string("ingressClassName (empty: the cluster default)."),
+            "hosts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "host": string("Host name (empty: every host)."),
+                        "paths": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "path": { "type": "string" },
+                                    "pathType": {
+                                        "type": "string",
+                                        "enum": ["Prefix", "Exact", "ImplementationSpecific"]
+                                    },
+                                    "port": { "type": "integer" }
+                                },
+                                "required": ["path", "port"]
+                            }
+                        }
+                    },
+                    "required": ["paths"]
+                }
+            },
+            "tls": array("As in an Ingress spec: secretName and hosts.")
+        },
+        "required": ["enabled"]
     })
 }
 
