@@ -381,6 +381,56 @@ struct PlanArgs {
     /// Seconds a wait for a dependency lasts before the Pod fails (and is retried).
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     wait_timeout: u64,
+    /// What the routing labels (Traefik, caddy-docker-proxy, `x-kubernetes.expose`,
+    /// `kompose.service.expose`) become (default: Ingresses, and the proxy is kept; with
+    /// `ingress` or `gateway` the proxy is left out).
+    #[arg(long, value_enum, value_name = "KIND")]
+    expose: Option<ExposeArg>,
+    /// The Ingress class of the Ingresses; `nginx` and `traefik` also get that controller's
+    /// annotations for middlewares.
+    #[arg(long, value_name = "CLASS")]
+    ingress_class: Option<String>,
+    /// The Gateway the HTTPRoutes of `--expose gateway` attach to (default: `gateway` in
+    /// the routes' namespace).
+    #[arg(long, value_name = "NAME[/NAMESPACE]", value_parser = parse_gateway)]
+    gateway: Option<planning::GatewayRef>,
+    /// The cert-manager ClusterIssuer that issues the TLS Secrets of the Ingresses.
+    #[arg(long, value_name = "ISSUER")]
+    cert_issuer: Option<String>,
+}
+
+/// `NAME` or `NAME/NAMESPACE`.
+fn parse_gateway(text: &str) -> Result<planning::GatewayRef, String> {
+    let (name, namespace) = match text.split_once('/') {
+        Some((name, namespace)) => (name, Some(namespace)),
+        None => (text, None),
+    };
+    let valid = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 63
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !s.starts_with('-')
+            && !s.ends_with('-')
+    };
+    if valid(name) && namespace.is_none_or(valid) {
+        Ok(planning::GatewayRef {
+            name: name.to_owned(),
+            namespace: namespace.map(str::to_owned),
+        })
+    } else {
+        Err("expected NAME or NAME/NAMESPACE, each a DNS label (a-z, 0-9, `-`)".into())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExposeArg {
+    /// Ingresses (networking.k8s.io/v1).
+    Ingress,
+    /// Gateway API HTTPRoutes (gateway.networking.k8s.io/v1).
+    Gateway,
+    /// No Ingress or HTTPRoute; the proxy is kept.
+    None,
 }
 
 /// How `apply` and `down` reach the cluster.
@@ -659,6 +709,15 @@ impl PlanArgs {
                     VolumesArg::HostPath => VolumeKind::HostPath,
                     VolumesArg::ConfigMap => VolumeKind::ConfigMap,
                 }),
+            expose: match self.expose {
+                None => planning::Expose::Auto,
+                Some(ExposeArg::Ingress) => planning::Expose::Ingress,
+                Some(ExposeArg::Gateway) => planning::Expose::Gateway,
+                Some(ExposeArg::None) => planning::Expose::None,
+            },
+            ingress_class: self.ingress_class.clone(),
+            gateway: self.gateway.clone(),
+            cert_issuer: self.cert_issuer.clone(),
             ..ConvertOptions::default()
         }
     }

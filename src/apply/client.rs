@@ -287,6 +287,14 @@ fn resource(kind: Kind) -> ApiResource {
         Kind::NetworkPolicy => ApiResource::erase::<NetworkPolicy>(&()),
         Kind::Ingress => ApiResource::erase::<Ingress>(&()),
         Kind::HorizontalPodAutoscaler => ApiResource::erase::<HorizontalPodAutoscaler>(&()),
+        // The `gateway-api` crate's types implement an older kube's traits.
+        Kind::HttpRoute => ApiResource {
+            group: "gateway.networking.k8s.io".into(),
+            version: "v1".into(),
+            api_version: crate::emit::HttpRoute::API_VERSION.into(),
+            kind: "HTTPRoute".into(),
+            plural: "httproutes".into(),
+        },
     }
 }
 

@@ -28,12 +28,13 @@ pub enum Kind {
     CronJob,
     NetworkPolicy,
     Ingress,
+    HttpRoute,
     HorizontalPodAutoscaler,
 }
 
 impl Kind {
     /// Every kind, in apply order.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::Namespace,
         Self::ServiceAccount,
         Self::Role,
@@ -49,6 +50,7 @@ impl Kind {
         Self::CronJob,
         Self::NetworkPolicy,
         Self::Ingress,
+        Self::HttpRoute,
         Self::HorizontalPodAutoscaler,
     ];
 
@@ -65,7 +67,10 @@ impl Kind {
             | Self::PersistentVolumeClaim => 1,
             Self::Service => 2,
             Self::Deployment | Self::StatefulSet | Self::DaemonSet | Self::Job | Self::CronJob => 3,
-            Self::NetworkPolicy | Self::Ingress | Self::HorizontalPodAutoscaler => 4,
+            Self::NetworkPolicy
+            | Self::Ingress
+            | Self::HttpRoute
+            | Self::HorizontalPodAutoscaler => 4,
         }
     }
 
@@ -88,6 +93,7 @@ impl Kind {
             Self::CronJob => "CronJob",
             Self::NetworkPolicy => "NetworkPolicy",
             Self::Ingress => "Ingress",
+            Self::HttpRoute => "HTTPRoute",
             Self::HorizontalPodAutoscaler => "HorizontalPodAutoscaler",
         }
     }

@@ -28,9 +28,19 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use gateway_api::httproutes::{
+    HttpRouteParentRefs, HttpRouteRules, HttpRouteRulesBackendRefs, HttpRouteRulesFilters,
+    HttpRouteRulesFiltersRequestRedirect, HttpRouteRulesFiltersRequestRedirectScheme,
+    HttpRouteRulesFiltersType, HttpRouteRulesFiltersUrlRewrite,
+    HttpRouteRulesFiltersUrlRewritePath, HttpRouteRulesFiltersUrlRewritePathType,
+    HttpRouteRulesMatches, HttpRouteRulesMatchesHeaders, HttpRouteRulesMatchesMethod,
+    HttpRouteRulesMatchesPath, HttpRouteRulesMatchesPathType, HttpRouteRulesMatchesQueryParams,
+    HttpRouteSpec,
+};
+
 use crate::plan::{
-    Autoscaler, Claim, Data, Ingress, JobWaiter, NetworkService, Plan, Policy, ServiceType,
-    Workload, WorkloadKind,
+    Autoscaler, Claim, Data, HttpFilter, HttpMatch, HttpRoute as PlannedRoute, Ingress, JobWaiter,
+    NetworkService, PathType, Plan, Policy, ServiceType, Workload, WorkloadKind,
 };
 
 pub use kind::{Kind, in_apply_order, sort_for_apply};
@@ -56,7 +66,44 @@ pub enum Object {
     CronJob(CronJob),
     NetworkPolicy(NetworkPolicy),
     Ingress(K8sIngress),
+    HttpRoute(HttpRoute),
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+}
+
+/// A Gateway API HTTPRoute: the `gateway-api` crate's typed spec under this crate's
+/// `ObjectMeta`. The crate's own `HttpRoute` carries the metadata type of k8s-openapi 0.28,
+/// another type than the 0.29 one every other object (and [`Object::metadata`]) uses.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpRoute {
+    #[serde(skip_deserializing, default = "http_route_api_version")]
+    api_version: &'static str,
+    #[serde(skip_deserializing, default = "http_route_kind")]
+    kind: &'static str,
+    pub metadata: ObjectMeta,
+    pub spec: HttpRouteSpec,
+}
+
+fn http_route_api_version() -> &'static str {
+    HttpRoute::API_VERSION
+}
+
+fn http_route_kind() -> &'static str {
+    "HTTPRoute"
+}
+
+impl HttpRoute {
+    pub const API_VERSION: &'static str = "gateway.networking.k8s.io/v1";
+
+    #[must_use]
+    pub fn new(metadata: ObjectMeta, spec: HttpRouteSpec) -> Self {
+        Self {
+            api_version: Self::API_VERSION,
+            kind: "HTTPRoute",
+            metadata,
+            spec,
+        }
+    }
 }
 
 impl Object {
@@ -79,6 +126,7 @@ impl Object {
             Self::CronJob(_) => Kind::CronJob,
             Self::NetworkPolicy(_) => Kind::NetworkPolicy,
             Self::Ingress(_) => Kind::Ingress,
+            Self::HttpRoute(_) => Kind::HttpRoute,
             Self::HorizontalPodAutoscaler(_) => Kind::HorizontalPodAutoscaler,
         }
     }
@@ -107,6 +155,7 @@ impl Object {
             Self::CronJob(o) => &o.metadata,
             Self::NetworkPolicy(o) => &o.metadata,
             Self::Ingress(o) => &o.metadata,
+            Self::HttpRoute(o) => &o.metadata,
             Self::HorizontalPodAutoscaler(o) => &o.metadata,
         }
     }
@@ -128,6 +177,7 @@ impl Object {
             Self::CronJob(o) => &mut o.metadata,
             Self::NetworkPolicy(o) => &mut o.metadata,
             Self::Ingress(o) => &mut o.metadata,
+            Self::HttpRoute(o) => &mut o.metadata,
             Self::HorizontalPodAutoscaler(o) => &mut o.metadata,
         }
     }
@@ -171,6 +221,11 @@ pub fn emit(plan: &Plan) -> Vec<Object> {
             .map(|p| Object::NetworkPolicy(policy(p))),
     );
     objects.extend(plan.ingresses.iter().map(|i| Object::Ingress(ingress(i))));
+    objects.extend(
+        plan.http_routes
+            .iter()
+            .map(|r| Object::HttpRoute(http_route(r))),
+    );
     objects.extend(
         plan.autoscalers
             .iter()
@@ -390,7 +445,7 @@ fn ingress(ingress: &Ingress) -> K8sIngress {
     for rule in &ingress.rules {
         let path = HTTPIngressPath {
             path: Some(rule.path.clone()),
-            path_type: "Prefix".into(),
+            path_type: rule.path_type.as_str().into(),
             backend: IngressBackend {
                 service: Some(IngressServiceBackend {
                     name: rule.backend.clone(),
@@ -415,7 +470,7 @@ fn ingress(ingress: &Ingress) -> K8sIngress {
         }
     }
     K8sIngress {
-        metadata: meta(&ingress.name, &ingress.labels, &BTreeMap::new()),
+        metadata: meta(&ingress.name, &ingress.labels, &ingress.annotations),
         spec: Some(IngressSpec {
             ingress_class_name: ingress.class_name.clone(),
             rules: Some(rules),
@@ -428,6 +483,130 @@ fn ingress(ingress: &Ingress) -> K8sIngress {
             default_backend: None,
         }),
         ..K8sIngress::default()
+    }
+}
+
+fn http_route(route: &PlannedRoute) -> HttpRoute {
+    let rules = route
+        .rules
+        .iter()
+        .map(|rule| HttpRouteRules {
+            matches: (!rule.matches.is_empty())
+                .then(|| rule.matches.iter().map(http_match).collect()),
+            filters: (!rule.filters.is_empty())
+                .then(|| rule.filters.iter().map(http_filter).collect()),
+            backend_refs: rule.backend.as_ref().map(|(name, port)| {
+                vec![HttpRouteRulesBackendRefs {
+                    name: name.clone(),
+                    port: Some(*port),
+                    ..HttpRouteRulesBackendRefs::default()
+                }]
+            }),
+            ..HttpRouteRules::default()
+        })
+        .collect();
+    HttpRoute::new(
+        meta(&route.name, &route.labels, &route.annotations),
+        HttpRouteSpec {
+            hostnames: (!route.hostnames.is_empty()).then(|| route.hostnames.clone()),
+            parent_refs: Some(vec![HttpRouteParentRefs {
+                name: route.parent.name.clone(),
+                namespace: route.parent.namespace.clone(),
+                ..HttpRouteParentRefs::default()
+            }]),
+            rules: Some(rules),
+        },
+    )
+}
+
+fn http_match(request: &HttpMatch) -> HttpRouteRulesMatches {
+    HttpRouteRulesMatches {
+        path: request
+            .path
+            .as_ref()
+            .map(|(kind, value)| HttpRouteRulesMatchesPath {
+                r#type: Some(match kind {
+                    PathType::Exact => HttpRouteRulesMatchesPathType::Exact,
+                    PathType::Prefix | PathType::ImplementationSpecific => {
+                        HttpRouteRulesMatchesPathType::PathPrefix
+                    }
+                }),
+                value: Some(value.clone()),
+            }),
+        method: request.method.as_deref().and_then(method),
+        headers: (!request.headers.is_empty()).then(|| {
+            request
+                .headers
+                .iter()
+                .map(|(name, value)| HttpRouteRulesMatchesHeaders {
+                    name: name.clone(),
+                    value: value.clone(),
+                    ..HttpRouteRulesMatchesHeaders::default()
+                })
+                .collect()
+        }),
+        query_params: (!request.query.is_empty()).then(|| {
+            request
+                .query
+                .iter()
+                .map(|(name, value)| HttpRouteRulesMatchesQueryParams {
+                    name: name.clone(),
+                    value: value.clone(),
+                    ..HttpRouteRulesMatchesQueryParams::default()
+                })
+                .collect()
+        }),
+    }
+}
+
+fn method(method: &str) -> Option<HttpRouteRulesMatchesMethod> {
+    use HttpRouteRulesMatchesMethod as M;
+    Some(match method {
+        "GET" => M::Get,
+        "HEAD" => M::Head,
+        "POST" => M::Post,
+        "PUT" => M::Put,
+        "DELETE" => M::Delete,
+        "CONNECT" => M::Connect,
+        "OPTIONS" => M::Options,
+        "TRACE" => M::Trace,
+        "PATCH" => M::Patch,
+        _ => return None,
+    })
+}
+
+fn http_filter(filter: &HttpFilter) -> HttpRouteRulesFilters {
+    match filter {
+        HttpFilter::StripPrefix => HttpRouteRulesFilters {
+            r#type: HttpRouteRulesFiltersType::UrlRewrite,
+            url_rewrite: Some(HttpRouteRulesFiltersUrlRewrite {
+                path: Some(HttpRouteRulesFiltersUrlRewritePath {
+                    r#type: HttpRouteRulesFiltersUrlRewritePathType::ReplacePrefixMatch,
+                    replace_prefix_match: Some("/".into()),
+                    ..HttpRouteRulesFiltersUrlRewritePath::default()
+                }),
+                ..HttpRouteRulesFiltersUrlRewrite::default()
+            }),
+            ..HttpRouteRulesFilters::default()
+        },
+        HttpFilter::RedirectScheme {
+            scheme,
+            port,
+            permanent,
+        } => HttpRouteRulesFilters {
+            r#type: HttpRouteRulesFiltersType::RequestRedirect,
+            request_redirect: Some(HttpRouteRulesFiltersRequestRedirect {
+                scheme: Some(if scheme == "http" {
+                    HttpRouteRulesFiltersRequestRedirectScheme::Http
+                } else {
+                    HttpRouteRulesFiltersRequestRedirectScheme::Https
+                }),
+                port: *port,
+                status_code: Some(if *permanent { 301 } else { 302 }),
+                ..HttpRouteRulesFiltersRequestRedirect::default()
+            }),
+            ..HttpRouteRulesFilters::default()
+        },
     }
 }
 

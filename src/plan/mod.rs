@@ -19,6 +19,7 @@ pub mod ordering;
 pub mod placement;
 pub mod pods;
 pub mod policies;
+pub mod routes;
 pub mod services;
 pub mod storage;
 pub mod workloads;
@@ -63,6 +64,37 @@ pub struct ConvertOptions {
     /// (kompose's `--volumes`); `None` keeps named volumes as claims and bind mounts as
     /// `bind_mounts` says.
     pub volume_kind: Option<kompose::VolumeKind>,
+    /// What the routing labels become (`--expose`).
+    pub expose: Expose,
+    /// The Ingress class, and with `nginx` or `traefik` that controller's annotations
+    /// (`--ingress-class`).
+    pub ingress_class: Option<String>,
+    /// The Gateway HTTPRoutes attach to (`--gateway NAME[/NAMESPACE]`).
+    pub gateway: Option<GatewayRef>,
+    /// The cert-manager ClusterIssuer of TLS routes (`--cert-issuer`).
+    pub cert_issuer: Option<String>,
+}
+
+/// What HTTP routing (Traefik and Caddy labels, `x-kubernetes.expose`,
+/// `kompose.service.expose`) becomes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Expose {
+    /// Ingresses; the reverse proxy is kept (and a note says it could go).
+    #[default]
+    Auto,
+    /// Ingresses, the reverse proxy left out.
+    Ingress,
+    /// Gateway API HTTPRoutes, the reverse proxy left out.
+    Gateway,
+    /// Nothing: the routing is reported, the proxy kept.
+    None,
+}
+
+/// A Gateway, by name and namespace (`None`: the route's own).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GatewayRef {
+    pub name: String,
+    pub namespace: Option<String>,
 }
 
 impl Default for ConvertOptions {
@@ -81,6 +113,10 @@ impl Default for ConvertOptions {
             job_wait_image: "bitnami/kubectl:1.33".into(),
             wait_timeout: 300,
             volume_kind: None,
+            expose: Expose::Auto,
+            ingress_class: None,
+            gateway: None,
+            cert_issuer: None,
         }
     }
 }
@@ -152,6 +188,7 @@ pub struct Plan {
     pub claims: Vec<Claim>,
     pub policies: Vec<Policy>,
     pub ingresses: Vec<Ingress>,
+    pub http_routes: Vec<HttpRoute>,
     pub autoscalers: Vec<Autoscaler>,
     /// Identities for init containers that wait for Jobs through the API.
     pub job_waiters: Vec<JobWaiter>,
@@ -299,12 +336,13 @@ pub struct Policy {
     pub purpose: String,
 }
 
-/// An Ingress for a service (`kompose.service.expose`).
+/// An Ingress for a service (`kompose.service.expose`, a proxy's router, `x-kubernetes`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ingress {
     pub name: String,
     pub service: String,
     pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
     pub class_name: Option<String>,
     /// Host (empty: any), path, backend Service and port.
     pub rules: Vec<IngressRule>,
@@ -316,8 +354,74 @@ pub struct Ingress {
 pub struct IngressRule {
     pub host: Option<String>,
     pub path: String,
+    pub path_type: PathType,
     pub backend: String,
     pub port: i32,
+}
+
+/// How a path matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PathType {
+    Prefix,
+    Exact,
+    /// The controller's own syntax (nginx's regular expressions).
+    ImplementationSpecific,
+}
+
+impl PathType {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Prefix => "Prefix",
+            Self::Exact => "Exact",
+            Self::ImplementationSpecific => "ImplementationSpecific",
+        }
+    }
+}
+
+/// A Gateway API HTTPRoute for a service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRoute {
+    pub name: String,
+    pub service: String,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub parent: GatewayRef,
+    /// Empty: every host the Gateway accepts.
+    pub hostnames: Vec<String>,
+    pub rules: Vec<HttpRouteRule>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRouteRule {
+    /// Empty: every request.
+    pub matches: Vec<HttpMatch>,
+    pub filters: Vec<HttpFilter>,
+    /// Service and port; `None` for a rule that only redirects.
+    pub backend: Option<(String, i32)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HttpMatch {
+    /// `Prefix` or `Exact`, and the path.
+    pub path: Option<(PathType, String)>,
+    pub method: Option<String>,
+    /// Exact header matches: name, value.
+    pub headers: Vec<(String, String)>,
+    /// Exact query parameter matches: name, value.
+    pub query: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HttpFilter {
+    /// `URLRewrite` replacing the matched path prefix with `/`.
+    StripPrefix,
+    /// `RequestRedirect` to another scheme (and port).
+    RedirectScheme {
+        scheme: String,
+        port: Option<i32>,
+        permanent: bool,
+    },
 }
 
 /// A HorizontalPodAutoscaler (`kompose.hpa.*`).
@@ -354,7 +458,24 @@ pub struct Planned {
 pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     let mut report = Report::new();
     let empty = Project::default();
-    let project = loaded.project.as_ref().unwrap_or(&empty);
+    let written = loaded.project.as_ref().unwrap_or(&empty);
+    let exposure = {
+        let context = Context {
+            project: written,
+            name: names::label(&loaded.name),
+            compose_name: &loaded.name,
+            directory: &loaded.directory,
+            environment: &loaded.environment,
+            env_files: &loaded.env_files,
+            options,
+            hosts: hosts::HostNames::default(),
+        };
+        routes::Exposure::collect(&context, &mut report)
+    };
+    // The reverse proxy that routed by labels is replaced by the cluster's Ingress controller
+    // or Gateway: it is planned as if the file had not written it.
+    let trimmed = exposure.without_proxies(written, &mut report);
+    let project = trimmed.as_ref().unwrap_or(written);
     let context = Context {
         project,
         name: names::label(&loaded.name),
@@ -396,7 +517,8 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
         plan.workloads.push(workload);
     }
     ordering::job_waiters(&context, &order, &mut plan, &mut report);
-    services::plan(&context, &groups, &order, &mut plan, &mut report);
+    services::plan(&context, &groups, &order, &exposure, &mut plan, &mut report);
+    exposure.plan(&context, &mut plan, &mut report);
     policies::plan(&context, &groups, &mut plan, &mut report);
     Planned { plan, report }
 }

@@ -19,6 +19,9 @@
 //! - `networks.<n>.aliases` and `links` aliases are further Services selecting the same Pods.
 //! - A service another Pod waits for (`service_healthy`) also gets `<name>-headless`, whose
 //!   name resolves only to ready Pods; a StatefulSet gets it as its governing Service.
+//! - The port a route sends to (a proxy's `loadbalancer.server.port`) is a port of the
+//!   Service even when Compose does not declare it: the proxy reached it on the network.
+//!   The routes themselves are planned in [`super::routes`].
 
 use std::collections::BTreeMap;
 
@@ -26,18 +29,20 @@ use crate::compose::model::Service;
 use crate::diag::{Code, Diagnostic};
 use crate::plan::ordering::{Order, ready_service_name};
 use crate::plan::pods::{Joined, PodGroup, PodGroups};
+use crate::plan::routes::Exposure;
 use crate::plan::{
-    Context, Ingress, IngressRule, NetworkService, Plan, ServicePort, ServicePurpose, ServiceType,
-    WorkloadKind, kompose, labels, names, workloads,
+    Context, NetworkService, Plan, ServicePort, ServicePurpose, ServiceType, WorkloadKind, kompose,
+    labels, names, workloads,
 };
 use crate::report::{Entry, Report};
 use crate::source::Spanned;
 
-/// Plans the Services and Ingresses of every Pod.
+/// Plans the Services of every Pod.
 pub fn plan(
     context: &Context,
     groups: &PodGroups,
     order: &Order,
+    exposure: &Exposure,
     plan: &mut Plan,
     report: &mut Report,
 ) {
@@ -64,7 +69,8 @@ pub fn plan(
             let unaddressed = workloads::one_shot(service)
                 && service.ports.is_empty()
                 && service.expose.is_empty()
-                && !order.ready_checked.contains(&member.service);
+                && !order.ready_checked.contains(&member.service)
+                && exposure.target_ports(&member.service).is_empty();
             if matches!(mode, Some("host" | "none")) || unaddressed {
                 if let Some(first) = service.ports.first()
                     && mode == Some("none")
@@ -78,7 +84,7 @@ pub fn plan(
                 }
                 continue;
             }
-            let ports = pod_ports(context, group, &member.service, report);
+            let ports = pod_ports(context, group, &member.service, exposure, report);
             let exposure = service_type(context, service, &ports, report);
             // Inside the cluster the name answers on every port; a NodePort or LoadBalancer
             // Service of its own carries the published ports only, so that nothing becomes
@@ -131,7 +137,6 @@ pub fn plan(
                 plan,
                 report,
             );
-            ingress(context, &member.service, service, &ports, plan, report);
         }
     }
     links(context, plan, report);
@@ -194,6 +199,7 @@ fn pod_ports(
     context: &Context,
     group: &PodGroup,
     service_name: &str,
+    exposure: &Exposure,
     report: &mut Report,
 ) -> PodPorts {
     let services = &context.project.services;
@@ -274,6 +280,9 @@ fn pod_ports(
             for (port, protocol) in super::container::expose_ports(expose) {
                 push_port(&mut in_cluster, port, port, &protocol, None, None);
             }
+        }
+        for port in exposure.target_ports(owner) {
+            push_port(&mut in_cluster, port, port, "TCP", None, None);
         }
     }
     for port in &host_ports {
@@ -499,7 +508,7 @@ fn primary_name(name: &str, service: &Service, report: &mut Report) -> String {
 }
 
 /// The name of a service's own Service (and its Ingress backend), without a word about it.
-fn own_name(name: &str, service: &Service) -> String {
+pub fn own_name(name: &str, service: &Service) -> String {
     kompose::name_override(service).map_or_else(|| names::service(name), |n| n.value.clone())
 }
 
@@ -710,74 +719,6 @@ fn headless(context: &Context, groups: &PodGroups, order: &Order, plan: &mut Pla
             external_traffic_policy: None,
         });
     }
-}
-
-/// `kompose.service.expose`: an Ingress to the service's first port.
-fn ingress(
-    context: &Context,
-    name: &str,
-    service: &Service,
-    ports: &[ServicePort],
-    plan: &mut Plan,
-    report: &mut Report,
-) {
-    let Some(expose) = kompose::label(service, kompose::SERVICE_EXPOSE) else {
-        return;
-    };
-    let Some(port) = ports.first() else {
-        report.add(
-            Entry::unsupported(
-                Some(name),
-                &format!("labels.{}", kompose::SERVICE_EXPOSE),
-                Some(expose.span),
-                "the service has no port to route to",
-            )
-            .help("publish the port the Ingress should reach"),
-        );
-        return;
-    };
-    let backend = own_name(name, service);
-    let rules: Vec<IngressRule> = if expose.eq_ignore_ascii_case("true") {
-        vec![IngressRule {
-            host: None,
-            path: "/".into(),
-            backend: backend.clone(),
-            port: port.port,
-        }]
-    } else {
-        expose
-            .split(',')
-            .map(str::trim)
-            .filter(|h| !h.is_empty())
-            .map(|entry| {
-                let (host, path) = entry
-                    .split_once('/')
-                    .map_or((entry, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
-                IngressRule {
-                    host: Some(host.to_owned()),
-                    path,
-                    backend: backend.clone(),
-                    port: port.port,
-                }
-            })
-            .collect()
-    };
-    let tls = kompose::label(service, kompose::SERVICE_EXPOSE_TLS_SECRET).map(|secret| {
-        (
-            secret.value.clone(),
-            rules.iter().filter_map(|r| r.host.clone()).collect(),
-        )
-    });
-    plan.ingresses.push(Ingress {
-        name: kompose::name_override(service)
-            .map_or_else(|| names::label(name), |n| n.value.clone()),
-        service: name.to_owned(),
-        labels: labels::common(context, name),
-        class_name: kompose::label(service, kompose::SERVICE_EXPOSE_INGRESS_CLASS)
-            .map(|c| c.value.clone()),
-        rules,
-        tls,
-    });
 }
 
 fn capitalize(text: &str) -> String {

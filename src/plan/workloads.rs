@@ -204,6 +204,20 @@ fn metadata(
             let value = value.as_ref().map(|v| v.value.clone()).unwrap_or_default();
             if names::label_value(&value) == value && labels::valid_key(key) {
                 workload_labels.insert(key.value.clone(), value);
+            } else if !labels::valid_key(key) {
+                report.add(
+                    Entry::approximated(
+                        Some(&group.root),
+                        &format!("deploy.labels.{}", key.value),
+                        Some(key.span),
+                        format!(
+                            "no valid label or annotation key: kept, with its value, in the JSON object of the annotation `{}`",
+                            labels::COMPOSE_LABELS
+                        ),
+                    )
+                    .help("tools that read these labels (a reverse proxy, for example) need them as configuration of their own on the cluster"),
+                );
+                moved.insert(key.value.clone(), value);
             } else {
                 let valid_annotation = labels::valid_key(key);
                 report.add(

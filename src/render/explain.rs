@@ -85,10 +85,80 @@ pub fn text(plan: &Plan, notes: &[String]) -> String {
             }
         }
     }
+    let routes = routes(plan);
+    if !routes.is_empty() {
+        let _ = writeln!(out, "\nRoutes:");
+        for route in routes {
+            let _ = writeln!(out, "  {route}");
+        }
+    }
     if !notes.is_empty() {
         let _ = writeln!(out, "\nTranslation report:");
         for note in notes {
             let _ = writeln!(out, "  {note}");
+        }
+    }
+    out
+}
+
+/// Each route as `host/path → Service:port`, with the object that carries it.
+fn routes(plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    for ingress in &plan.ingresses {
+        let tls = if ingress.tls.is_some() { " (TLS)" } else { "" };
+        for rule in &ingress.rules {
+            out.push(format!(
+                "{}{} → {}:{}   Ingress {}{tls}",
+                rule.host.as_deref().unwrap_or("*"),
+                rule.path,
+                rule.backend,
+                rule.port,
+                ingress.name
+            ));
+        }
+    }
+    for route in &plan.http_routes {
+        let hosts = if route.hostnames.is_empty() {
+            vec!["*".to_owned()]
+        } else {
+            route.hostnames.clone()
+        };
+        for rule in &route.rules {
+            let target = rule.backend.as_ref().map_or_else(
+                || "redirect".to_owned(),
+                |(service, port)| format!("{service}:{port}"),
+            );
+            let paths: Vec<String> = if rule.matches.is_empty() {
+                vec!["/".to_owned()]
+            } else {
+                rule.matches
+                    .iter()
+                    .map(|m| {
+                        let mut text = m
+                            .path
+                            .as_ref()
+                            .map_or_else(|| "/".to_owned(), |(_, p)| p.clone());
+                        if let Some(method) = &m.method {
+                            let _ = write!(text, " [{method}]");
+                        }
+                        for (name, value) in &m.headers {
+                            let _ = write!(text, " [{name}: {value}]");
+                        }
+                        for (name, value) in &m.query {
+                            let _ = write!(text, " [?{name}={value}]");
+                        }
+                        text
+                    })
+                    .collect()
+            };
+            for host in &hosts {
+                for path in &paths {
+                    out.push(format!(
+                        "{host}{path} → {target}   HTTPRoute {} (Gateway {})",
+                        route.name, route.parent.name
+                    ));
+                }
+            }
         }
     }
     out

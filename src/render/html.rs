@@ -286,6 +286,10 @@ fn belongs_to(object: &Object, workload: &Workload, plan: &Plan) -> bool {
             .ingresses
             .iter()
             .any(|i| i.name == name && workload.group.member(&i.service).is_some()),
+        Object::HttpRoute(_) => plan
+            .http_routes
+            .iter()
+            .any(|r| r.name == name && workload.group.member(&r.service).is_some()),
         Object::HorizontalPodAutoscaler(_) => plan
             .autoscalers
             .iter()

@@ -61,6 +61,7 @@ pub fn object(item: Value) -> Object {
         Kind::CronJob => serde_json::from_value(item).map(Object::CronJob),
         Kind::NetworkPolicy => serde_json::from_value(item).map(Object::NetworkPolicy),
         Kind::Ingress => serde_json::from_value(item).map(Object::Ingress),
+        Kind::HttpRoute => serde_json::from_value(item).map(Object::HttpRoute),
         Kind::HorizontalPodAutoscaler => {
             serde_json::from_value(item).map(Object::HorizontalPodAutoscaler)
         }

@@ -95,6 +95,7 @@ fn every_kind_is_named_as_it_is_written() {
             "CronJob",
             "NetworkPolicy",
             "Ingress",
+            "HTTPRoute",
             "HorizontalPodAutoscaler",
         ]
     );

@@ -11,7 +11,9 @@ use compose2kube::compose::{self, LoadOptions, Loaded};
 use compose2kube::diag::render::one_line;
 use compose2kube::diag::{Diagnostic, Severity};
 use compose2kube::emit::Object;
-use compose2kube::plan::{BindMounts, Controller, ConvertOptions, NetworkPolicies, ServiceType};
+use compose2kube::plan::{
+    BindMounts, Controller, ConvertOptions, Expose, GatewayRef, NetworkPolicies, ServiceType,
+};
 use compose2kube::render::manifests;
 
 /// The crate root: fixtures and the corpus are found from here, wherever the tests run.
@@ -174,7 +176,12 @@ pub fn convert_file(file: &Path, args: &[String], environment: IndexMap<String, 
     if let Some(dir) = file.parent() {
         options.working_dir = dir.to_path_buf();
     }
-    let loaded = compose::load(&options);
+    convert_loaded(&options, args)
+}
+
+/// Loads as `options` say, then checks, plans, emits and renders as [`convert_file`].
+pub fn convert_loaded(options: &LoadOptions, args: &[String]) -> Output {
+    let loaded = compose::load(options);
     let mut diagnostics = compose2kube::check(&loaded);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Output {
@@ -242,6 +249,25 @@ pub fn options_from_args(args: &[String]) -> ConvertOptions {
                     "never" => NetworkPolicies::Never,
                     other => panic!("unknown network policy mode {other}"),
                 };
+            }
+            "--expose" => {
+                options.expose = match value {
+                    "ingress" => Expose::Ingress,
+                    "gateway" => Expose::Gateway,
+                    "none" => Expose::None,
+                    other => panic!("unknown exposure {other}"),
+                };
+            }
+            "--ingress-class" => options.ingress_class = Some(value.to_owned()),
+            "--cert-issuer" => options.cert_issuer = Some(value.to_owned()),
+            "--gateway" => {
+                let (name, namespace) = value
+                    .split_once('/')
+                    .map_or((value, None), |(n, ns)| (n, Some(ns.to_owned())));
+                options.gateway = Some(GatewayRef {
+                    name: name.to_owned(),
+                    namespace,
+                });
             }
             other => panic!("the fixtures do not use `{other}`"),
         }

@@ -22,5 +22,6 @@ mod field_rules;
 mod fixtures;
 mod kompose_flags;
 mod kustomize;
+mod routes;
 mod snapshots;
 mod validator;

@@ -660,6 +660,88 @@ fn the_expose_label_makes_an_ingress() {
     assert!(reported(&out, "no port to route to"));
 }
 
+#[test]
+fn traefik_routers_become_ingresses_with_the_named_controllers_annotations() {
+    let out = snapshot("traefik-ingress");
+    let app = object(&out, "Ingress", "app");
+    assert_eq!(
+        app["metadata"]["annotations"]["nginx.ingress.kubernetes.io/rewrite-target"],
+        "/$2"
+    );
+    assert_eq!(
+        app["metadata"]["annotations"]["cert-manager.io/cluster-issuer"],
+        "letsencrypt"
+    );
+    assert_eq!(
+        app["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"],
+        json!({"name": "app", "port": {"number": 9091}})
+    );
+    assert_eq!(
+        object(&out, "Service", "app")["spec"]["ports"][0]["port"],
+        9091
+    );
+    assert!(
+        !inventory(&out).iter().any(|o| o.ends_with("/traefik")),
+        "the proxy is left out"
+    );
+    assert!(reported(&out, "the Traefik proxy is left out"));
+    assert!(reported(&out, "also matches headers"));
+    assert!(reported(&out, "`auth@file` is defined outside"));
+}
+
+#[test]
+fn traefik_routers_become_http_routes_with_matches_and_filters() {
+    let out = snapshot("traefik-gateway");
+    let api = object(&out, "HTTPRoute", "api");
+    assert_eq!(api["apiVersion"], "gateway.networking.k8s.io/v1");
+    assert_eq!(
+        api["spec"]["parentRefs"],
+        json!([{"name": "web", "namespace": "infra"}])
+    );
+    let rule = &api["spec"]["rules"][0];
+    assert_eq!(rule["matches"].as_array().map(Vec::len), Some(2));
+    assert_eq!(rule["filters"][0]["type"], "URLRewrite");
+    let redirect = object(&out, "HTTPRoute", "api-to-https");
+    assert_eq!(redirect["spec"]["hostnames"], json!(["*.example.com"]));
+    assert_eq!(
+        redirect["spec"]["rules"][0]["filters"][0]["requestRedirect"],
+        json!({"scheme": "https", "statusCode": 301})
+    );
+    assert_eq!(redirect["spec"]["rules"][0]["backendRefs"], Value::Null);
+    assert!(reported(&out, "negates a condition"));
+    assert!(reported(
+        &out,
+        "`ClientIP` has no Ingress or HTTPRoute equivalent"
+    ));
+}
+
+#[test]
+fn caddy_sites_become_ingresses_by_default() {
+    let out = snapshot("caddy-labels");
+    let whoami = object(&out, "Ingress", "whoami");
+    assert_eq!(whoami["spec"]["rules"][0]["host"], "whoami.example.com");
+    assert_eq!(whoami["spec"]["tls"][0]["secretName"], "whoami-tls");
+    let files = object(&out, "Ingress", "files");
+    assert_eq!(files["spec"]["rules"][0]["http"]["paths"][0]["path"], "/dl");
+    assert_eq!(files["spec"]["tls"], Value::Null, "http:// has no TLS");
+    assert!(reported(&out, "has no `reverse_proxy`"));
+    assert!(reported(&out, "the Caddy proxy is kept"), "by default");
+}
+
+#[test]
+fn the_x_kubernetes_expose_block_makes_an_ingress() {
+    let out = snapshot("x-kubernetes-expose");
+    let web = object(&out, "Ingress", "web");
+    assert_eq!(web["spec"]["ingressClassName"], "nginx");
+    assert_eq!(web["spec"]["tls"][0]["secretName"], "shop-tls");
+    assert_eq!(
+        web["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"],
+        "10m"
+    );
+    assert!(reported(&out, "declares several ports (3000, 3001)"));
+    assert!(reported(&out, "reads only `expose` from `x-kubernetes`"));
+}
+
 // Volumes
 
 #[test]

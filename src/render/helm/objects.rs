@@ -258,6 +258,7 @@ impl<'a> Chart<'a> {
                 }
             }
             Object::RoleBinding(_) => self.role_binding(&mut doc, map),
+            Object::HttpRoute(_) => self.http_route(&mut doc, map, &name),
             _ => {}
         }
         let text = doc.template.render(MARKER, &value)?;
@@ -388,6 +389,7 @@ impl<'a> Chart<'a> {
                         .map(|p| {
                             json!({
                                 "path": p.get("path").cloned().unwrap_or(json!("/")),
+                                "pathType": p.get("pathType").cloned().unwrap_or(json!("Prefix")),
                                 "port": p.pointer("/backend/service/port/number").cloned().unwrap_or(Value::Null),
                             })
                         })
@@ -410,6 +412,7 @@ impl<'a> Chart<'a> {
                         .unwrap_or_default(),
                     json!({
                         "enabled": true,
+                        "annotations": ingress.pointer("/metadata/annotations").cloned().unwrap_or(json!({})),
                         "className": spec.get("ingressClassName").cloned().unwrap_or(json!("")),
                         "hosts": hosts,
                         "tls": spec.get("tls").cloned().unwrap_or(json!([])),
@@ -421,8 +424,9 @@ impl<'a> Chart<'a> {
                 service_labels,
                 json!({
                     "enabled": false,
+                    "annotations": {},
                     "className": "",
-                    "hosts": [{ "host": "", "paths": [{ "path": "/", "port": port }] }],
+                    "hosts": [{ "host": "", "paths": [{ "path": "/", "pathType": "Prefix", "port": port }] }],
                     "tls": [],
                 }),
             ),
@@ -441,7 +445,11 @@ impl<'a> Chart<'a> {
         let mut map = Map::new();
         map.insert("apiVersion".into(), json!("networking.k8s.io/v1"));
         map.insert("kind".into(), json!("Ingress"));
-        map.insert("metadata".into(), json!({ "labels": labels }));
+        let annotations = doc.hole(Hole::Block(format!("{var}.ingress.annotations")));
+        map.insert(
+            "metadata".into(),
+            json!({ "labels": labels, "annotations": annotations }),
+        );
         self.metadata(&mut doc, &mut map, "Ingress", &name);
         let spec_hole = doc.hole(Hole::Lines(spec));
         map.insert("spec".into(), spec_hole);
@@ -451,6 +459,53 @@ impl<'a> Chart<'a> {
             text,
         ));
         Ok(())
+    }
+
+    /// The first HTTPRoute of a service takes its hostnames and Gateway from
+    /// `<service>.route`; every HTTPRoute names its Service through the chart's helper.
+    fn http_route(&mut self, doc: &mut Doc, map: &mut Map<String, Value>, name: &str) {
+        let plan = self.plan;
+        let Some(planned) = plan.http_routes.iter().find(|r| r.name == name) else {
+            return;
+        };
+        let Some(spec) = object_at(map, "spec") else {
+            return;
+        };
+        if let Some(Value::Array(rules)) = spec.get_mut("rules") {
+            for backend in rules
+                .iter_mut()
+                .filter_map(|r| r.get_mut("backendRefs").and_then(Value::as_array_mut))
+                .flatten()
+                .filter_map(Value::as_object_mut)
+            {
+                let service = string_at(backend, "name").unwrap_or_default();
+                let hole = doc.hole(Hole::Scalar(self.service_name_expr(&service)));
+                backend.insert("name".into(), hole);
+            }
+        }
+        let service = planned.service.clone();
+        let taken = self
+            .values
+            .services
+            .get(&service)
+            .is_none_or(|v| v.contains_key("route"));
+        if taken {
+            return;
+        }
+        let var = doc.var(&service);
+        let values = json!({
+            "hostnames": spec.get("hostnames").cloned().unwrap_or(json!([])),
+            "parentRefs": spec.get("parentRefs").cloned().unwrap_or(json!([])),
+        });
+        spec.insert(
+            "hostnames".into(),
+            doc.hole(Hole::Block(format!("{var}.route.hostnames"))),
+        );
+        spec.insert(
+            "parentRefs".into(),
+            doc.hole(Hole::Block(format!("{var}.route.parentRefs"))),
+        );
+        self.service_values(&service).insert("route".into(), values);
     }
 
     fn workload(&mut self, doc: &mut Doc, map: &mut Map<String, Value>, kind: &str, name: &str) {
@@ -945,7 +1000,10 @@ fn ingress_spec(var: &str, backend: &str) -> Vec<(usize, String)> {
         (6, "paths:".to_owned()),
         (0, "{{- range .paths }}".to_owned()),
         (6, "- path: {{ .path | quote }}".to_owned()),
-        (8, "pathType: Prefix".to_owned()),
+        (
+            8,
+            "pathType: {{ .pathType | default \"Prefix\" }}".to_owned(),
+        ),
         (8, "backend:".to_owned()),
         (10, "service:".to_owned()),
         (12, format!("name: {{{{ {backend} }}}}")),

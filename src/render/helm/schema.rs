@@ -66,36 +66,8 @@ fn service() -> Value {
                     "ports": array("The Service's ports, as in a Service spec.")
                 }
             },
-            "ingress": {
-                "type": "object",
-                "properties": {
-                    "enabled": { "type": "boolean" },
-                    "className": string("ingressClassName (empty: the cluster default)."),
-                    "hosts": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "host": string("Host name (empty: every host)."),
-                                "paths": {
-                                    "type": "array",
-                                    "items": {
-                                        "type": "object",
-                                        "properties": {
-                                            "path": { "type": "string" },
-                                            "port": { "type": "integer" }
-                                        },
-                                        "required": ["path", "port"]
-                                    }
-                                }
-                            },
-                            "required": ["paths"]
-                        }
-                    },
-                    "tls": array("As in an Ingress spec: secretName and hosts.")
-                },
-                "required": ["enabled"]
-            },
+            "ingress": ingress(),
+            "route": route(),
             "persistence": {
                 "type": "object",
                 "description": "One entry per Compose volume the service's Pod mounts.",
@@ -118,6 +90,57 @@ fn service() -> Value {
             "affinity": object("The Pod's affinity."),
             "podAnnotations": { "type": "object", "additionalProperties": { "type": "string" } },
             "imagePullSecrets": array("The Pod's image pull Secrets (instead of global.imagePullSecrets).")
+        }
+    })
+}
+
+/// `<service>.ingress`: the service's first Ingress.
+fn ingress() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "enabled": { "type": "boolean" },
+            "annotations": { "type": "object", "additionalProperties": { "type": "string" } },
+            "className": string("ingressClassName (empty: the cluster default)."),
+            "hosts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "host": string("Host name (empty: every host)."),
+                        "paths": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "path": { "type": "string" },
+                                    "pathType": {
+                                        "type": "string",
+                                        "enum": ["Prefix", "Exact", "ImplementationSpecific"]
+                                    },
+                                    "port": { "type": "integer" }
+                                },
+                                "required": ["path", "port"]
+                            }
+                        }
+                    },
+                    "required": ["paths"]
+                }
+            },
+            "tls": array("As in an Ingress spec: secretName and hosts.")
+        },
+        "required": ["enabled"]
+    })
+}
+
+/// `<service>.route`: the service's first HTTPRoute.
+fn route() -> Value {
+    json!({
+        "type": "object",
+        "description": "The service's (first) HTTPRoute.",
+        "properties": {
+            "hostnames": { "type": "array", "items": { "type": "string" } },
+            "parentRefs": array("The Gateways it attaches to, as in an HTTPRoute spec.")
         }
     })
 }
