@@ -3,6 +3,7 @@
 pub mod config;
 pub mod explain;
 pub mod helm;
+pub mod image;
 pub mod kustomize;
 pub mod manifests;
 
