@@ -3,7 +3,8 @@
 JSON list of answers on stdout, one per request, in order.
 
     {"op": "render", "chart": DIR, "release": NAME, "namespace": NS, "values": {...},
-     "revision": N, "upgrade": BOOL}   -> {"manifests": {template: text}} | {"error": text}
+     "revision": N, "upgrade": BOOL}
+        -> {"objects": [object], "notes": text, "manifests": {template: text}} | {"error": text}
     {"op": "schema", "chart": DIR, "values": {...}}  -> {"ok": true} | {"error": text}
     {"op": "lint", "chart": DIR}                      -> {"errors": [text]}  (helm lint --strict)
 
@@ -13,6 +14,7 @@ import json
 import sys
 
 import helm_python as helm
+import yaml
 
 
 def answer(request, charts):
@@ -32,7 +34,13 @@ def answer(request, charts):
     manifests = chart.render(values=request.get("values"), name=request["release"],
                              namespace=request.get("namespace") or "default", revision=revision,
                              is_install=not request.get("upgrade"), is_upgrade=bool(request.get("upgrade")))
-    return {"manifests": manifests}
+    objects, notes = [], ""
+    for template in sorted(manifests):
+        if template.endswith("NOTES.txt"):
+            notes = manifests[template]
+            continue
+        objects += [doc for doc in yaml.safe_load_all(manifests[template]) if doc is not None]
+    return {"objects": objects, "notes": notes, "manifests": manifests}
 
 
 def main():
@@ -41,7 +49,7 @@ def main():
     for request in json.load(sys.stdin):
         try:
             out.append(answer(request, charts))
-        except helm.HelmError as err:
+        except (helm.HelmError, yaml.YAMLError) as err:
             out.append({"error": str(err)})
     json.dump(out, sys.stdout)
     return 0
