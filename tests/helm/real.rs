@@ -52,6 +52,44 @@ fn excused(detail: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
+/// The checks of `helm-real`, in the order it prints them.
+const FIELDS: [&str; 11] = [
+    "lint",
+    "render",
+    "valid",
+    "same-as-plain",
+    "two-releases",
+    "values",
+    "schema",
+    "refs",
+    "convert",
+    "namespace",
+    "long-release",
+];
+
+/// `lint=ok render=ok valid=2 invalid …` as check and result (a result may hold spaces).
+fn fields_of(line: &str) -> Vec<(&'static str, &str)> {
+    let mut starts: Vec<(usize, &'static str)> = FIELDS
+        .iter()
+        .filter_map(|f| {
+            let at = if line.starts_with(&format!("{f}=")) {
+                Some(0)
+            } else {
+                line.find(&format!(" {f}=")).map(|i| i + 1)
+            };
+            at.map(|at| (at, *f))
+        })
+        .collect();
+    starts.sort_unstable();
+    let mut out = Vec::new();
+    for (i, (at, field)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(line.len(), |(next, _)| *next);
+        let value = line.get(at + field.len() + 1..end).unwrap_or_default();
+        out.push((*field, value.trim()));
+    }
+    out
+}
+
 fn corpus_apps() -> Vec<PathBuf> {
     let mut apps = Vec::new();
     for corpus in ["awesome-compose", "real-world"] {
@@ -109,10 +147,7 @@ fn helm_real_passes_on_every_corpus_application() {
         let conversion_fails = details
             .iter()
             .any(|d| d.contains("convert --format helm failed"));
-        for field in fields.split(' ') {
-            let Some((name, result)) = field.split_once('=') else {
-                continue;
-            };
+        for (name, result) in fields_of(fields) {
             if result == "ok" {
                 continue;
             }

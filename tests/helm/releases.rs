@@ -110,7 +110,7 @@ fn names_stay_distinct_and_within_limits_with_a_53_character_release_name() {
     let rendered = ok(run(&[
         chart.render(&release, |_| {}),
         chart.render(&release, |v| {
-            v["global"]["prefixServiceNames"] = json!(true)
+            v["global"]["prefixServiceNames"] = json!(true);
         }),
     ]));
     for rendered in &rendered {
@@ -155,7 +155,7 @@ fn claims_are_kept_by_helm_unless_keep_is_turned_off() {
     let rendered = ok(run(&[
         chart.render("rel", |_| {}),
         chart.render("rel", |v| {
-            v["db"]["persistence"]["data"]["keep"] = json!(false)
+            v["db"]["persistence"]["data"]["keep"] = json!(false);
         }),
     ]));
     let kept = find(&rendered[0], "PersistentVolumeClaim", "rel-data").unwrap();
@@ -178,7 +178,7 @@ fn one_shot_jobs_get_a_new_name_at_each_upgrade_and_their_waiters_follow() {
         (&rendered[0], format!("rel-{MIGRATE}")),
         (&rendered[1], format!("rel-{MIGRATE}-r2")),
     ] {
-        assert_eq!(names(rendered, "Job"), [job.clone()]);
+        assert_eq!(names(rendered, "Job"), std::slice::from_ref(&job));
         let web = find(rendered, "Deployment", &format!("rel-{WEB}")).unwrap();
         let script = web["spec"]["template"]["spec"]["initContainers"].to_string();
         assert!(script.contains(&format!("job/{job} ")), "{script}");
@@ -193,13 +193,13 @@ fn values_show_replicas_reject_typos_and_take_numeric_tags() {
     assert!(chart.values["log-shipper"].get("replicas").is_none());
     assert!(chart.values[MIGRATE].get("replicas").is_none());
     let answers = run(&[
-        chart.schema(json!({ "db": { "replcias": 3 } })),
-        chart.schema(json!({ "db": { "replicas": "three" } })),
-        chart.schema(json!({ "log-shipper": { "replicas": 2 } })),
-        chart.schema(json!({ MIGRATE: { "replicas": 2 } })),
-        chart.schema(json!({ "db": { "image": { "tga": "16" } } })),
-        chart.schema(json!({ "wbe": { "replicas": 2 } })),
-        chart.schema(json!({ "db": { "image": { "tag": 16 } } })),
+        chart.schema(&json!({ "db": { "replcias": 3 } })),
+        chart.schema(&json!({ "db": { "replicas": "three" } })),
+        chart.schema(&json!({ "log-shipper": { "replicas": 2 } })),
+        chart.schema(&json!({ MIGRATE: { "replicas": 2 } })),
+        chart.schema(&json!({ "db": { "image": { "tga": "16" } } })),
+        chart.schema(&json!({ "wbe": { "replicas": 2 } })),
+        chart.schema(&json!({ "db": { "image": { "tag": 16 } } })),
         chart.render("rel", |v| {
             v["db"]["image"]["tag"] = json!(16);
             v["db"]["replicas"] = json!(2);
@@ -248,8 +248,8 @@ fn notes_say_how_to_reach_the_application() {
     let notes = &rendered[0].notes;
     assert!(
         notes.contains(&format!(
-            "kubectl port-forward --namespace default svc/{WEB} 8080:8080 8080:80"
-        )) || notes.contains(&format!("svc/{WEB} ")),
+            "kubectl port-forward --namespace default svc/{WEB} 8080:8080\n"
+        )),
         "{notes}"
     );
     assert!(
@@ -294,9 +294,12 @@ fn prefixed_service_names_reach_the_wait_containers_and_the_env_host_names() {
     let script = db_waiter["spec"]["template"]["spec"]["initContainers"].to_string();
     assert!(script.contains("rel-db"), "{script}");
     let plain = find(&rendered[1], "Deployment", &format!("rel-{WEB}")).unwrap();
+    let env = &plain["spec"]["template"]["spec"]["containers"][0]["env"];
     assert!(
-        plain.to_string().contains("\"DB_HOST\",\"value\":\"db\"")
-            || plain.to_string().contains("\"value\":\"db\"")
+        env.as_array()
+            .unwrap()
+            .contains(&json!({ "name": "DB_HOST", "value": "db" })),
+        "{env}"
     );
 }
 

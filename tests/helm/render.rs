@@ -53,7 +53,7 @@ impl ChartDir {
     }
 
     /// Whether the schema accepts `values` (over the defaults).
-    pub fn schema(&self, values: Value) -> Request {
+    pub fn schema(&self, values: &Value) -> Request {
         Request(json!({ "op": "schema", "chart": self.path(), "values": values }))
     }
 

@@ -93,7 +93,8 @@ name; with global.prefixServiceNames it is "<release>-<name>" like every other o
 C.env: a container's environment (list $ ENV) as YAML. With global.prefixServiceNames, a
 value that names a Service of the chart as a host gets the Service's new name: the whole
 value ("db"), host:port entries of a list ("db:5432,cache:6379"), and a URL's or an
-address's host ("postgres://u@db:5432/x", "//db/").
+address's host ("postgres://u@db:5432/x", "//db/"). The YAML ends in a newline, so that a
+last value ending in one keeps it.
 */}}
 {{- define "C.env" -}}
 {{- $root := index . 0 -}}
@@ -115,9 +116,9 @@ address's host ("postgres://u@db:5432/x", "//db/").
 {{- $out = append $out $entry -}}
 {{- end -}}
 {{- end -}}
-{{- toYaml $out -}}
+{{- printf "%s\n" (toYaml $out) -}}
 {{- else -}}
-{{- toYaml $env -}}
+{{- printf "%s\n" (toYaml $env) -}}
 {{- end -}}
 {{- end }}
 
@@ -200,9 +201,9 @@ pub fn notes(chart: &str, notes: &Notes) -> String {
              \x20 The Services keep the Compose service names ({}), because the containers\n\
              \x20 reach each other by them. Every other object is named \"{{{{ .Release.Name }}}}-<name>\" and\n\
              \x20 every selector has app.kubernetes.io/instance={{{{ .Release.Name }}}}, so releases never share\n\
-             \x20 Pods; but a second release in this namespace would take over these Services (Helm refuses\n\
-             \x20 to install it, since they belong to this release): install it in another namespace, or set\n\
-             \x20 global.prefixServiceNames=true.\n\
+             \x20 Pods; but a second release in this namespace would need the same Service names, and Helm\n\
+             \x20 refuses to install it (they belong to this release): install it in another namespace, or\n\
+             \x20 set global.prefixServiceNames=true.\n\
              {{{{- end }}}}\n",
             notes.services.join(", ")
         );
@@ -251,14 +252,18 @@ fn reach_lines(text: &mut String, chart: &str, reach: &Reach) {
              {{- end }}\n",
         );
     }
-    let forwards: Vec<String> = reach
-        .ports
-        .iter()
-        .map(|port| {
-            let local = if *port < 1024 { port + 8000 } else { *port };
-            format!("{local}:{port}")
-        })
-        .collect();
+    // Local ports below 1024 need root: 80 is forwarded from 8080, unless a port of the
+    // Service takes that number already (the same listener, most often: `8080:80`).
+    let mut locals = Vec::new();
+    let mut forwards = Vec::new();
+    let (high, low): (Vec<i64>, Vec<i64>) = reach.ports.iter().partition(|p| **p >= 1024);
+    for port in high.into_iter().chain(low) {
+        let local = if port < 1024 { port + 8000 } else { port };
+        if !locals.contains(&local) {
+            locals.push(local);
+            forwards.push(format!("{local}:{port}"));
+        }
+    }
     let _ = writeln!(
         text,
         "\x20   kubectl port-forward --namespace {namespace} svc/{{{{ include \"{chart}.serviceName\" (list $ {}) }}}} {}",
