@@ -312,7 +312,9 @@ fn claim(claim: &Claim) -> PersistentVolumeClaim {
     }
 }
 
-fn service(service: &NetworkService) -> Service {
+/// The Service object of a planned Service.
+#[must_use]
+pub fn service(service: &NetworkService) -> Service {
     let headless = service.kind == ServiceType::Headless;
     let kind = match service.kind {
         ServiceType::ClusterIp | ServiceType::Headless => "ClusterIP",

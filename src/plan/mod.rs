@@ -183,6 +183,10 @@ pub struct Plan {
     pub namespace_labels: BTreeMap<String, String>,
     pub workloads: Vec<Workload>,
     pub services: Vec<NetworkService>,
+    /// The ports each Compose service publishes (`ports:`, under their host port), whatever
+    /// Service carries them: a Helm chart offers to expose them as NodePort or LoadBalancer
+    /// later, and must not expose the Pod's other ports with them.
+    pub published_ports: BTreeMap<String, Vec<ServicePort>>,
     pub config_maps: Vec<Data>,
     pub secrets: Vec<Data>,
     pub claims: Vec<Claim>,

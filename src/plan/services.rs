@@ -85,6 +85,10 @@ pub fn plan(
                 continue;
             }
             let ports = pod_ports(context, group, &member.service, exposure, report);
+            if !ports.published.is_empty() {
+                plan.published_ports
+                    .insert(member.service.clone(), ports.published.clone());
+            }
             let exposure = service_type(context, service, &ports, report);
             // Inside the cluster the name answers on every port; a NodePort or LoadBalancer
             // Service of its own carries the published ports only, so that nothing becomes

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::manifests::{self, Format, MARKER, WriteError};
 use crate::emit::Object;
 use crate::plan::labels::PART_OF;
+use crate::render::image::ImageReference;
 
 /// The file Kustomize reads in every directory.
 pub const KUSTOMIZATION: &str = "kustomization.yaml";
@@ -262,18 +263,10 @@ fn container_images(object: &Object) -> Vec<&str> {
 /// An image reference as Kustomize's `images:` names it: the name and the tag, if any.
 /// References with a digest are left out: a tag would not choose what runs.
 fn split_image(image: &str) -> Option<(&str, Option<&str>)> {
-    if image.contains('@') || image.is_empty() {
-        return None;
-    }
-    let last_segment = image.rfind('/').map_or(0, |i| i + 1);
-    match image.rfind(':') {
-        Some(colon) if colon >= last_segment => {
-            let (name, tag) = image.split_at(colon);
-            let tag = tag.trim_start_matches(':');
-            (!name.is_empty() && !tag.is_empty()).then_some((name, Some(tag)))
-        }
-        _ => Some((image, None)),
-    }
+    let reference = ImageReference::parse(image);
+    let usable =
+        reference.digest.is_none() && !reference.name.is_empty() && reference.tag != Some("");
+    usable.then_some((reference.name, reference.tag))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ pub mod config;
 pub mod explain;
 pub mod helm;
 pub mod html;
+pub mod image;
 pub mod kustomize;
 pub mod manifests;
 pub mod svg;

@@ -15,7 +15,7 @@ use compose2kube::render::helm::{self, ChartOptions};
 use crate::fixtures::{
     Fixture, corpus_files, crate_root, environment, on_two_threads, options_from_args, validate,
 };
-use crate::render::{Rendered, render_chart};
+use crate::render::{ChartDir, Rendered, render_chart, run};
 
 const RELEASE: &str = "rel";
 
@@ -119,12 +119,22 @@ fn chart_files(plan: &Plan, objects: &[Object], inline_secrets: bool) -> BTreeMa
         .collect()
 }
 
-/// Helm's labels removed, and `<release>-` taken off every name.
+/// Helm's labels removed, and `<release>-` taken off every name; the documented differences
+/// of a chart undone: `managed-by: Helm`, claims kept on uninstall.
 fn normalise(value: &mut Value, release: &str) {
     match value {
         Value::Object(map) => {
             map.remove("helm.sh/chart");
             map.remove("app.kubernetes.io/instance");
+            if map.get("app.kubernetes.io/managed-by") == Some(&Value::from("Helm")) {
+                map.insert("app.kubernetes.io/managed-by".into(), "compose2kube".into());
+            }
+            if let Some(Value::Object(annotations)) = map.get_mut("annotations") {
+                annotations.remove("helm.sh/resource-policy");
+                if annotations.is_empty() {
+                    map.remove("annotations");
+                }
+            }
             for value in map.values_mut() {
                 normalise(value, release);
             }
@@ -198,36 +208,9 @@ fn difference(got: &[Value], want: &[Value]) -> Option<String> {
     })
 }
 
-/// Renders the chart of a project with default values (with and without inlined Secrets)
-/// and compares it with the plain output; `None` when all is well.
-fn equivalence(project: &Project) -> Option<String> {
-    let (plan, objects) = convert(project)?;
-    for inline in [true, false] {
-        let files = chart_files(&plan, &objects, inline);
-        let rendered = match render_chart(&files, RELEASE, |_| {}) {
-            Ok(rendered) => rendered,
-            Err(error) => return Some(format!("{}: {error}", project.label)),
-        };
-        let mut got = rendered.objects;
-        for value in &mut got {
-            normalise(value, RELEASE);
-        }
-        if let Some(diff) = difference(&sorted(got), &expected(&objects, inline)) {
-            return Some(format!(
-                "{} (inline secrets: {inline}): {diff}",
-                project.label
-            ));
-        }
-    }
-    None
-}
-
-/// The default chart rendered as `rel`, with the Secrets the user creates (named as NOTES.txt
-/// says), through the validator.
-fn validation(project: &Project) -> Option<String> {
-    let (plan, objects) = convert(project)?;
-    let files = chart_files(&plan, &objects, false);
-    let rendered = render(&files, RELEASE);
+/// The chart of a project with default values and the validator's input: the rendered
+/// objects, with the Secrets the user creates (named as NOTES.txt says).
+fn validation(project: &Project, objects: &[Object], rendered: &Rendered) -> Option<String> {
     let mut stream = String::new();
     for object in &rendered.objects {
         stream.push_str("---\n");
@@ -245,6 +228,14 @@ fn validation(project: &Project) -> Option<String> {
         .map(|report| format!("{}:\n{report}", project.label))
 }
 
+/// Every project that converts, with its plan and objects.
+fn converted() -> Vec<(Project, Plan, Vec<Object>)> {
+    every_project()
+        .into_iter()
+        .filter_map(|p| convert(&p).map(|(plan, objects)| (p, plan, objects)))
+        .collect()
+}
+
 fn every_project() -> Vec<Project> {
     let mut projects = convert_fixtures();
     projects.extend(network_fixtures());
@@ -254,47 +245,145 @@ fn every_project() -> Vec<Project> {
 
 #[test]
 fn default_values_render_the_plain_output() {
-    let projects = every_project();
-    let converted = projects.iter().filter(|p| convert(p).is_some()).count();
-    assert!(converted > 80, "only {converted} projects convert");
-    let failures: Vec<String> = projects.iter().filter_map(equivalence).collect();
+    let projects = converted();
+    assert!(
+        projects.len() > 80,
+        "only {} projects convert",
+        projects.len()
+    );
+    let mut charts = Vec::new();
+    for (project, plan, objects) in &projects {
+        for inline in [true, false] {
+            let chart = ChartDir::write(&chart_files(plan, objects, inline));
+            charts.push((project, objects, inline, chart));
+        }
+    }
+    let requests: Vec<_> = charts
+        .iter()
+        .map(|(.., chart)| chart.render(RELEASE, |_| {}))
+        .collect();
+    let mut failures = Vec::new();
+    for ((project, objects, inline, _), answer) in charts.iter().zip(run(&requests)) {
+        let mut got = match answer {
+            Ok(rendered) => rendered.objects,
+            Err(error) => {
+                failures.push(format!("{}: {error}", project.label));
+                continue;
+            }
+        };
+        for value in &mut got {
+            normalise(value, RELEASE);
+        }
+        if let Some(diff) = difference(&sorted(got), &expected(objects, *inline)) {
+            failures.push(format!(
+                "{} (inline secrets: {inline}): {diff}",
+                project.label
+            ));
+        }
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]
-fn every_rendered_chart_passes_the_validator() {
-    let failures = on_two_threads(&every_project(), validation);
+fn every_rendered_chart_passes_the_validator_and_helm_lint() {
+    let projects = converted();
+    let charts: Vec<ChartDir> = projects
+        .iter()
+        .map(|(_, plan, objects)| ChartDir::write(&chart_files(plan, objects, false)))
+        .collect();
+    let mut requests: Vec<_> = charts.iter().map(|c| c.render(RELEASE, |_| {})).collect();
+    requests.extend(charts.iter().map(ChartDir::lint));
+    let mut answers = run(&requests);
+    let lints = answers.split_off(projects.len());
+    let mut failures: Vec<String> = projects
+        .iter()
+        .zip(lints)
+        .filter_map(|((project, ..), lint)| {
+            lint.err().map(|e| format!("{}: lint: {e}", project.label))
+        })
+        .collect();
+    let items: Vec<_> = projects.iter().zip(answers).collect();
+    failures.extend(on_two_threads(
+        &items,
+        |((project, _, objects), rendered)| match rendered {
+            Ok(rendered) => validation(project, objects, rendered),
+            Err(error) => Some(format!("{}: {error}", project.label)),
+        },
+    ));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Helm's longest release name.
+const LONGEST_RELEASE: &str = "r234567890123456789012345678901234567890123456789012x";
+
+/// The longest name Kubernetes lets an object of `kind` have in practice.
+fn name_limit(kind: &str) -> usize {
+    match kind {
+        "Service" | "Job" => 63,
+        "CronJob" | "StatefulSet" => 52,
+        _ => 253,
+    }
+}
+
 #[test]
-fn two_releases_share_only_the_service_names() {
-    for project in every_project() {
-        let Some((plan, objects)) = convert(&project) else {
-            continue;
-        };
-        let files = chart_files(&plan, &objects, true);
+fn two_releases_share_only_the_service_names_even_with_the_longest_release_names() {
+    assert_eq!(LONGEST_RELEASE.len(), 53);
+    let projects = converted();
+    let charts: Vec<ChartDir> = projects
+        .iter()
+        .map(|(_, plan, objects)| ChartDir::write(&chart_files(plan, objects, true)))
+        .collect();
+    let releases = [
+        "a",
+        "b",
+        LONGEST_RELEASE,
+        "s234567890123456789012345678901234567890123456789012x",
+    ];
+    let mut requests = Vec::new();
+    for chart in &charts {
         for prefix_services in [false, true] {
-            let mut seen = BTreeSet::new();
-            for release in ["a", "b"] {
-                let rendered = render_chart(&files, release, |values| {
+            for release in releases {
+                requests.push(chart.render(release, |values| {
                     values["global"]["prefixServiceNames"] = Value::Bool(prefix_services);
-                })
-                .unwrap();
+                }));
+            }
+        }
+    }
+    let mut answers = run(&requests).into_iter();
+    for (project, ..) in &projects {
+        for prefix_services in [false, true] {
+            let mut short = BTreeSet::new();
+            let mut long = BTreeSet::new();
+            for release in releases {
+                let rendered = answers.next().unwrap().unwrap();
+                let mut own = BTreeSet::new();
                 for object in &rendered.objects {
                     let (kind, name) = key(object);
+                    assert!(
+                        own.insert((kind.clone(), name.clone())),
+                        "{}: release {release} has two objects {kind} {name}",
+                        project.label
+                    );
+                    assert!(
+                        name.len() <= name_limit(&kind),
+                        "{}: {kind} {name} is longer than {}",
+                        project.label,
+                        name_limit(&kind)
+                    );
+                    let seen = if release.len() > 1 {
+                        &mut long
+                    } else {
+                        &mut short
+                    };
                     let shared = kind == "Service" && !prefix_services;
                     assert!(
                         seen.insert((kind.clone(), name.clone())) || shared,
-                        "{}: releases a and b both have {kind} {name}",
+                        "{}: two releases both have {kind} {name}",
                         project.label
                     );
                     if !shared {
-                        assert!(
-                            name.starts_with(&format!("{release}-")),
-                            "{}: {kind} {name}",
-                            project.label
-                        );
+                        let start = &release[..release.len().min(20)];
+                        assert!(name.starts_with(start), "{}: {kind} {name}", project.label);
                     }
                     for selector in [
                         "/spec/selector/matchLabels",
@@ -445,9 +534,6 @@ fn the_schema_describes_every_values_key() {
         let files = chart_files(&plan, &objects, true);
         let schema: Value = serde_json::from_str(&files["values.schema.json"]).unwrap();
         let values: Value = serde_saphyr::from_str(&files["values.yaml"]).unwrap();
-        let service_keys = schema["definitions"]["service"]["properties"]
-            .as_object()
-            .unwrap();
         for (key, value) in values.as_object().unwrap() {
             assert!(
                 schema["properties"].get(key).is_some(),
@@ -455,6 +541,11 @@ fn the_schema_describes_every_values_key() {
                 project.label
             );
             if key != "global" && key != "secrets" {
+                let reference = schema["properties"][key]["$ref"].as_str().unwrap();
+                let definition = reference.trim_start_matches("#/definitions/");
+                let service_keys = schema["definitions"][definition]["properties"]
+                    .as_object()
+                    .unwrap();
                 for field in value.as_object().unwrap().keys() {
                     assert!(
                         service_keys.contains_key(field),

@@ -29,6 +29,7 @@ use serde_json::{Map, Value};
 
 use crate::emit::Object;
 use crate::plan::Plan;
+use crate::render::image::ImageReference;
 
 /// What the chart is made with (`convert --format helm` flags).
 #[derive(Clone, Debug)]
@@ -115,7 +116,7 @@ pub fn chart(
         ),
         (
             PathBuf::from("templates/_helpers.tpl"),
-            chart_files::helpers(&plan.project),
+            chart_files::helpers(&plan.project, &chart.notes().services),
         ),
         (
             PathBuf::from("templates/NOTES.txt"),
@@ -142,27 +143,41 @@ fn is_semver(version: &str) -> bool {
 
 /// An image reference as `repository` and `tag` (the tag keeps a digest: `1.0@sha256:…`).
 fn split_image(image: &str) -> (String, String) {
-    let (name, digest) = match image.split_once('@') {
-        Some((name, digest)) => (name, Some(digest)),
-        None => (image, None),
-    };
-    let (repository, tag) = match name.rsplit_once(':') {
-        Some((repository, tag)) if !tag.contains('/') => (repository, tag),
-        _ => (name, ""),
-    };
-    match digest {
-        Some(digest) if !tag.is_empty() => (repository.to_owned(), format!("{tag}@{digest}")),
-        Some(digest) => (format!("{repository}@{digest}"), String::new()),
-        None => (repository.to_owned(), tag.to_owned()),
+    let reference = ImageReference::parse(image);
+    match (reference.tag, reference.digest) {
+        (Some(tag), Some(digest)) if !tag.is_empty() => {
+            (reference.name.to_owned(), format!("{tag}@{digest}"))
+        }
+        (_, Some(digest)) => (format!("{}@{digest}", reference.name), String::new()),
+        (tag, None) => (
+            reference.name.to_owned(),
+            tag.unwrap_or_default().to_owned(),
+        ),
     }
 }
 
-/// What NOTES.txt tells: the Service names, and the Secrets the user provides.
-#[derive(Debug, Default)]
+/// What NOTES.txt tells: how to reach the services, the Service names, and the Secrets the
+/// user provides.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Notes {
+    pub reach: Vec<Reach>,
     pub services: Vec<String>,
     /// Secret name and its keys.
     pub secrets: BTreeMap<String, Vec<String>>,
+}
+
+/// How NOTES.txt tells to reach one Compose service.
+#[derive(Clone, Debug)]
+pub(crate) struct Reach {
+    /// The Compose service (its values block).
+    pub service: String,
+    /// Its Service (a port-forward target) and the Service's ports.
+    pub service_name: String,
+    pub ports: Vec<i64>,
+    /// Whether its block has `ingress` values.
+    pub ingress: bool,
+    /// The Service whose type `service.type` sets, when the block has one.
+    pub exposed: Option<String>,
 }
 
 /// The values of one Compose service, in the order they are first set.

@@ -7,11 +7,17 @@ use std::path::PathBuf;
 use serde_json::{Map, Value, json};
 
 use super::template::{Hole, Template, go_string};
-use super::{ChartOptions, HelmError, Names, Notes, Values, split_image};
-use crate::emit::Object;
+use super::{ChartOptions, HelmError, Names, Notes, Reach, Values, split_image};
+use crate::emit::{self, Object};
+use crate::plan::labels::MANAGED_BY;
 use crate::plan::ordering::{self, Wait};
-use crate::plan::{Plan, ServicePurpose, Workload, names};
+use crate::plan::{
+    NetworkService, Plan, ServicePort, ServicePurpose, ServiceType, Workload, names, services,
+};
 use crate::render::manifests::MARKER;
+
+/// The annotation that makes Helm leave an object in place on uninstall and upgrade.
+const RESOURCE_POLICY: &str = "helm.sh/resource-policy";
 
 /// The order of the keys of one service's values.
 const SERVICE_KEYS: [&str; 12] = [
@@ -175,11 +181,21 @@ impl<'a> Chart<'a> {
         self.names.contains(&(kind, name.to_owned()))
     }
 
-    fn name_expr(&self, name: &str) -> String {
+    /// The release's name of an object of `kind`: `<release>-<name>`, cut to what the kind
+    /// allows (see [`name_limit`]); a Job's changes with each revision.
+    fn name_expr(&self, kind: &str, name: &str) -> String {
+        if kind == "Job" {
+            return format!(
+                "include \"{}.jobName\" (list $ {})",
+                self.helpers,
+                go_string(name)
+            );
+        }
         format!(
-            "include \"{}.name\" (list $ {})",
+            "include \"{}.name\" (list $ {} {})",
             self.helpers,
-            go_string(name)
+            go_string(name),
+            name_limit(kind)
         )
     }
 
@@ -252,7 +268,7 @@ impl<'a> Chart<'a> {
                         .find(|k| *k == kind)
                         .is_some_and(|k| self.has(k, &target_name));
                     if known {
-                        let hole = doc.hole(Hole::Scalar(self.name_expr(&target_name)));
+                        let hole = doc.hole(Hole::Scalar(self.name_expr(&kind, &target_name)));
                         target.insert("name".into(), hole);
                     }
                 }
@@ -274,11 +290,12 @@ impl<'a> Chart<'a> {
         let expr = if kind == "Service" {
             self.service_name_expr(name)
         } else {
-            self.name_expr(name)
+            self.name_expr(kind, name)
         };
         meta.insert("name".into(), doc.hole(Hole::Scalar(expr)));
         if let Some(labels) = object_at(meta, "labels") {
             doc.include(labels, self.labels());
+            managed_by_helm(doc, labels);
         }
         let namespace = doc.hole(Hole::OptionalString(
             "$.Values.global.namespaceOverride".into(),
@@ -286,6 +303,13 @@ impl<'a> Chart<'a> {
         meta.insert("namespace".into(), namespace);
     }
 
+    /// A Service: its selector takes the release's label. The block's `service` values (`type`
+    /// and `ports`) act on the Service that carries what Compose publishes:
+    /// - `<name>-published` when the conversion made one (NodePort, LoadBalancer); `ClusterIP`
+    ///   leaves it out, since the primary Service carries those ports in the cluster anyway;
+    /// - else the primary Service, when every port it has leads to a published port, so that
+    ///   nothing Compose keeps internal becomes reachable from outside;
+    /// - else a `<name>-published` the chart renders only when the type is not `ClusterIP`.
     fn service(
         &mut self,
         doc: &mut Doc,
@@ -300,55 +324,135 @@ impl<'a> Chart<'a> {
             doc.include(selector, self.selector_labels());
         }
         let plan = self.plan;
-        let Some(planned) = plan
-            .services
-            .iter()
-            .find(|s| s.name == name && s.purpose == ServicePurpose::Primary)
-        else {
+        let Some(planned) = plan.services.iter().find(|s| s.name == name) else {
             return Ok(());
         };
         let service = planned.service.clone();
         if !self.values.services.contains_key(&service) {
             return Ok(());
         }
-        let var = doc.var(&service);
         let headless = spec.get("clusterIP").and_then(Value::as_str) == Some("None");
-        let mut values = Map::new();
-        if !headless && let Some(kind) = spec.get("type").cloned() {
-            values.insert("type".into(), kind);
-            let hole = doc.hole(Hole::Scalar(format!("{var}.service.type | quote")));
-            spec.insert("type".into(), hole);
-        }
-        let first_port = match spec.get("ports") {
-            Some(Value::Array(ports)) if !ports.is_empty() => {
-                values.insert("ports".into(), Value::Array(ports.clone()));
-                let hole = doc.hole(Hole::Block(format!("{var}.service.ports")));
-                let first = ports.first().and_then(|p| p.get("port")).cloned();
-                spec.insert("ports".into(), hole);
-                first
+        match planned.purpose {
+            ServicePurpose::Published => {
+                let var = doc.var(&service);
+                let kind = spec.get("type").cloned().unwrap_or(json!("NodePort"));
+                self.exposed(doc, spec, &var, &service, kind);
+                doc.template
+                    .prelude
+                    .push(format!("{{{{- if ne {var}.service.type \"ClusterIP\" }}}}"));
+                doc.template.postlude.push("{{- end }}".into());
             }
-            _ => None,
-        };
-        if !values.is_empty() {
-            self.service_values(&service)
-                .insert("service".into(), Value::Object(values));
-        }
-        let labels = map
-            .get("metadata")
-            .and_then(|m| m.get("labels"))
-            .and_then(Value::as_object)
-            .map(|labels| {
-                labels
+            ServicePurpose::Primary if !headless => {
+                let exposed = match exposure(plan, planned) {
+                    Exposure::Own(published) => Some(published),
+                    Exposure::Primary => {
+                        let var = doc.var(&service);
+                        let kind = spec.get("type").cloned().unwrap_or(json!("ClusterIP"));
+                        self.exposed(doc, spec, &var, &service, kind);
+                        Some(name.to_owned())
+                    }
+                    Exposure::OnDemand(published) => {
+                        self.published_on_demand(planned, published)?
+                    }
+                    Exposure::None => None,
+                };
+                let ports: Vec<i64> = planned.ports.iter().map(|p| i64::from(p.port)).collect();
+                if let Some(first) = ports.first() {
+                    self.ingress(&service, name, &json!(first), &planned.labels)?;
+                }
+                self.notes.reach.push(Reach {
+                    service: service.clone(),
+                    service_name: name.to_owned(),
+                    ingress: !ports.is_empty(),
+                    ports,
+                    exposed,
+                });
+            }
+            // The other names of the Pods answer on the same ports, and go out with them.
+            ServicePurpose::Alias { .. } | ServicePurpose::ContainerName { .. } if !headless => {
+                let primary = plan
+                    .services
                     .iter()
-                    .filter(|(k, _)| !k.starts_with('\u{0}'))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect::<Map<String, Value>>()
-            })
-            .unwrap_or_default();
-        if let (false, Some(port)) = (headless, first_port) {
-            self.ingress(&service, name, &port, labels)?;
+                    .find(|s| s.service == service && s.purpose == ServicePurpose::Primary);
+                if let Some(primary) = primary
+                    && primary.ports == planned.ports
+                    && matches!(exposure(plan, primary), Exposure::Primary)
+                {
+                    let var = doc.var(&service);
+                    let kind = spec.get("type").cloned().unwrap_or(json!("ClusterIP"));
+                    self.exposed(doc, spec, &var, &service, kind);
+                }
+            }
+            _ => {}
         }
         Ok(())
+    }
+
+    /// `type` and `ports` of the Service `spec` become the block's `service` values.
+    fn exposed(
+        &mut self,
+        doc: &mut Doc,
+        spec: &mut Map<String, Value>,
+        var: &str,
+        service: &str,
+        kind: Value,
+    ) {
+        let ports = spec.get("ports").cloned().unwrap_or(json!([]));
+        let mut values = Map::new();
+        values.insert("type".into(), kind);
+        values.insert("ports".into(), ports);
+        self.service_values(service)
+            .insert("service".into(), Value::Object(values));
+        let hole = doc.hole(Hole::Scalar(format!("{var}.service.type | quote")));
+        spec.insert("type".into(), hole);
+        let hole = doc.hole(Hole::Block(format!("{var}.service.ports")));
+        spec.insert("ports".into(), hole);
+    }
+
+    /// The template of a `<name>-published` Service for the published ports of a service
+    /// whose primary Service also has internal ports: rendered only when `service.type` is
+    /// NodePort or LoadBalancer. Its name, or `None` when that name is taken.
+    fn published_on_demand(
+        &mut self,
+        primary: &NetworkService,
+        published: &[ServicePort],
+    ) -> Result<Option<String>, HelmError> {
+        let name = services::published_service_name(&primary.service);
+        if self.has("Service", &name) {
+            return Ok(None);
+        }
+        let outside = NetworkService {
+            name: name.clone(),
+            purpose: ServicePurpose::Published,
+            kind: ServiceType::ClusterIp,
+            ports: published.to_vec(),
+            external_traffic_policy: None,
+            ..primary.clone()
+        };
+        let mut value = serde_json::to_value(Object::Service(emit::service(&outside)))
+            .map_err(|e| HelmError::Serialize(e.to_string()))?;
+        let Some(map) = value.as_object_mut() else {
+            return Ok(None);
+        };
+        let mut doc = Doc::default();
+        self.metadata(&mut doc, map, "Service", &name);
+        let var = doc.var(&primary.service);
+        if let Some(spec) = object_at(map, "spec") {
+            if let Some(selector) = object_at(spec, "selector") {
+                doc.include(selector, self.selector_labels());
+            }
+            self.exposed(&mut doc, spec, &var, &primary.service, json!("ClusterIP"));
+        }
+        doc.template
+            .prelude
+            .push(format!("{{{{- if ne {var}.service.type \"ClusterIP\" }}}}"));
+        doc.template.postlude.push("{{- end }}".into());
+        let text = doc.template.render(MARKER, &value)?;
+        self.extra.push((
+            PathBuf::from(format!("templates/{name}-service.yaml")),
+            text,
+        ));
+        Ok(Some(name))
     }
 
     /// The Ingress template of a service with ports: the plain Ingress when the service has
@@ -358,7 +462,7 @@ impl<'a> Chart<'a> {
         service: &str,
         service_name: &str,
         port: &Value,
-        service_labels: Map<String, Value>,
+        service_labels: &BTreeMap<String, String>,
     ) -> Result<(), HelmError> {
         let plain = self
             .plan
@@ -421,7 +525,10 @@ impl<'a> Chart<'a> {
             }
             None => (
                 names::label(service),
-                service_labels,
+                service_labels
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!(v)))
+                    .collect(),
                 json!({
                     "enabled": false,
                     "annotations": {},
@@ -523,14 +630,24 @@ impl<'a> Chart<'a> {
             return;
         };
         if matches!(kind, "Deployment" | "StatefulSet") {
-            if let Some(replicas) = spec.get("replicas").cloned() {
-                self.service_values(&root)
-                    .insert("replicas".into(), replicas);
-            }
-            let hole = doc.hole(Hole::IfScalar {
-                condition: format!("hasKey {var} \"replicas\""),
-                expr: format!("{var}.replicas"),
-            });
+            // Always a value, so that `helm show values` shows it; when Compose sets none,
+            // the object leaves the Kubernetes default (1) unwritten, as the plain output does.
+            let hole = match spec.get("replicas").cloned() {
+                Some(replicas) => {
+                    self.service_values(&root)
+                        .insert("replicas".into(), replicas);
+                    Hole::Scalar(format!("{var}.replicas"))
+                }
+                None => {
+                    self.service_values(&root)
+                        .insert("replicas".into(), json!(1));
+                    Hole::IfScalar {
+                        condition: format!("ne (int {var}.replicas) 1"),
+                        expr: format!("{var}.replicas"),
+                    }
+                }
+            };
+            let hole = doc.hole(hole);
             spec.insert("replicas".into(), hole);
         }
         if let Some(labels) = spec
@@ -570,6 +687,7 @@ impl<'a> Chart<'a> {
         if let Some(meta) = object_at(template, "metadata") {
             if let Some(labels) = object_at(meta, "labels") {
                 doc.include(labels, self.selector_labels());
+                managed_by_helm(doc, labels);
             }
             let annotations = meta.remove("annotations").unwrap_or(json!({}));
             self.service_values(root)
@@ -616,7 +734,7 @@ impl<'a> Chart<'a> {
         if let Some(account) = string_at(spec, "serviceAccountName")
             && self.has("ServiceAccount", &account)
         {
-            let hole = doc.hole(Hole::Scalar(self.name_expr(&account)));
+            let hole = doc.hole(Hole::Scalar(self.name_expr("ServiceAccount", &account)));
             spec.insert("serviceAccountName".into(), hole);
         }
         for volume in objects_in(spec, "volumes") {
@@ -667,7 +785,10 @@ impl<'a> Chart<'a> {
                 (0, "persistentVolumeClaim:".to_owned()),
                 (
                     2,
-                    format!("claimName: {{{{ {} }}}}", self.name_expr(&claim)),
+                    format!(
+                        "claimName: {{{{ {} }}}}",
+                        self.name_expr("PersistentVolumeClaim", &claim)
+                    ),
                 ),
             ];
             if let Some(read_only) = read_only {
@@ -693,7 +814,7 @@ impl<'a> Chart<'a> {
         };
         let expr = match source {
             "configMap" | "configMapRef" | "configMapKeyRef" if self.has("ConfigMap", &name) => {
-                self.name_expr(&name)
+                self.name_expr("ConfigMap", &name)
             }
             "secret" | "secretRef" | "secretKeyRef" if self.has("Secret", &name) => {
                 self.secret_name_expr(&name)
@@ -766,7 +887,10 @@ impl<'a> Chart<'a> {
         if plain_env {
             let env = container.remove("env").unwrap_or(json!([]));
             self.service_values(&service).insert("env".into(), env);
-            let hole = doc.hole(Hole::Block(format!("{var}.env")));
+            let hole = doc.hole(Hole::Block(format!(
+                "include \"{}.env\" (list $ {var}.env) | fromYamlArray",
+                self.helpers
+            )));
             container.insert("env".into(), hole);
         }
     }
@@ -775,7 +899,9 @@ impl<'a> Chart<'a> {
     /// the script's word that names it becomes a template expression.
     fn wait_reference(&self, doc: &mut Doc, container: &mut Map<String, Value>, wait: &Wait) {
         let (target, expr) = match wait {
-            Wait::Job { job, .. } if self.has("Job", job) => (job.clone(), self.name_expr(job)),
+            Wait::Job { job, .. } if self.has("Job", job) => {
+                (job.clone(), self.name_expr("Job", job))
+            }
             Wait::Ready { service, .. } => {
                 let name = ordering::ready_service_name(service);
                 if !self.has("Service", &name) {
@@ -855,6 +981,7 @@ impl<'a> Chart<'a> {
             .unwrap_or(json!(""));
         let values = json!({
             "enabled": true,
+            "keep": true,
             "size": size,
             "storageClass": spec.get("storageClassName").cloned().unwrap_or(json!("")),
             "accessModes": spec.get("accessModes").cloned().unwrap_or(json!([])),
@@ -882,6 +1009,29 @@ impl<'a> Chart<'a> {
         {
             let hole = doc.hole(Hole::Scalar("$_claim.size | quote".into()));
             requests.insert("storage".into(), hole);
+        }
+        // `helm uninstall`, or an upgrade that turns the claim off, keeps it and its data.
+        if let Some(meta) = object_at(map, "metadata") {
+            let keep = Hole::IfScalar {
+                condition: "$_claim.keep".into(),
+                expr: "\"keep\"".into(),
+            };
+            match meta.get_mut("annotations").and_then(Value::as_object_mut) {
+                Some(annotations) => {
+                    let hole = doc.hole(keep);
+                    annotations.insert(RESOURCE_POLICY.into(), hole);
+                }
+                None => {
+                    let key = doc.template.key("annotations");
+                    let hole = doc.hole(Hole::Lines(vec![
+                        (0, "{{- if $_claim.keep }}".to_owned()),
+                        (0, "annotations:".to_owned()),
+                        (2, format!("{RESOURCE_POLICY}: keep")),
+                        (0, "{{- end }}".to_owned()),
+                    ]));
+                    meta.insert(key, hole);
+                }
+            }
         }
     }
 
@@ -916,13 +1066,19 @@ impl<'a> Chart<'a> {
             && let Some(name) = string_at(role, "name")
             && self.has("Role", &name)
         {
-            role.insert("name".into(), doc.hole(Hole::Scalar(self.name_expr(&name))));
+            role.insert(
+                "name".into(),
+                doc.hole(Hole::Scalar(self.name_expr("Role", &name))),
+            );
         }
         for subject in objects_in(map, "subjects") {
             if let Some(name) = string_at(subject, "name")
                 && self.has("ServiceAccount", &name)
             {
-                subject.insert("name".into(), doc.hole(Hole::Scalar(self.name_expr(&name))));
+                subject.insert(
+                    "name".into(),
+                    doc.hole(Hole::Scalar(self.name_expr("ServiceAccount", &name))),
+                );
                 let namespace = doc.hole(Hole::Scalar(format!(
                     "include \"{}.namespace\" $ | quote",
                     self.helpers
@@ -975,10 +1131,7 @@ impl<'a> Chart<'a> {
     }
 
     pub fn notes(&self) -> Notes {
-        Notes {
-            services: self.notes.services.clone(),
-            secrets: self.notes.secrets.clone(),
-        }
+        self.notes.clone()
     }
 }
 
@@ -1016,4 +1169,58 @@ fn ingress_spec(var: &str, backend: &str) -> Vec<(usize, String)> {
         (0, "{{- toYaml . | nindent 4 }}".to_owned()),
         (0, "{{- end }}".to_owned()),
     ]
+}
+
+/// The longest name an object of `kind` may have. Services are DNS labels (63); a Job's name
+/// is also a label value of its Pods (63); a CronJob's Jobs and a StatefulSet's revisions
+/// add 11 characters to a name that must stay a label value (52); others are DNS subdomains.
+fn name_limit(kind: &str) -> usize {
+    match kind {
+        "Service" | "Job" => 63,
+        "CronJob" | "StatefulSet" => 52,
+        _ => 253,
+    }
+}
+
+/// Helm is what manages a release's objects (`helm install` would set the label anyway).
+fn managed_by_helm(doc: &mut Doc, labels: &mut Map<String, Value>) {
+    if labels.contains_key(MANAGED_BY) {
+        let hole = doc.hole(Hole::Scalar("$.Release.Service | quote".into()));
+        labels.insert(MANAGED_BY.into(), hole);
+    }
+}
+
+/// Which Service a block's `service.type` exposes (see [`Chart::service`]).
+enum Exposure<'p> {
+    /// The conversion's `<name>-published` Service (by name).
+    Own(String),
+    /// The primary Service (and the service's other names), which has no internal port.
+    Primary,
+    /// A `<name>-published` Service of these ports, which the chart adds when asked.
+    OnDemand(&'p [ServicePort]),
+    /// Nothing: the service publishes no port.
+    None,
+}
+
+fn exposure<'p>(plan: &'p Plan, primary: &NetworkService) -> Exposure<'p> {
+    if let Some(own) = plan
+        .services
+        .iter()
+        .find(|s| s.service == primary.service && s.purpose == ServicePurpose::Published)
+    {
+        return Exposure::Own(own.name.clone());
+    }
+    let Some(published) = plan.published_ports.get(&primary.service) else {
+        return Exposure::None;
+    };
+    let internal = primary.ports.iter().any(|p| {
+        !published
+            .iter()
+            .any(|q| q.target_port == p.target_port && q.protocol == p.protocol)
+    });
+    if internal {
+        Exposure::OnDemand(published)
+    } else {
+        Exposure::Primary
+    }
 }
