@@ -175,7 +175,7 @@ mod tests {
     fn durations_are_read_as_kubectl_writes_them() {
         assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_mins(90)));
         for bad in ["", "5x", "m", "5m3", "-1s"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }

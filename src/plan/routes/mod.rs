@@ -909,13 +909,16 @@ mod tests {
         let project = Project::default();
         let options = crate::plan::ConvertOptions::default();
         let environment = crate::compose::env::Environment::default();
+        let env_files = crate::compose::EnvFiles::default();
         let context = Context {
             project: &project,
             name: "p".into(),
             compose_name: "p",
             directory: std::path::Path::new("."),
             environment: &environment,
+            env_files: &env_files,
             options: &options,
+            hosts: crate::plan::hosts::HostNames::default(),
         };
         let mut report = Report::new();
         let out = http_routes(&context, route, "web", "web", &mut report);

@@ -478,31 +478,7 @@ impl<'a> Chart<'a> {
         let (name, labels, values) = match &plain {
             Some(ingress) => {
                 let spec = ingress.get("spec").cloned().unwrap_or(Value::Null);
-                let mut hosts = Vec::new();
-                for rule in spec
-                    .get("rules")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    let paths: Vec<Value> = rule
-                        .pointer("/http/paths")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .map(|p| {
-                            json!({
-                                "path": p.get("path").cloned().unwrap_or(json!("/")),
-                                "pathType": p.get("pathType").cloned().unwrap_or(json!("Prefix")),
-                                "port": p.pointer("/backend/service/port/number").cloned().unwrap_or(Value::Null),
-                            })
-                        })
-                        .collect();
-                    hosts.push(json!({
-                        "host": rule.get("host").cloned().unwrap_or(json!("")),
-                        "paths": paths,
-                    }));
-                }
+                let hosts = ingress_hosts(&spec);
                 (
                     ingress
                         .pointer("/metadata/name")
@@ -1223,4 +1199,32 @@ fn exposure<'p>(plan: &'p Plan, primary: &NetworkService) -> Exposure<'p> {
     } else {
         Exposure::Primary
     }
+}
+
+/// `ingress.hosts` values of a plain Ingress spec: each rule's host and paths.
+fn ingress_hosts(spec: &Value) -> Vec<Value> {
+    spec.get("rules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|rule| {
+            let paths: Vec<Value> = rule
+                .pointer("/http/paths")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    json!({
+                        "path": p.get("path").cloned().unwrap_or(json!("/")),
+                        "pathType": p.get("pathType").cloned().unwrap_or(json!("Prefix")),
+                        "port": p.pointer("/backend/service/port/number").cloned().unwrap_or(Value::Null),
+                    })
+                })
+                .collect();
+            json!({
+                "host": rule.get("host").cloned().unwrap_or(json!("")),
+                "paths": paths,
+            })
+        })
+        .collect()
 }
