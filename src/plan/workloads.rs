@@ -219,27 +219,18 @@ fn metadata(
                 );
                 moved.insert(key.value.clone(), value);
             } else {
-                let valid_annotation = labels::valid_key(key);
                 report.add(
                     Entry::approximated(
                         Some(&group.root),
                         &format!("deploy.labels.{}", key.value),
                         Some(key.span),
-                        if valid_annotation {
-                            "not a valid Kubernetes label; it becomes an annotation".to_owned()
-                        } else {
-                            format!("not a valid Kubernetes label or annotation key; it is kept, with its value, in the JSON object of the annotation `{}`", labels::COMPOSE_LABELS)
-                        },
+                        "not a valid Kubernetes label; it becomes an annotation",
                     )
                     .help(
                         "label values have at most 63 characters of a-z, A-Z, 0-9, `-`, `_`, `.`",
                     ),
                 );
-                if valid_annotation {
-                    annotations.insert(key.value.clone(), value);
-                } else {
-                    moved.insert(key.value.clone(), value);
-                }
+                annotations.insert(key.value.clone(), value);
             }
         }
     }
