@@ -1003,3 +1003,20 @@ fn a_node_port_service_keeps_the_compose_host_port_in_the_node_port_range() {
     );
     run.validate();
 }
+
+#[test]
+fn a_link_alias_to_a_service_without_a_service_is_reported() {
+    let run = run("link-without-service");
+    assert!(!run.service_names().contains(&"monitor"));
+    assert!(
+        run.converted
+            .report
+            .entries()
+            .iter()
+            .any(|e| e.key == "links"
+                && e.message
+                    .contains("the alias `monitor` resolves to nothing")),
+        "{:?}",
+        run.converted.report.entries()
+    );
+}

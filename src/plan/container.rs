@@ -389,6 +389,33 @@ fn gpu_count(name: &str, service: &Service, report: &mut Report) -> Option<u64> 
     }));
     let mut total = None;
     for request in requests {
+        // Requests become `nvidia.com/gpu`: another driver, and driver options, do not carry
+        // over.
+        if let Some(driver) = request.driver.as_ref().filter(|d| d.value != "nvidia") {
+            report.add(
+                Entry::approximated(
+                    Some(name),
+                    "gpus.driver",
+                    Some(driver.span),
+                    format!(
+                        "the `{}` driver is not kept: the request becomes `nvidia.com/gpu`",
+                        driver.value
+                    ),
+                )
+                .help("set the resource of your device plugin (such as `amd.com/gpu`) by hand"),
+            );
+        }
+        if !request.options.is_empty() {
+            report.add(
+                Entry::unsupported(
+                    Some(name),
+                    "gpus.options",
+                    Some(request.span),
+                    "driver options have no Kubernetes equivalent; they are left out",
+                )
+                .help("configure the device plugin on the nodes instead"),
+            );
+        }
         let count = match request.count.as_ref().map(|c| c.value) {
             Some(DeviceCount::Count(n)) => n,
             Some(DeviceCount::All) | None if !request.device_ids.is_empty() => {

@@ -665,6 +665,15 @@ fn links(context: &Context, plan: &mut Plan, report: &mut Report) {
                 .find(|s| s.service == target && s.purpose == ServicePurpose::Primary)
                 .cloned()
             else {
+                report.add(
+                    Entry::unsupported(
+                        Some(name),
+                        "links",
+                        Some(link.span),
+                        format!("`{target}` has no Service (host or no network, a one-shot task, or a member of another Pod), so the alias `{alias}` resolves to nothing"),
+                    )
+                    .help(format!("address `{target}` the way its network mode allows")),
+                );
                 continue;
             };
             report.add(Entry::approximated(

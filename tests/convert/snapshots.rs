@@ -1203,3 +1203,13 @@ fn kompose_labels_that_are_no_numbers_are_invalid_labels() {
     let pod = &object(&out, "Deployment", "app")["spec"]["template"]["spec"];
     assert_eq!(pod["securityContext"]["fsGroup"], Value::Null);
 }
+
+#[test]
+fn a_gpu_request_for_another_driver_is_reported() {
+    let out = snapshot("gpus-other-driver");
+    assert!(reported(&out, "the `amd` driver is not kept"));
+    assert!(reported(
+        &out,
+        "driver options have no Kubernetes equivalent"
+    ));
+}

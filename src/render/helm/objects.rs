@@ -275,6 +275,7 @@ impl<'a> Chart<'a> {
             }
             Object::RoleBinding(_) => self.role_binding(&mut doc, map),
             Object::HttpRoute(_) => self.http_route(&mut doc, map, &name),
+            Object::Ingress(_) => self.further_ingress(&mut doc, map, &name),
             _ => {}
         }
         let text = doc.template.render(MARKER, &value)?;
@@ -542,6 +543,50 @@ impl<'a> Chart<'a> {
             text,
         ));
         Ok(())
+    }
+
+    /// A service's further Ingresses (one per proxy router; the first is the values-driven
+    /// template of `ingress`): their backends name Services through the chart's helper, and
+    /// `<service>.ingress.className` sets their class too.
+    fn further_ingress(&mut self, doc: &mut Doc, map: &mut Map<String, Value>, name: &str) {
+        let plan = self.plan;
+        let service = plan
+            .ingresses
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| i.service.clone());
+        let Some(spec) = object_at(map, "spec") else {
+            return;
+        };
+        if let Some(Value::Array(rules)) = spec.get_mut("rules") {
+            for backend in rules
+                .iter_mut()
+                .filter_map(|r| r.pointer_mut("/http/paths").and_then(Value::as_array_mut))
+                .flatten()
+                .filter_map(|p| {
+                    p.pointer_mut("/backend/service")
+                        .and_then(Value::as_object_mut)
+                })
+            {
+                let target = string_at(backend, "name").unwrap_or_default();
+                let hole = doc.hole(Hole::Scalar(self.service_name_expr(&target)));
+                backend.insert("name".into(), hole);
+            }
+        }
+        let Some(service) = service.filter(|s| self.values.services.contains_key(s)) else {
+            return;
+        };
+        let original = spec
+            .get("ingressClassName")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let var = doc.var(&service);
+        let hole = doc.hole(Hole::OptionalString(format!(
+            "dig \"ingress\" \"className\" \"\" {var} | default {}",
+            go_string(&original)
+        )));
+        spec.insert("ingressClassName".into(), hole);
     }
 
     /// The first HTTPRoute of a service takes its hostnames and Gateway from
