@@ -764,7 +764,7 @@ fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArg
             let helm = args.chart || args.format == OutputFormat::Helm;
             let out = args.out.as_ref().filter(|_| !args.stdout);
             let result = match out {
-                Some(dir) if helm => write_chart(dir, &converted, args),
+                Some(dir) if helm => write_chart(dir, converted, args),
                 Some(dir) if args.format == OutputFormat::Kustomize => {
                     kustomize::files(dir, &converted.objects, &args.overlays)
                         .and_then(|files| Ok(manifests::write_files(&files, args.force)?))

@@ -138,31 +138,10 @@ impl Planner<'_, '_> {
     }
 
     /// One claim per named volume that a service mounts; access mode from how many Pods
-    /// mount it. The services that mount each volume are gathered in one pass over the
-    /// services, not one pass per volume.
+    /// mount it.
     fn named_volumes(&mut self) {
         let project = self.context.project;
-        let mut users_of: HashMap<&str, Vec<(&str, &Service)>> = HashMap::new();
-        for (service_name, service) in &project.services {
-            if self.volume_kind(service) == Some(kompose::VolumeKind::EmptyDir) {
-                continue;
-            }
-            for volume in &service.volumes {
-                if volume.kind != VolumeType::Volume {
-                    continue;
-                }
-                let Some(source) = &volume.source else {
-                    continue;
-                };
-                let users = users_of.entry(source.as_str()).or_default();
-                if users
-                    .last()
-                    .is_none_or(|(n, _)| *n != service_name.as_str())
-                {
-                    users.push((service_name.as_str(), service));
-                }
-            }
-        }
+        let mut users_of = volume_users(self.context);
         for (name, volume) in &project.volumes {
             let user_services = users_of.remove(name.as_str()).unwrap_or_default();
             let users: Vec<&str> = user_services.iter().map(|(n, _)| *n).collect();
@@ -1094,6 +1073,35 @@ impl Resource<'_> {
             Resource::Config(_) => "config",
         }
     }
+}
+
+/// The services that mount each named volume as a claim, in project order: one pass over
+/// the services, not one per volume.
+fn volume_users<'p>(context: &Context<'p>) -> HashMap<&'p str, Vec<(&'p str, &'p Service)>> {
+    let mut users_of: HashMap<&str, Vec<(&str, &Service)>> = HashMap::new();
+    for (service_name, service) in &context.project.services {
+        if kompose::volume_kind(service).or(context.options.volume_kind)
+            == Some(kompose::VolumeKind::EmptyDir)
+        {
+            continue;
+        }
+        for volume in &service.volumes {
+            if volume.kind != VolumeType::Volume {
+                continue;
+            }
+            let Some(source) = &volume.source else {
+                continue;
+            };
+            let users = users_of.entry(source.as_str()).or_default();
+            if users
+                .last()
+                .is_none_or(|(n, _)| *n != service_name.as_str())
+            {
+                users.push((service_name.as_str(), service));
+            }
+        }
+    }
+    users_of
 }
 
 fn kind_key(kind: Kind) -> &'static str {
