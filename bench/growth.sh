@@ -3,6 +3,7 @@
 #
 # usage: bench/growth.sh [BASE]          (default base: 1000, i.e. 1,100 … 8,800 services)
 #        RUNS=5 bench/growth.sh 500
+#        BINARY=/tmp/old/compose2kube bench/growth.sh   (another build)
 #
 # For each size, bench/generate.py writes the project and `perf stat -r RUNS` measures the
 # whole process (release build); the table shows the CPU time (user + sys, which a busy
@@ -14,8 +15,10 @@ cd "$(dirname "$0")/.."
 base=${1:-1000}
 runs=${RUNS:-3}
 
-cargo build --release --quiet
-binary="$PWD/target/release/compose2kube"
+if [ -z "${BINARY:-}" ]; then
+  cargo build --release --quiet
+fi
+binary=${BINARY:-$PWD/target/release/compose2kube}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
