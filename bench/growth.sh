@@ -15,12 +15,8 @@ cd "$(dirname "$0")/.."
 base=${1:-1000}
 runs=${RUNS:-3}
 
-if [ -z "${BINARY:-}" ]; then
-  cargo build --release --quiet
-fi
-binary=${BINARY:-$PWD/target/release/compose2kube}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 echo "| input | services | file size | CPU user+sys (mean of $runs) | wall | max RSS | CPU ratio to previous |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -33,16 +29,7 @@ for factor in 1 2 4 8; do
   perf stat -x, -o "$work/stat" -r "$runs" -e task-clock \
     "$binary" convert -f "$file" > /dev/null 2> /dev/null
   cpu_ms=$(awk -F, '/task-clock/ { printf "%.1f", $1 }' "$work/stat")
-  /usr/bin/time -v -o "$work/time" "$binary" convert -f "$file" > /dev/null 2> /dev/null
-  read -r wall rss < <(awk -F': ' '
-    /Elapsed \(wall clock\)/ {
-      n = split($2, t, ":"); s = 0
-      for (i = 1; i <= n; i++) s = s * 60 + t[i]
-      wall = s
-    }
-    /Maximum resident set size/ { rss = $2 }
-    END { printf "%.3f %d\n", wall, rss }
-  ' "$work/time")
+  read -r wall rss _ < <(measure convert -f "$file")
   ratio="-"
   if [ -n "$previous" ]; then
     ratio=$(awk -v a="$cpu_ms" -v b="$previous" 'BEGIN { printf "×%.2f", a / b }')
