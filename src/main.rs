@@ -811,7 +811,7 @@ fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArg
         (report.strict && warnings + notes > 0) || (kompose.error_on_warning && warnings > 0);
     let mut written = 0;
     let mut code = ExitCode::SUCCESS;
-    match converted {
+    match &converted {
         Some(converted) if errors == 0 && !strict_failure => {
             let format = if args.json || args.format == OutputFormat::Json {
                 manifests::Format::Json
@@ -823,15 +823,25 @@ fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArg
             let helm = args.chart || args.format == OutputFormat::Helm;
             let out = args.out.as_ref().filter(|_| !args.stdout);
             let result = match out {
-                Some(dir) if helm => write_chart(dir, &converted, args),
+                Some(dir) if helm => write_chart(dir, converted, args),
                 Some(dir) if args.format == OutputFormat::Kustomize => {
                     kustomize::files(dir, &converted.objects, &args.overlays)
                         .and_then(|files| Ok(manifests::write_files(&files, args.force)?))
                         .map_err(|e| e.to_string())
                 }
-                None => manifests::stream(&converted.objects, format)
-                    .map(|text| print_stdout(&text))
-                    .map_err(|e| e.to_string()),
+                None => {
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    match manifests::write_stream(
+                        &converted.objects,
+                        format,
+                        &mut out,
+                        std::path::Path::new("standard output"),
+                    ) {
+                        // A closed pipe (`| head`) is not an error worth reporting.
+                        Ok(()) | Err(manifests::WriteError::Io { .. }) => Ok(()),
+                        Err(error) => Err(error.to_string()),
+                    }
+                }
                 Some(path) => write_out(path, &converted.objects, format, args.force)
                     .map_err(|e| e.to_string()),
             };
@@ -855,6 +865,9 @@ fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArg
         parts.push(plural(notes, "note"));
         eprintln!("{}", parts.join(", "));
     }
+    // The process ends here: handing the model, the plan and the objects back to the
+    // allocator one small allocation at a time would cost a tenth of a large conversion.
+    std::mem::forget((loaded, diagnostics, converted));
     code
 }
 
@@ -1217,9 +1230,8 @@ fn print_diagnostics(loaded: &Loaded, diagnostics: &[Diagnostic], format: Format
             } else {
                 Style::Plain
             };
-            let _ = stderr
-                .lock()
-                .write_all(render::to_text(&shown, &loaded.sources, style).as_bytes());
+            let mut out = std::io::BufWriter::new(stderr.lock());
+            let _ = render::write_text(&shown, &loaded.sources, style, &mut out);
         }
     }
 }

@@ -24,23 +24,54 @@ pub enum Style {
 /// summary line).
 #[must_use]
 pub fn to_text(diagnostics: &[&Diagnostic], sources: &SourceMap, style: Style) -> String {
+    let handler = handler(style);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        push_text(&handler, &mut out, diagnostic, sources);
+    }
+    out
+}
+
+/// [`to_text`], written to `out` one diagnostic at a time (a large project has megabytes of
+/// notes, never held whole in memory).
+pub fn write_text(
+    diagnostics: &[&Diagnostic],
+    sources: &SourceMap,
+    style: Style,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    let handler = handler(style);
+    let mut text = String::new();
+    for diagnostic in diagnostics {
+        text.clear();
+        push_text(&handler, &mut text, diagnostic, sources);
+        out.write_all(text.as_bytes())?;
+    }
+    out.flush()
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
     let theme = match style {
         Style::Fancy => GraphicalTheme::unicode(),
         Style::Plain => GraphicalTheme::unicode_nocolor(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_context_lines(1)
-        .with_links(false);
-    let mut out = String::new();
-    for diagnostic in diagnostics {
-        let report = Report::new(diagnostic, sources);
-        if handler.render_report(&mut out, &report).is_err() {
-            // Rendering only fails on a formatter error; fall back to one plain line.
-            let _ = writeln!(out, "{}", one_line(diagnostic, sources));
-        }
+        .with_links(false)
+}
+
+fn push_text(
+    handler: &GraphicalReportHandler,
+    out: &mut String,
+    diagnostic: &Diagnostic,
+    sources: &SourceMap,
+) {
+    let report = Report::new(diagnostic, sources);
+    if handler.render_report(out, &report).is_err() {
+        // Rendering only fails on a formatter error; fall back to one plain line.
+        let _ = writeln!(out, "{}", one_line(diagnostic, sources));
     }
-    out
 }
 
 /// `file:line:col: severity[code]: message` — for logs and tests.

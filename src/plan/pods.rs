@@ -12,6 +12,8 @@
 //! that asks for a different Pod-level setting is an error naming both services: one Pod
 //! cannot have two hostnames or two replica counts, and guessing would be wrong.
 
+use std::collections::HashSet;
+
 use indexmap::IndexMap;
 
 use crate::compose::model::Service;
@@ -160,7 +162,10 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
     let mut parent: Vec<usize> = (0..names.len()).collect();
     for (from, list) in &edges {
         for edge in list {
-            if let (Some(a), Some(b)) = (index_of(&names, from), index_of(&names, &edge.target)) {
+            if let (Some(a), Some(b)) = (
+                services.get_index_of(from.as_str()),
+                services.get_index_of(edge.target.as_str()),
+            ) {
                 union(&mut parent, a, b);
             }
         }
@@ -173,6 +178,7 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
     let mut out = PodGroups::default();
     for members in sets.into_values() {
         let root = root_of(&members, &edges);
+        let member_set: HashSet<&str> = members.iter().copied().collect();
         let mut group = PodGroup {
             name: services
                 .get(root)
@@ -187,7 +193,7 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
             } else {
                 edges
                     .get(service)
-                    .and_then(|list| list.iter().find(|e| members.contains(&e.target.as_str())))
+                    .and_then(|list| list.iter().find(|e| member_set.contains(e.target.as_str())))
                     .map_or(Joined::Root, |e| e.why.clone())
             };
             group.members.push(Member {
@@ -336,18 +342,14 @@ fn root_of<'a>(members: &[&'a str], edges: &IndexMap<String, Vec<Edge>>) -> &'a 
         edges
             .get(service)
             .and_then(|list| list.iter().find(|e| e.network))
-            .map(|e| e.target.clone())
+            .map(|e| e.target.as_str())
     };
+    let targets: HashSet<&str> = members.iter().filter_map(|m| network_target(m)).collect();
     // A service that others' network stacks point at and that points nowhere itself.
     members
         .iter()
         .copied()
-        .find(|m| {
-            network_target(m).is_none()
-                && members
-                    .iter()
-                    .any(|o| network_target(o).as_deref() == Some(*m))
-        })
+        .find(|m| network_target(m).is_none() && targets.contains(m))
         .or_else(|| {
             members
                 .iter()
@@ -355,10 +357,6 @@ fn root_of<'a>(members: &[&'a str], edges: &IndexMap<String, Vec<Edge>>) -> &'a 
                 .find(|m| network_target(m).is_none())
         })
         .unwrap_or(first)
-}
-
-fn index_of(names: &[&str], name: &str) -> Option<usize> {
-    names.iter().position(|n| *n == name)
 }
 
 fn find(parent: &mut [usize], i: usize) -> usize {

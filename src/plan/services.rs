@@ -23,7 +23,7 @@
 //!   Service even when Compose does not declare it: the proxy reached it on the network.
 //!   The routes themselves are planned in [`super::routes`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::compose::model::Service;
 use crate::diag::{Code, Diagnostic};
@@ -47,6 +47,7 @@ pub fn plan(
     report: &mut Report,
 ) {
     let services = &context.project.services;
+    let mut index = ServiceIndex::of(plan);
     for group in &groups.groups {
         let Some(root) = services.get(group.root.as_str()) else {
             continue;
@@ -86,7 +87,9 @@ pub fn plan(
             }
             let ports = pod_ports(context, group, &member.service, exposure, report);
             if !ports.published.is_empty() {
-                plan.published_ports
+                index
+                    .plan
+                    .published_ports
                     .insert(member.service.clone(), ports.published.clone());
             }
             let exposure = service_type(context, service, &ports, report);
@@ -110,7 +113,7 @@ pub fn plan(
             if kind != ServiceType::Headless {
                 undeclared_ports(&member.service, service, report);
             }
-            add_service(plan, primary, report);
+            index.add(primary, report);
             if let Some(outside) = published(
                 context,
                 &member.service,
@@ -120,7 +123,7 @@ pub fn plan(
                 &selector,
                 report,
             ) {
-                add_service(plan, outside, report);
+                index.add(outside, report);
             }
             let ports = ports.in_cluster;
             aliases(
@@ -129,7 +132,7 @@ pub fn plan(
                 service,
                 &ports,
                 &selector,
-                plan,
+                &mut index,
                 report,
             );
             container_name(
@@ -138,13 +141,83 @@ pub fn plan(
                 service,
                 &ports,
                 &selector,
-                plan,
+                &mut index,
                 report,
             );
         }
     }
-    links(context, plan, report);
-    headless(context, groups, order, plan);
+    links(context, &mut index, report);
+    headless(context, groups, order, &mut index);
+}
+
+/// The Services planned so far by name, and each Compose service's primary Service: built
+/// once, so that adding a Service is one look-up, not a scan of all of them.
+struct ServiceIndex<'p> {
+    plan: &'p mut Plan,
+    by_name: HashMap<String, usize>,
+    primary: HashMap<String, usize>,
+}
+
+impl<'p> ServiceIndex<'p> {
+    fn of(plan: &'p mut Plan) -> Self {
+        let mut by_name = HashMap::new();
+        let mut primary = HashMap::new();
+        for (i, service) in plan.services.iter().enumerate() {
+            remember(&mut by_name, &mut primary, i, service);
+        }
+        ServiceIndex {
+            plan,
+            by_name,
+            primary,
+        }
+    }
+
+    /// The Service of that name.
+    fn named(&self, name: &str) -> Option<&NetworkService> {
+        self.by_name
+            .get(name)
+            .and_then(|&i| self.plan.services.get(i))
+    }
+
+    /// The primary Service of a Compose service.
+    fn primary(&self, service: &str) -> Option<&NetworkService> {
+        self.primary
+            .get(service)
+            .and_then(|&i| self.plan.services.get(i))
+    }
+
+    /// Adds a Service unless one of that name exists, which is reported.
+    fn add(&mut self, service: NetworkService, report: &mut Report) {
+        if let Some(existing) = self.named(&service.name) {
+            report.error(
+                Diagnostic::error(
+                    Code::NameConflict,
+                    format!("`{}` and `{}` both need the Service name `{}`", existing.service, service.service, service.name),
+                )
+                .help("rename one of the services or aliases: Kubernetes Service names are unique in a namespace"),
+            );
+            return;
+        }
+        self.push(service);
+    }
+
+    fn push(&mut self, service: NetworkService) {
+        let i = self.plan.services.len();
+        remember(&mut self.by_name, &mut self.primary, i, &service);
+        self.plan.services.push(service);
+    }
+}
+
+fn remember(
+    by_name: &mut HashMap<String, usize>,
+    primary: &mut HashMap<String, usize>,
+    i: usize,
+    service: &NetworkService,
+) {
+    by_name.entry(service.name.clone()).or_insert(i);
+    if service.purpose == ServicePurpose::Primary {
+        primary.entry(service.service.clone()).or_insert(i);
+    }
 }
 
 /// `<name>-published`: the published ports, as a NodePort or LoadBalancer Service of their
@@ -468,22 +541,6 @@ fn external_traffic_policy(
     None
 }
 
-/// Adds a Service unless one of that name exists, which is reported.
-fn add_service(plan: &mut Plan, service: NetworkService, report: &mut Report) -> bool {
-    if let Some(existing) = plan.services.iter().find(|s| s.name == service.name) {
-        report.error(
-            Diagnostic::error(
-                Code::NameConflict,
-                format!("`{}` and `{}` both need the Service name `{}`", existing.service, service.service, service.name),
-            )
-            .help("rename one of the services or aliases: Kubernetes Service names are unique in a namespace"),
-        );
-        return false;
-    }
-    plan.services.push(service);
-    true
-}
-
 /// The name of a service's own Service: its Compose name, which its peers resolve, unless
 /// `kompose.service.name_override` renames its objects (then said, since the peers must use
 /// the new name).
@@ -523,17 +580,14 @@ fn aliases(
     service: &Service,
     ports: &[ServicePort],
     selector: &BTreeMap<String, String>,
-    plan: &mut Plan,
+    index: &mut ServiceIndex,
     report: &mut Report,
 ) {
     for (network, settings) in &service.networks {
         for alias in &settings.aliases {
             let alias_name = names::service(alias);
             if alias_name == own_name(name, service)
-                || plan
-                    .services
-                    .iter()
-                    .any(|s| s.name == alias_name && s.service == name)
+                || index.named(&alias_name).is_some_and(|s| s.service == name)
             {
                 continue;
             }
@@ -562,7 +616,7 @@ fn aliases(
                 ports: ports.to_vec(),
                 external_traffic_policy: None,
             };
-            add_service(plan, alias_service, report);
+            index.add(alias_service, report);
         }
     }
 }
@@ -596,7 +650,7 @@ fn container_name(
     service: &Service,
     ports: &[ServicePort],
     selector: &BTreeMap<String, String>,
-    plan: &mut Plan,
+    index: &mut ServiceIndex,
     report: &mut Report,
 ) {
     let Some(container_name) = &service.container_name else {
@@ -604,15 +658,13 @@ fn container_name(
     };
     let service_name = names::service(container_name);
     if service_name == names::service(name)
-        || plan
-            .services
-            .iter()
-            .any(|s| s.name == service_name && s.service == name)
+        || index
+            .named(&service_name)
+            .is_some_and(|s| s.service == name)
     {
         return;
     }
-    add_service(
-        plan,
+    index.add(
         NetworkService {
             name: service_name,
             service: name.to_owned(),
@@ -634,19 +686,15 @@ fn container_name(
 }
 
 /// `links: [db:database]`: `database` resolves to `db`'s Pods.
-fn links(context: &Context, plan: &mut Plan, report: &mut Report) {
+fn links(context: &Context, index: &mut ServiceIndex, report: &mut Report) {
     for (name, service) in &context.project.services {
         for link in &service.links {
             let Some((target, alias)) = link.split_once(':') else {
                 continue;
             };
             let alias_name = names::service(alias);
-            if plan.services.iter().any(|s| s.name == alias_name) {
-                if !plan
-                    .services
-                    .iter()
-                    .any(|s| s.name == alias_name && s.service == target)
-                {
+            if let Some(existing) = index.named(&alias_name) {
+                if existing.service != target {
                     report.add(
                         Entry::unsupported(
                             Some(name),
@@ -659,12 +707,7 @@ fn links(context: &Context, plan: &mut Plan, report: &mut Report) {
                 }
                 continue;
             }
-            let Some(primary) = plan
-                .services
-                .iter()
-                .find(|s| s.service == target && s.purpose == ServicePurpose::Primary)
-                .cloned()
-            else {
+            let Some(primary) = index.primary(target).cloned() else {
                 report.add(
                     Entry::unsupported(
                         Some(name),
@@ -684,8 +727,7 @@ fn links(context: &Context, plan: &mut Plan, report: &mut Report) {
                     "the link alias `{alias}` resolves for every service, not only for `{name}`"
                 ),
             ));
-            add_service(
-                plan,
+            index.add(
                 NetworkService {
                     name: alias_name,
                     purpose: ServicePurpose::Alias {
@@ -700,28 +742,26 @@ fn links(context: &Context, plan: &mut Plan, report: &mut Report) {
 }
 
 /// `<name>-headless` for readiness waits and StatefulSets.
-fn headless(context: &Context, groups: &PodGroups, order: &Order, plan: &mut Plan) {
-    let mut needed: Vec<&str> = order.ready_checked.iter().map(String::as_str).collect();
-    for workload in &plan.workloads {
+fn headless(context: &Context, groups: &PodGroups, order: &Order, index: &mut ServiceIndex) {
+    let mut needed: Vec<String> = order.ready_checked.iter().cloned().collect();
+    for workload in &index.plan.workloads {
         if matches!(workload.kind, WorkloadKind::StatefulSet { .. }) {
-            needed.push(workload.group.root.as_str());
+            needed.push(workload.group.root.clone());
         }
     }
-    for service in needed {
+    for service in &needed {
         let Some(group) = groups.of(service) else {
             continue;
         };
         let name = ready_service_name(service);
-        if plan.services.iter().any(|s| s.name == name) {
+        if index.named(&name).is_some() {
             continue;
         }
-        let ports = plan
-            .services
-            .iter()
-            .find(|s| s.service == service && s.purpose == ServicePurpose::Primary)
+        let ports = index
+            .primary(service)
             .map(|s| s.ports.clone())
             .unwrap_or_default();
-        plan.services.push(NetworkService {
+        index.push(NetworkService {
             name,
             service: service.to_owned(),
             purpose: ServicePurpose::Headless,

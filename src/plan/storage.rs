@@ -15,7 +15,7 @@
 //! - A secret or config `mode` above 0777 (Kubernetes' limit) that a decimal `mode: 644`
 //!   gives is converted as the octal mode its digits spell (0644), with a note.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
@@ -48,7 +48,7 @@ pub struct Storage {
     by_service: IndexMap<String, ServiceStorage>,
     /// Claims mounted with ReadWriteOnce by a Deployment must not be shared by two Pods
     /// during a rolling update.
-    rwo_claims: Vec<String>,
+    rwo_claims: HashSet<String>,
 }
 
 /// The storage of one container.
@@ -141,19 +141,9 @@ impl Planner<'_, '_> {
     /// mount it.
     fn named_volumes(&mut self) {
         let project = self.context.project;
+        let mut users_of = volume_users(self.context);
         for (name, volume) in &project.volumes {
-            let user_services: Vec<(&str, &Service)> = project
-                .services
-                .iter()
-                .filter(|(_, s)| {
-                    self.volume_kind(s) != Some(kompose::VolumeKind::EmptyDir)
-                        && s.volumes.iter().any(|v| {
-                            v.kind == VolumeType::Volume
-                                && v.source.as_ref().is_some_and(|src| src.value == name.value)
-                        })
-                })
-                .map(|(n, s)| (n.as_str(), s))
-                .collect();
+            let user_services = users_of.remove(name.as_str()).unwrap_or_default();
             let users: Vec<&str> = user_services.iter().map(|(n, _)| *n).collect();
             // The volume's own label, else the label of the first service that mounts it.
             let setting = |key: &str| {
@@ -228,7 +218,7 @@ impl Planner<'_, '_> {
                 volume: name.value.clone(),
             };
             if !shared {
-                self.storage.rwo_claims.push(claim.name.clone());
+                self.storage.rwo_claims.insert(claim.name.clone());
             }
             self.plan.claims.push(claim);
         }
@@ -540,7 +530,7 @@ impl Planner<'_, '_> {
             selector: None,
             volume: format!("{service_name}:{}", volume.target),
         });
-        self.storage.rwo_claims.push(claim.to_owned());
+        self.storage.rwo_claims.insert(claim.to_owned());
         Volume {
             persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
                 claim_name: claim.to_owned(),
@@ -1083,6 +1073,35 @@ impl Resource<'_> {
             Resource::Config(_) => "config",
         }
     }
+}
+
+/// The services that mount each named volume as a claim, in project order: one pass over
+/// the services, not one per volume.
+fn volume_users<'p>(context: &Context<'p>) -> HashMap<&'p str, Vec<(&'p str, &'p Service)>> {
+    let mut users_of: HashMap<&str, Vec<(&str, &Service)>> = HashMap::new();
+    for (service_name, service) in &context.project.services {
+        if kompose::volume_kind(service).or(context.options.volume_kind)
+            == Some(kompose::VolumeKind::EmptyDir)
+        {
+            continue;
+        }
+        for volume in &service.volumes {
+            if volume.kind != VolumeType::Volume {
+                continue;
+            }
+            let Some(source) = &volume.source else {
+                continue;
+            };
+            let users = users_of.entry(source.as_str()).or_default();
+            if users
+                .last()
+                .is_none_or(|(n, _)| *n != service_name.as_str())
+            {
+                users.push((service_name.as_str(), service));
+            }
+        }
+    }
+    users_of
 }
 
 fn kind_key(kind: Kind) -> &'static str {

@@ -24,8 +24,19 @@ pub fn to_yaml_indented<T: serde::Serialize>(
     value: &T,
     indent: usize,
 ) -> Result<String, serde_saphyr::SerializeError> {
+    let mut out = String::new();
+    write_yaml_indented(&mut out, value, indent)?;
+    Ok(out)
+}
+
+/// [`to_yaml_indented`], appended to `out` (so that one buffer serves many documents).
+pub fn write_yaml_indented<T: serde::Serialize>(
+    out: &mut String,
+    value: &T,
+    indent: usize,
+) -> Result<(), serde_saphyr::SerializeError> {
     let mut options = serde_saphyr::SerializerOptions::default();
     options.folded_wrap_chars = usize::MAX;
     options.indent_step = indent;
-    serde_saphyr::to_string_with_options(value, options)
+    serde_saphyr::to_fmt_writer_with_options(out, value, options)
 }
