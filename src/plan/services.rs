@@ -600,22 +600,10 @@ fn aliases(
                     alias.value, network.value
                 ),
             ));
-            let alias_service = NetworkService {
-                name: alias_name,
-                service: name.to_owned(),
-                purpose: ServicePurpose::Alias {
-                    alias: alias.value.clone(),
-                },
-                kind: if ports.is_empty() {
-                    ServiceType::Headless
-                } else {
-                    ServiceType::ClusterIp
-                },
-                labels: labels::common(context, name),
-                selector: selector.clone(),
-                ports: ports.to_vec(),
-                external_traffic_policy: None,
+            let purpose = ServicePurpose::Alias {
+                alias: alias.value.clone(),
             };
+            let alias_service = another_name(context, name, alias_name, purpose, ports, selector);
             index.add(alias_service, report);
         }
     }
@@ -664,25 +652,37 @@ fn container_name(
     {
         return;
     }
-    index.add(
-        NetworkService {
-            name: service_name,
-            service: name.to_owned(),
-            purpose: ServicePurpose::ContainerName {
-                container_name: container_name.value.clone(),
-            },
-            kind: if ports.is_empty() {
-                ServiceType::Headless
-            } else {
-                ServiceType::ClusterIp
-            },
-            labels: labels::common(context, name),
-            selector: selector.clone(),
-            ports: ports.to_vec(),
-            external_traffic_policy: None,
+    let purpose = ServicePurpose::ContainerName {
+        container_name: container_name.value.clone(),
+    };
+    let service = another_name(context, name, service_name, purpose, ports, selector);
+    index.add(service, report);
+}
+
+/// A further name of a service's Pods (an alias, its `container_name`): a Service with the
+/// same ports, headless when there are none.
+fn another_name(
+    context: &Context,
+    service: &str,
+    name: String,
+    purpose: ServicePurpose,
+    ports: &[ServicePort],
+    selector: &BTreeMap<String, String>,
+) -> NetworkService {
+    NetworkService {
+        name,
+        service: service.to_owned(),
+        purpose,
+        kind: if ports.is_empty() {
+            ServiceType::Headless
+        } else {
+            ServiceType::ClusterIp
         },
-        report,
-    );
+        labels: labels::common(context, service),
+        selector: selector.clone(),
+        ports: ports.to_vec(),
+        external_traffic_policy: None,
+    }
 }
 
 /// `links: [db:database]`: `database` resolves to `db`'s Pods.
