@@ -159,6 +159,13 @@ struct ServiceIndex<'p> {
 }
 
 impl<'p> ServiceIndex<'p> {
+    /// Whether the Service name `candidate` already answers for the Compose service `name`:
+    /// its own name, or a Service of that name for it planned before.
+    fn already_answers(&self, name: &str, service: &Service, candidate: &str) -> bool {
+        candidate == own_name(name, service)
+            || self.named(candidate).is_some_and(|s| s.service == name)
+    }
+
     fn of(plan: &'p mut Plan) -> Self {
         let mut by_name = HashMap::new();
         let mut primary = HashMap::new();
@@ -586,9 +593,7 @@ fn aliases(
     for (network, settings) in &service.networks {
         for alias in &settings.aliases {
             let alias_name = names::service(alias);
-            if alias_name == own_name(name, service)
-                || index.named(&alias_name).is_some_and(|s| s.service == name)
-            {
+            if index.already_answers(name, service, &alias_name) {
                 continue;
             }
             report.add(Entry::approximated(
@@ -645,11 +650,7 @@ fn container_name(
         return;
     };
     let service_name = names::service(container_name);
-    if service_name == names::service(name)
-        || index
-            .named(&service_name)
-            .is_some_and(|s| s.service == name)
-    {
+    if index.already_answers(name, service, &service_name) {
         return;
     }
     let purpose = ServicePurpose::ContainerName {
