@@ -102,10 +102,11 @@ pub fn load(options: &LoadOptions) -> Loaded {
     // `docker compose` settles the project name before it interpolates, and interpolates
     // with `COMPOSE_PROJECT_NAME` set to it.
     let explicit_name = loader.explicit_name(&environment);
+    let parsed = loader.parse_all(&files, &directory, None);
     if options.interpolate {
         let early = explicit_name
             .clone()
-            .unwrap_or_else(|| loader.name_in_files(&files, &environment, &directory));
+            .unwrap_or_else(|| name_in_files(&parsed, &environment, &directory));
         environment.set("COMPOSE_PROJECT_NAME".to_owned(), early);
     }
 
@@ -120,7 +121,7 @@ pub fn load(options: &LoadOptions) -> Loaded {
     let tree = if files.is_empty() {
         None
     } else {
-        loader.load_scope(&files, None, &environment, &directory, &mut stack)
+        loader.merge_scope(parsed, &environment, &mut stack)
     };
     let project = tree.map(|tree| loader.typed(tree));
     let name = loader.project_name(explicit_name, project.as_ref(), &directory);
@@ -358,9 +359,15 @@ impl Loader<'_> {
         )
     }
 
-    /// Reads, interpolates and parses one file into its documents (a file may hold several
-    /// `---` documents; they merge in order). Every document is a mapping.
+    /// Reads, parses and interpolates one file into its documents (see [`Self::parsed`]).
     fn documents(&mut self, id: FileId, environment: &Environment) -> Vec<Node> {
+        let documents = self.parsed(id);
+        self.interpolated(documents, environment)
+    }
+
+    /// Parses one file into its documents (a file may hold several `---` documents; they
+    /// merge in order). Every document is a mapping; an empty one is an empty mapping.
+    fn parsed(&mut self, id: FileId) -> Vec<Node> {
         let text = self.text(id);
         let mut documents = yaml::parse(id, &text, &mut self.diagnostics);
         if documents.is_empty() {
@@ -368,7 +375,7 @@ impl Loader<'_> {
         }
         documents
             .into_iter()
-            .filter_map(|mut document| {
+            .filter_map(|document| {
                 if document.is_null() {
                     return Some(Node::map(Map::new(), document.span));
                 }
@@ -386,17 +393,40 @@ impl Loader<'_> {
                     );
                     return None;
                 }
-                if self.options.interpolate {
-                    interpolate::interpolate_tree(
-                        &mut document,
-                        &self.sources,
-                        &environment.lookup(),
-                        &mut self.diagnostics,
-                    );
-                }
                 Some(document)
             })
             .collect()
+    }
+
+    /// Interpolates parsed documents (unless interpolation is off).
+    fn interpolated(&mut self, mut documents: Vec<Node>, environment: &Environment) -> Vec<Node> {
+        if self.options.interpolate {
+            for document in &mut documents {
+                interpolate::interpolate_tree(
+                    document,
+                    &self.sources,
+                    &environment.lookup(),
+                    &mut self.diagnostics,
+                );
+            }
+        }
+        documents
+    }
+
+    /// Reads and parses the files of one project, in order.
+    fn parse_all(
+        &mut self,
+        files: &[FileArg],
+        directory: &Path,
+        from: Option<Span>,
+    ) -> Vec<Vec<Node>> {
+        let mut parsed = Vec::with_capacity(files.len());
+        for file in files {
+            if let Some(id) = self.read(file, directory, from) {
+                parsed.push(self.parsed(id));
+            }
+        }
+        parsed
     }
 
     /// Loads the files of one project (the main one, or an included one) into one tree:
@@ -409,13 +439,22 @@ impl Loader<'_> {
         directory: &Path,
         stack: &mut Vec<PathBuf>,
     ) -> Option<Node> {
+        let parsed = self.parse_all(files, directory, from);
+        self.merge_scope(parsed, environment, stack)
+    }
+
+    /// Interpolates the parsed files of one project and merges them into one tree, each
+    /// document with its includes and extends resolved.
+    fn merge_scope(
+        &mut self,
+        parsed: Vec<Vec<Node>>,
+        environment: &Environment,
+        stack: &mut Vec<PathBuf>,
+    ) -> Option<Node> {
         let mut merged: Option<Node> = None;
         let mut extends_files = ExtendsFiles::new();
-        for file in files {
-            let Some(id) = self.read(file, directory, from) else {
-                continue;
-            };
-            for mut document in self.documents(id, environment) {
+        for documents in parsed {
+            for mut document in self.interpolated(documents, environment) {
                 self.apply_includes(&mut document, environment, stack);
                 self.apply_extends(&mut document, environment, &mut extends_files);
                 merged = Some(match merged {
@@ -860,49 +899,6 @@ impl Loader<'_> {
         })
     }
 
-    /// The project name before the files are interpolated, as compose-go finds it: the
-    /// `name:` of the last file that has one, interpolated on its own and normalised, else
-    /// the directory's name.
-    fn name_in_files(
-        &self,
-        files: &[FileArg],
-        environment: &Environment,
-        directory: &Path,
-    ) -> String {
-        let mut scratch = SourceMap::new();
-        let mut ignored = Diagnostics::new();
-        let mut written = None;
-        for file in files {
-            let text = match file {
-                FileArg::Stdin => self.options.stdin.clone().unwrap_or_default(),
-                FileArg::Path(path) => std::fs::read_to_string(path).unwrap_or_default(),
-            };
-            let id = scratch.add("name", None, directory, text.as_str());
-            for document in yaml::parse(id, &text, &mut ignored) {
-                if let Some(name) = document
-                    .as_map()
-                    .and_then(|m| m.get("name"))
-                    .and_then(Node::as_str)
-                    .filter(|n| !n.is_empty())
-                {
-                    written = Some(name.to_owned());
-                }
-            }
-        }
-        let interpolated = written
-            .map(|name| {
-                interpolate::interpolate(&name, &environment.lookup()).map_or(name, |i| i.value)
-            })
-            .map(|name| normalize_project_name(&name))
-            .filter(|name| !name.is_empty());
-        interpolated.unwrap_or_else(|| {
-            directory
-                .file_name()
-                .map(|n| normalize_project_name(&n.to_string_lossy()))
-                .unwrap_or_default()
-        })
-    }
-
     /// The project name: `explicit` (which must be valid as it is), else the top-level
     /// `name:` (normalised, with a warning when that changes it, as `docker compose` accepts
     /// it), else the directory's name.
@@ -968,6 +964,36 @@ struct IncludeEntry {
     paths: Vec<PathBuf>,
     env_files: Vec<PathBuf>,
     project_directory: Option<PathBuf>,
+}
+
+/// The project name before the files are interpolated, as compose-go finds it: the `name:`
+/// of the last file that has one, interpolated on its own and normalised, else the
+/// directory's name. Reads the documents the loader parsed (each file is parsed once).
+fn name_in_files(parsed: &[Vec<Node>], environment: &Environment, directory: &Path) -> String {
+    let written = parsed
+        .iter()
+        .flatten()
+        .filter_map(|document| {
+            document
+                .as_map()
+                .and_then(|m| m.get("name"))
+                .and_then(Node::as_str)
+                .filter(|n| !n.is_empty())
+        })
+        .last();
+    let interpolated = written
+        .map(|name| {
+            interpolate::interpolate(name, &environment.lookup())
+                .map_or_else(|_| name.to_owned(), |i| i.value)
+        })
+        .map(|name| normalize_project_name(&name))
+        .filter(|name| !name.is_empty());
+    interpolated.unwrap_or_else(|| {
+        directory
+            .file_name()
+            .map(|n| normalize_project_name(&n.to_string_lossy()))
+            .unwrap_or_default()
+    })
 }
 
 /// A path as users should see it in messages: relative to where they run the command when
