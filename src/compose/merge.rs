@@ -181,29 +181,34 @@ fn untagged(mut node: Node) -> Node {
 /// Removes `!reset` entries and tags from a tree that has nothing left to reset (the first
 /// file, or a value with nothing under it).
 pub fn strip_resets(mut node: Node) -> Node {
+    strip_resets_in_place(&mut node);
+    node
+}
+
+/// [`strip_resets`] without rebuilding the tree: only a mapping that has a `!reset` entry
+/// loses keys.
+fn strip_resets_in_place(node: &mut Node) {
     node.tag = None;
-    match node.value {
+    match &mut node.value {
         Value::Map(map) => {
-            let mut out = Map::new();
-            for (key, entry) in map {
-                if entry.value.tag != Some(Tag::Reset) {
-                    out.insert(key, entry.key_span, strip_resets(entry.value));
-                }
+            let reset: Vec<String> = map
+                .iter()
+                .filter(|(_, entry)| entry.value.tag == Some(Tag::Reset))
+                .map(|(key, _)| key.clone())
+                .collect();
+            for key in &reset {
+                map.remove(key);
             }
-            node.value = Value::Map(out);
+            for (_, entry) in map.iter_mut() {
+                strip_resets_in_place(&mut entry.value);
+            }
         }
         Value::Seq(items) => {
-            node.value = Value::Seq(
-                items
-                    .into_iter()
-                    .filter(|n| n.tag != Some(Tag::Reset))
-                    .map(strip_resets)
-                    .collect(),
-            );
+            items.retain(|n| n.tag != Some(Tag::Reset));
+            items.iter_mut().for_each(strip_resets_in_place);
         }
         Value::Scalar(_) => {}
     }
-    node
 }
 
 fn append(base: Node, over: Node, skip_repeats: bool) -> Node {

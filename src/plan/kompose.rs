@@ -233,19 +233,20 @@ pub fn is_kompose(key: &str) -> bool {
 /// The `kompose.*` labels of a service that compose2kube does not know, and the values of
 /// `kompose.volume.type` it cannot use: each is reported with the closest known label.
 pub fn report_unknown(service_name: &str, service: &Service, report: &mut Report) {
-    let healthchecks: Vec<String> = ["readiness", "liveness"]
-        .iter()
-        .flat_map(|which| {
+    /// Every service label compose2kube reads, built once.
+    static KNOWN: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let healthchecks = ["readiness", "liveness"].iter().flat_map(|which| {
             HEALTHCHECK_FIELDS
                 .iter()
                 .map(move |field| format!("{HEALTHCHECK_PREFIX}{which}.{field}"))
-        })
-        .collect();
-    let known: Vec<&str> = SERVICE_LABELS
-        .iter()
-        .copied()
-        .chain(healthchecks.iter().map(String::as_str))
-        .collect();
+        });
+        SERVICE_LABELS
+            .iter()
+            .map(|label| (*label).to_owned())
+            .chain(healthchecks)
+            .collect()
+    });
+    let known: Vec<&str> = KNOWN.iter().map(String::as_str).collect();
     unknown_labels(
         Some(service_name),
         "labels",
