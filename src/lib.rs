@@ -30,22 +30,29 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     diagnostics.into_vec()
 }
 
-/// A converted project: the plan, its objects, and what did not carry over.
+/// A converted project: the plan, and what did not carry over. Its Kubernetes objects are
+/// made from the plan when they are wanted ([`Converted::objects`], or one at a time with
+/// [`emit::objects`]).
 #[derive(Debug)]
 pub struct Converted {
     pub plan: Plan,
-    pub objects: Vec<emit::Object>,
     pub report: Report,
 }
 
-/// Plans and emits a loaded project (which should have passed [`check()`] without errors).
+impl Converted {
+    /// Every object of the plan, in apply order.
+    #[must_use]
+    pub fn objects(&self) -> Vec<emit::Object> {
+        emit::emit(&self.plan)
+    }
+}
+
+/// Plans a loaded project (which should have passed [`check()`] without errors).
 #[must_use]
 pub fn convert(loaded: &Loaded, options: &ConvertOptions) -> Converted {
     let planned = plan::plan(loaded, options);
-    let objects = emit::emit(&planned.plan);
     Converted {
         plan: planned.plan,
-        objects,
         report: planned.report,
     }
 }

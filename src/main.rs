@@ -823,30 +823,40 @@ fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArg
             let helm = args.chart || args.format == OutputFormat::Helm;
             let out = args.out.as_ref().filter(|_| !args.stdout);
             let result = match out {
-                Some(dir) if helm => write_chart(dir, converted, args),
+                Some(dir) if helm => {
+                    let objects = converted.objects();
+                    write_chart(dir, &converted.plan, &objects, args).map(|()| objects.len())
+                }
                 Some(dir) if args.format == OutputFormat::Kustomize => {
-                    kustomize::files(dir, &converted.objects, &args.overlays)
+                    let objects = converted.objects();
+                    kustomize::files(dir, &objects, &args.overlays)
                         .and_then(|files| Ok(manifests::write_files(&files, args.force)?))
+                        .map(|()| objects.len())
                         .map_err(|e| e.to_string())
                 }
                 None => {
                     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                     match manifests::write_stream(
-                        &converted.objects,
+                        compose2kube::emit::objects(&converted.plan),
                         format,
                         &mut out,
                         std::path::Path::new("standard output"),
                     ) {
+                        Ok(count) => Ok(count),
                         // A closed pipe (`| head`) is not an error worth reporting.
-                        Ok(()) | Err(manifests::WriteError::Io { .. }) => Ok(()),
+                        Err(manifests::WriteError::Io { .. }) => Ok(0),
                         Err(error) => Err(error.to_string()),
                     }
                 }
-                Some(path) => write_out(path, &converted.objects, format, args.force)
-                    .map_err(|e| e.to_string()),
+                Some(path) => {
+                    let objects = converted.objects();
+                    write_out(path, &objects, format, args.force)
+                        .map(|()| objects.len())
+                        .map_err(|e| e.to_string())
+                }
             };
             match result {
-                Ok(()) => written = converted.objects.len(),
+                Ok(count) => written = count,
                 Err(error) => {
                     eprintln!("error: {error}");
                     code = ExitCode::from(1);
@@ -947,7 +957,7 @@ fn apply(project: &ProjectArgs, args: &ApplyArgs) -> ExitCode {
     };
     let project_label = compose2kube::plan::labels::project_value(&loaded.name);
     let result = compose2kube::apply::client::apply(
-        &converted.objects,
+        &converted.objects(),
         &project_label,
         &settings,
         &mut |line| println!("{line}"),
@@ -1102,7 +1112,8 @@ fn write_explained(args: &ExplainArgs, markup: &str) -> Option<ExitCode> {
 /// `--format helm -o DIR`: the chart's files under DIR.
 fn write_chart(
     dir: &std::path::Path,
-    converted: &compose2kube::Converted,
+    plan: &compose2kube::plan::Plan,
+    objects: &[compose2kube::emit::Object],
     args: &ConvertArgs,
 ) -> Result<(), String> {
     let options = helm::ChartOptions {
@@ -1110,7 +1121,7 @@ fn write_chart(
         app_version: args.app_version.clone(),
         inline_secrets: args.helm_inline_secrets,
     };
-    let files = helm::chart(&converted.plan, &converted.objects, &options)
+    let files = helm::chart(plan, objects, &options)
         .map_err(|e| e.to_string())?
         .into_iter()
         .map(|(path, text)| (dir.join(path), text))

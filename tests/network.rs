@@ -136,7 +136,7 @@ impl Run {
 
     /// The output passes the strict schema and the API server's field and reference rules.
     fn validate(&self) {
-        let yaml = compose2kube::render::manifests::yaml(&self.converted.objects).unwrap();
+        let yaml = compose2kube::render::manifests::yaml(&self.converted.objects()).unwrap();
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), yaml).unwrap();
         let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/validate-k8s");

@@ -1,5 +1,5 @@
 //! The kinds compose2kube makes and the order they are applied in — the one place that order
-//! is defined. [`emit`](super::emit) returns its objects in it, `apply` sends them in it, and
+//! is defined. [`emit`](super::emit) makes its objects in it, `apply` sends them in it, and
 //! `down` and `--prune` list these kinds and delete in the reverse order.
 //!
 //! Objects are applied in stages, so that what others refer to exists before them: the
@@ -123,12 +123,7 @@ impl std::fmt::Display for Kind {
     }
 }
 
-/// Puts objects in apply order: by stage, objects of one stage in the order they came.
-pub fn sort_for_apply(objects: &mut [Object]) {
-    objects.sort_by_key(|o| o.typed_kind().stage());
-}
-
-/// References to objects in apply order (see [`sort_for_apply`]).
+/// References to objects in apply order: by stage, objects of one stage in the order they came.
 #[must_use]
 pub fn in_apply_order(objects: &[Object]) -> Vec<&Object> {
     let mut ordered: Vec<&Object> = objects.iter().collect();

@@ -43,7 +43,7 @@ use crate::plan::{
     NetworkService, PathType, Plan, Policy, ServiceType, Workload, WorkloadKind,
 };
 
-pub use kind::{Kind, in_apply_order, sort_for_apply};
+pub use kind::{Kind, in_apply_order};
 
 /// One Kubernetes object.
 // Objects are built once and kept in one list; boxing the large ones would buy nothing.
@@ -192,55 +192,60 @@ impl Object {
 /// Every object of the plan, in apply order ([`Kind::stage`]).
 #[must_use]
 pub fn emit(plan: &Plan) -> Vec<Object> {
-    let mut objects = Vec::new();
-    if let Some(namespace) = &plan.namespace {
-        objects.push(Object::Namespace(Namespace {
+    objects(plan).collect()
+}
+
+/// The objects of the plan one at a time, in apply order: the plan's lists come stage by
+/// stage (the Namespace; identities, data and claims; Services; workloads; policies, routes
+/// and autoscalers), so nothing is sorted and a writer can send each object out before the
+/// next is made — a large project's objects are never all in memory.
+pub fn objects(plan: &Plan) -> impl Iterator<Item = Object> + '_ {
+    let namespace = plan.namespace.as_ref().map(|namespace| {
+        Object::Namespace(Namespace {
             metadata: meta(namespace, &plan.namespace_labels, &BTreeMap::new()),
             ..Namespace::default()
-        }));
-    }
-    for waiter in &plan.job_waiters {
-        objects.extend(job_waiter(waiter));
-    }
-    objects.extend(
-        plan.config_maps
-            .iter()
-            .map(|d| Object::ConfigMap(config_map(d))),
-    );
-    objects.extend(plan.secrets.iter().map(|d| Object::Secret(secret(d))));
-    objects.extend(
-        plan.claims
-            .iter()
-            .map(|c| Object::PersistentVolumeClaim(claim(c))),
-    );
-    objects.extend(plan.services.iter().map(|s| Object::Service(service(s))));
-    objects.extend(plan.workloads.iter().map(workload));
-    objects.extend(
-        plan.policies
-            .iter()
-            .map(|p| Object::NetworkPolicy(policy(p))),
-    );
-    objects.extend(plan.ingresses.iter().map(|i| Object::Ingress(ingress(i))));
-    objects.extend(
-        plan.http_routes
-            .iter()
-            .map(|r| Object::HttpRoute(http_route(r))),
-    );
-    objects.extend(
-        plan.autoscalers
-            .iter()
-            .map(|a| Object::HorizontalPodAutoscaler(autoscaler(a))),
-    );
-    if let Some(namespace) = &plan.namespace {
-        for object in objects
-            .iter_mut()
-            .filter(|o| !matches!(o, Object::Namespace(_)))
-        {
-            object.metadata_mut().namespace = Some(namespace.clone());
-        }
-    }
-    sort_for_apply(&mut objects);
-    objects
+        })
+    });
+    let namespaced = plan
+        .job_waiters
+        .iter()
+        .flat_map(job_waiter)
+        .chain(
+            plan.config_maps
+                .iter()
+                .map(|d| Object::ConfigMap(config_map(d))),
+        )
+        .chain(plan.secrets.iter().map(|d| Object::Secret(secret(d))))
+        .chain(
+            plan.claims
+                .iter()
+                .map(|c| Object::PersistentVolumeClaim(claim(c))),
+        )
+        .chain(plan.services.iter().map(|s| Object::Service(service(s))))
+        .chain(plan.workloads.iter().map(workload))
+        .chain(
+            plan.policies
+                .iter()
+                .map(|p| Object::NetworkPolicy(policy(p))),
+        )
+        .chain(plan.ingresses.iter().map(|i| Object::Ingress(ingress(i))))
+        .chain(
+            plan.http_routes
+                .iter()
+                .map(|r| Object::HttpRoute(http_route(r))),
+        )
+        .chain(
+            plan.autoscalers
+                .iter()
+                .map(|a| Object::HorizontalPodAutoscaler(autoscaler(a))),
+        )
+        .map(|mut object| {
+            if let Some(namespace) = &plan.namespace {
+                object.metadata_mut().namespace = Some(namespace.clone());
+            }
+            object
+        });
+    namespace.into_iter().chain(namespaced)
 }
 
 fn meta(

@@ -60,6 +60,7 @@ details pre { background: #f6f8fa; padding: 8px; border-radius: 6px; overflow-x:
 #[must_use]
 pub fn page(loaded: &Loaded, converted: &Converted, diagnostics: &[Diagnostic]) -> String {
     let plan = &converted.plan;
+    let objects = converted.objects();
     let mut out = String::from(HEAD);
     let count = |severity| {
         diagnostics
@@ -73,7 +74,7 @@ pub fn page(loaded: &Loaded, converted: &Converted, diagnostics: &[Diagnostic]) 
         project = escape(&plan.project),
         pods = plural(plan.workloads.len(), "Pod"),
         services = plural(plan.services.len(), "Service"),
-        objects = plural(converted.objects.len(), "object"),
+        objects = plural(objects.len(), "object"),
         errors = plural(count(Severity::Error), "error"),
         warnings = plural(count(Severity::Warning), "warning"),
         notes = plural(count(Severity::Note), "note"),
@@ -87,7 +88,7 @@ pub fn page(loaded: &Loaded, converted: &Converted, diagnostics: &[Diagnostic]) 
         converted.report.entries(),
         &loaded.sources,
     );
-    pods(&mut out, plan, &converted.objects);
+    pods(&mut out, plan, &objects);
     out.push_str("</body>\n</html>\n");
     out
 }

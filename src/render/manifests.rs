@@ -127,28 +127,33 @@ pub fn stream(objects: &[Object], format: Format) -> Result<String, WriteError> 
 }
 
 /// The whole stream in one format, written to `out` one object at a time: the output is never
-/// held whole in memory (22 MB for 11,000 services). `what` names `out` in an error.
+/// held whole in memory (22 MB for 11,000 services), nor, for YAML, the objects. `what` names
+/// `out` in an error. Returns how many objects were written.
 pub fn write_stream(
-    objects: &[Object],
+    objects: impl IntoIterator<Item = Object>,
     format: Format,
     out: &mut impl std::io::Write,
     what: &Path,
-) -> Result<(), WriteError> {
+) -> Result<usize, WriteError> {
     let io = |source| WriteError::Io {
         path: what.to_path_buf(),
         source,
     };
+    let mut written = 0;
     match format {
         Format::Yaml { indent } => {
             let mut document = String::new();
             for object in objects {
                 document.clear();
-                push_document(&mut document, object, indent)?;
+                push_document(&mut document, &object, indent)?;
                 out.write_all(document.as_bytes()).map_err(io)?;
+                written += 1;
             }
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &List::of(objects)).map_err(|e| {
+            let objects: Vec<Object> = objects.into_iter().collect();
+            written = objects.len();
+            serde_json::to_writer_pretty(&mut *out, &List::of(&objects)).map_err(|e| {
                 if e.is_io() {
                     io(e.into())
                 } else {
@@ -161,7 +166,8 @@ pub fn write_stream(
             out.write_all(b"\n").map_err(io)?;
         }
     }
-    out.flush().map_err(io)
+    out.flush().map_err(io)?;
+    Ok(written)
 }
 
 /// File name of an object in a directory: `<name>-<kind>.yaml`.

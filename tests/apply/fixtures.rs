@@ -93,7 +93,7 @@ pub fn convert(compose: &str, namespace: Option<&str>) -> Vec<Object> {
         namespace: namespace.map(str::to_owned),
         ..compose2kube::plan::ConvertOptions::default()
     };
-    compose2kube::convert(&loaded, &convert_options).objects
+    compose2kube::convert(&loaded, &convert_options).objects()
 }
 
 /// A small project with data, a claim, a Service and two workloads.

@@ -32,7 +32,7 @@ fn every_fixture() -> Vec<(String, Vec<Object>)> {
             namespace: Some("shop".into()),
             ..compose2kube::plan::ConvertOptions::default()
         };
-        let objects = compose2kube::convert(&loaded, &convert_options).objects;
+        let objects = compose2kube::convert(&loaded, &convert_options).objects();
         all.push((
             dir.file_name().unwrap().to_string_lossy().into_owned(),
             objects,

@@ -193,10 +193,10 @@ pub fn convert_loaded(options: &LoadOptions, args: &[String]) -> Output {
     }
     let converted = compose2kube::convert(&loaded, &options_from_args(args));
     diagnostics.extend(converted.report.to_diagnostics());
-    let yaml = manifests::yaml(&converted.objects).expect("objects render as YAML");
+    let yaml = manifests::yaml(&converted.objects()).expect("objects render as YAML");
     Output {
         loaded,
-        objects: converted.objects,
+        objects: converted.objects(),
         diagnostics,
         yaml,
     }

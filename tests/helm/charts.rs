@@ -104,7 +104,8 @@ fn convert(project: &Project) -> Option<(Plan, Vec<Object>)> {
     {
         return None;
     }
-    Some((converted.plan, converted.objects))
+    let objects = converted.objects();
+    Some((converted.plan, objects))
 }
 
 fn chart_files(plan: &Plan, objects: &[Object], inline_secrets: bool) -> BTreeMap<String, String> {

@@ -30,7 +30,7 @@ fn chart_of(compose_text: &str, args: &[&str]) -> ChartDir {
     let converted = compose2kube::convert(&loaded, &options_from_args(&args));
     let files: BTreeMap<String, String> = helm::chart(
         &converted.plan,
-        &converted.objects,
+        &converted.objects(),
         &ChartOptions::default(),
     )
     .unwrap()

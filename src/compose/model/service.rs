@@ -29,13 +29,14 @@ use crate::source::{Span, Spanned};
 
 crate::compose_struct! {
     @map_only
-    /// One service of the project.
+    /// One service of the project. The large sections most services leave out (`build`,
+    /// `deploy`, `logging`, …) are boxed, so that a service without them stays small.
     pub struct Service in "a service" {
         "annotations" => annotations: Mapping,
         /// Whether `docker compose up` attaches to the service's output.
         "attach" => attach: Option<Spanned<bool>>,
-        "blkio_config" => blkio_config: Option<BlkioConfig>,
-        "build" => build: Option<Build>,
+        "blkio_config" => blkio_config: Option<Box<BlkioConfig>>,
+        "build" => build: Option<Box<Build>>,
         "cap_add" => cap_add: Vec<Spanned<String>>,
         "cap_drop" => cap_drop: Vec<Spanned<String>>,
         "cgroup" => cgroup: Option<Spanned<Cgroup>>,
@@ -55,10 +56,10 @@ crate::compose_struct! {
         /// Number of CPUs, fractions allowed (`0.5`).
         "cpus" => cpus: Option<Spanned<f64>>,
         "cpuset" => cpuset: Option<Spanned<String>>,
-        "credential_spec" => credential_spec: Option<CredentialSpec>,
+        "credential_spec" => credential_spec: Option<Box<CredentialSpec>>,
         "depends_on" => depends_on: IndexMap<Spanned<String>, DependsOn>,
-        "deploy" => deploy: Option<Deploy>,
-        "develop" => develop: Option<Development>,
+        "deploy" => deploy: Option<Box<Deploy>>,
+        "develop" => develop: Option<Box<Development>>,
         "device_cgroup_rules" => device_cgroup_rules: Vec<Spanned<String>>,
         "devices" => devices: Vec<Spanned<DeviceMapping>>,
         "dns" => dns: StringOrList,
@@ -71,7 +72,7 @@ crate::compose_struct! {
         "environment" => environment: Mapping,
         /// Container ports (`3000`, `3000-3005`, `3000/udp`), checked like ports.
         "expose" => expose: Vec<Spanned<String>>,
-        "extends" => extends: Option<Extends>,
+        "extends" => extends: Option<Box<Extends>>,
         "external_links" => external_links: Vec<Spanned<String>>,
         "extra_hosts" => extra_hosts: ExtraHosts,
         /// `gpus: all` is read as one request with `count: all`.
@@ -88,7 +89,7 @@ crate::compose_struct! {
         "label_file" => label_file: Vec<Spanned<PathBuf>>,
         "labels" => labels: Mapping,
         "links" => links: Vec<Spanned<String>>,
-        "logging" => logging: Option<Logging>,
+        "logging" => logging: Option<Box<Logging>>,
         "mac_address" => mac_address: Option<Spanned<String>>,
         "mem_limit" => mem_limit: Option<Spanned<ByteSize>>,
         "mem_reservation" => mem_reservation: Option<Spanned<ByteSize>>,
@@ -110,7 +111,7 @@ crate::compose_struct! {
         "pre_stop" => pre_stop: Vec<Spanned<ServiceHook>>,
         "privileged" => privileged: Option<Spanned<bool>>,
         "profiles" => profiles: Vec<Spanned<String>>,
-        "provider" => provider: Option<Provider>,
+        "provider" => provider: Option<Box<Provider>>,
         "pull_policy" => pull_policy: Option<Spanned<String>>,
         "pull_refresh_after" => pull_refresh_after: Option<Spanned<String>>,
         "read_only" => read_only: Option<Spanned<bool>>,
