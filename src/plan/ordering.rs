@@ -75,9 +75,7 @@ fn inline_one_shots(context: &Context, groups: &mut PodGroups) {
         let Some(group) = groups.of(name) else {
             continue;
         };
-        if group.is_shared()
-            || !workloads::one_shot(service)
-            || workloads::cron_schedule(service).is_some()
+        if group.is_shared() || !service.runs_once() || workloads::cron_schedule(service).is_some()
         {
             continue;
         }
@@ -235,7 +233,7 @@ fn plan_waits(context: &Context, groups: &PodGroups, order: &mut Order, report: 
                 }
                 Condition::CompletedSuccessfully => {
                     let Some(job_group) = groups.of(dependency) else { continue };
-                    if workloads::one_shot(target) {
+                    if target.runs_once() {
                         let wait = Wait::Job { job: job_group.name.clone(), service: dependency.value.clone(), required: depends.required };
                         if !waits.contains(&wait) {
                             waits.push(wait);

@@ -440,7 +440,7 @@ fn check_pod_settings(context: &Context, group: &PodGroup, report: &mut Report) 
         }
         // The root's workload kind decides how the Pod restarts; a one-shot member of a
         // long-running Pod (or the reverse) cannot keep its own restart behaviour.
-        if super::workloads::one_shot(service) != super::workloads::one_shot(root) {
+        if service.runs_once() != root.runs_once() {
             report.add(
                 Entry::approximated(
                     Some(&member.service),
@@ -474,7 +474,7 @@ fn pod_settings() -> [PodSetting; 11] {
         PodSetting {
             key: "deploy.replicas",
             what: "replica count",
-            read: |s| super::workloads::replicas_of(s).map(|(n, span)| (n.to_string(), span)),
+            read: |s| s.replicas().map(|n| (n.value.to_string(), n.span)),
         },
         PodSetting {
             key: "hostname",
@@ -499,7 +499,10 @@ fn pod_settings() -> [PodSetting; 11] {
         PodSetting {
             key: "deploy.mode",
             what: "deploy mode",
-            read: |s| text(s.deploy.as_ref()?.mode.as_ref()),
+            read: |s| {
+                let mode = s.deploy.as_ref()?.mode.as_ref()?;
+                Some((mode.value.to_string(), mode.span))
+            },
         },
         PodSetting {
             key: "pid",

@@ -32,7 +32,7 @@ use crate::plan::pods::{Joined, PodGroup, PodGroups};
 use crate::plan::routes::Exposure;
 use crate::plan::{
     Context, NetworkService, Plan, ServicePort, ServicePurpose, ServiceType, WorkloadKind, kompose,
-    labels, names, workloads,
+    labels, names,
 };
 use crate::report::{Entry, Report};
 use crate::source::Spanned;
@@ -67,7 +67,7 @@ pub fn plan(
             };
             // A one-shot task is addressed by nobody, unless it publishes ports (a dev server
             // with `restart: no` is still a server) or another Pod waits for it.
-            let unaddressed = workloads::one_shot(service)
+            let unaddressed = service.runs_once()
                 && service.ports.is_empty()
                 && service.expose.is_empty()
                 && !order.ready_checked.contains(&member.service)

@@ -13,7 +13,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::compose::model::Service;
 use crate::compose::model::depends_on::Condition;
-use crate::compose::model::deploy::UpdateOrder;
+use crate::compose::model::deploy::{DeployMode, RestartCondition, UpdateOrder};
+use crate::compose::model::service::Restart;
 use crate::plan::ordering::{self, Order};
 use crate::plan::pods::{Joined, PodGroup, Role};
 use crate::plan::storage::Storage;
@@ -22,46 +23,12 @@ use crate::plan::{
     labels, names, placement, policies,
 };
 use crate::report::{Entry, Report};
-use crate::source::{Span, Spanned};
-
-/// Whether a service runs once (`restart: no` / `on-failure`, or a restart policy of `none` /
-/// `on-failure`): a Job rather than a Deployment.
-#[must_use]
-pub fn one_shot(service: &Service) -> bool {
-    let restart = service
-        .restart
-        .as_ref()
-        .map(|r| r.split(':').next().unwrap_or_default().to_owned());
-    let condition = service
-        .deploy
-        .as_ref()
-        .and_then(|d| d.restart_policy.as_ref())
-        .and_then(|r| r.condition.as_ref())
-        .map(|c| c.value.clone());
-    matches!(restart.as_deref(), Some("no" | "on-failure"))
-        || matches!(condition.as_deref(), Some("none" | "on-failure"))
-        || service
-            .deploy
-            .as_ref()
-            .and_then(|d| d.mode.as_ref())
-            .is_some_and(|m| m.ends_with("-job"))
-}
+use crate::source::Spanned;
 
 /// `kompose.cronjob.schedule`.
 #[must_use]
 pub fn cron_schedule(service: &Service) -> Option<&Spanned<String>> {
     kompose::label(service, kompose::CRONJOB_SCHEDULE)
-}
-
-/// Replicas the service asks for (`deploy.replicas`, else `scale`).
-#[must_use]
-pub fn replicas_of(service: &Service) -> Option<(u32, Span)> {
-    service
-        .deploy
-        .as_ref()
-        .and_then(|d| d.replicas.as_ref())
-        .or(service.scale.as_ref())
-        .map(|r| (r.value, r.span))
 }
 
 /// Plans the workload of one Pod group.
@@ -101,16 +68,17 @@ pub fn workload(
         ));
     }
     let replicas = match kind {
-        WorkloadKind::Deployment { .. } | WorkloadKind::StatefulSet { .. } => replicas_of(root)
-            .map(|(n, _)| n)
+        WorkloadKind::Deployment { .. } | WorkloadKind::StatefulSet { .. } => root
+            .replicas()
+            .map(|n| n.value)
             .or(context.options.replicas)
             .and_then(|n| i32::try_from(n).ok()),
         _ => {
-            if let Some((_, span)) = replicas_of(root) {
+            if let Some(replicas) = root.replicas() {
                 report.add(Entry::unsupported(
                     Some(&group.root),
                     "deploy.replicas",
-                    Some(span),
+                    Some(replicas.span),
                     format!("a {} has no replica count", kind.name()),
                 ));
             }
@@ -260,7 +228,7 @@ fn kind(
                 .map(|c| c.value.clone()),
         };
     }
-    if one_shot(root) {
+    if root.runs_once() {
         return WorkloadKind::Job {
             backoff_limit: Some(backoff_limit(root)),
         };
@@ -290,8 +258,8 @@ fn kind(
         .or_else(|| {
             root.deploy
                 .as_ref()
-                .and_then(|d| d.mode.as_ref())
-                .filter(|m| m.as_str() == "global")
+                .and_then(|d| d.mode.as_deref())
+                .filter(|m| **m == DeployMode::Global)
                 .map(|_| Controller::DaemonSet)
         })
         .or(context.options.controller)
@@ -330,11 +298,10 @@ fn kind(
 /// Retries of a Job: `on-failure:N`, `deploy.restart_policy.max_attempts`, or none for
 /// `restart: no`.
 fn backoff_limit(root: &Service) -> i32 {
-    let from_restart = root
-        .restart
-        .as_ref()
-        .and_then(|r| r.strip_prefix("on-failure:"))
-        .and_then(|n| n.parse().ok());
+    let from_restart = match root.restart.as_deref() {
+        Some(Restart::OnFailure { max_retries }) => *max_retries,
+        _ => None,
+    };
     let from_policy = root
         .deploy
         .as_ref()
@@ -349,15 +316,13 @@ fn backoff_limit(root: &Service) -> i32 {
 /// `restart: on-failure[:N]` or `deploy.restart_policy.condition: on-failure`: a failed run is
 /// retried (the Pod restarts its container, `OnFailure`); otherwise it runs once (`Never`).
 fn retries_on_failure(root: &Service) -> bool {
-    root.restart
-        .as_ref()
-        .is_some_and(|r| r.starts_with("on-failure"))
+    matches!(root.restart.as_deref(), Some(Restart::OnFailure { .. }))
         || root
             .deploy
             .as_ref()
             .and_then(|d| d.restart_policy.as_ref())
-            .and_then(|r| r.condition.as_ref())
-            .is_some_and(|c| c.value == "on-failure")
+            .and_then(|r| r.condition.as_deref())
+            .is_some_and(|c| *c == RestartCondition::OnFailure)
 }
 
 /// A StatefulSet gives each replica its own copy of the claims only its Pod mounts: they
