@@ -17,6 +17,7 @@ use std::collections::HashSet;
 use indexmap::IndexMap;
 
 use crate::compose::model::Service;
+use crate::compose::model::networking::NamespaceMode;
 use crate::diag::{Code, Diagnostic};
 use crate::plan::{Context, GroupMode, kompose, names};
 use crate::report::{Entry, Report};
@@ -137,7 +138,7 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
         }
         for (mode, key) in [(&service.ipc, "ipc"), (&service.pid, "pid")] {
             if let Some(mode) = mode
-                && let Some(target) = mode.strip_prefix("service:")
+                && let Some(target) = mode.service()
                 && services.contains_key(target)
                 && target != name.as_str()
             {
@@ -233,15 +234,18 @@ fn network_edge(
 ) -> Option<Edge> {
     let mode = service.network_mode.as_ref()?;
     let services = &context.project.services;
-    if let Some(target) = mode.strip_prefix("service:") {
-        // Unknown targets and cycles are reported by the check stage.
-        return (services.contains_key(target) && target != name).then(|| Edge {
-            target: target.to_owned(),
-            why: Joined::NetworkMode(mode.span),
-            network: true,
-        });
-    }
-    let container = mode.strip_prefix("container:")?;
+    let container = match &mode.value {
+        NamespaceMode::Service(target) => {
+            // Unknown targets and cycles are reported by the check stage.
+            return (services.contains_key(target.as_str()) && target != name).then(|| Edge {
+                target: target.clone(),
+                why: Joined::NetworkMode(mode.span),
+                network: true,
+            });
+        }
+        NamespaceMode::Container(container) => container,
+        _ => return None,
+    };
     let Some(target) = context
         .project
         .service_of_container(context.compose_name, container)
@@ -468,6 +472,12 @@ fn text(value: Option<&Spanned<String>>) -> Option<(String, Span)> {
     value.map(|v| (v.value.clone(), v.span))
 }
 
+/// A namespace mode as a Pod setting value, unless it joins a service's Pod.
+fn own_namespace(mode: Option<&Spanned<NamespaceMode>>) -> Option<(String, Span)> {
+    mode.filter(|m| m.service().is_none())
+        .map(|m| (m.value.to_string(), m.span))
+}
+
 /// The settings the root of a Pod decides for all of its containers.
 fn pod_settings() -> [PodSetting; 11] {
     [
@@ -507,12 +517,12 @@ fn pod_settings() -> [PodSetting; 11] {
         PodSetting {
             key: "pid",
             what: "PID namespace",
-            read: |s| text(s.pid.as_ref().filter(|p| !p.starts_with("service:"))),
+            read: |s| own_namespace(s.pid.as_ref()),
         },
         PodSetting {
             key: "ipc",
             what: "IPC namespace",
-            read: |s| text(s.ipc.as_ref().filter(|p| !p.starts_with("service:"))),
+            read: |s| own_namespace(s.ipc.as_ref()),
         },
         PodSetting {
             key: "deploy.placement.constraints",

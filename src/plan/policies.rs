@@ -18,6 +18,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::compose::model::Service;
+use crate::compose::model::networking::NamespaceMode;
 use crate::plan::pods::PodGroups;
 use crate::plan::{Context, NetworkPolicies, Plan, Policy, labels, names};
 use crate::report::{Entry, Report};
@@ -137,7 +138,11 @@ fn none_mode_policies(
         let Some(root) = context.project.services.get(group.root.as_str()) else {
             continue;
         };
-        let Some(mode) = root.network_mode.as_ref().filter(|m| m.as_str() == "none") else {
+        let Some(mode) = root
+            .network_mode
+            .as_ref()
+            .filter(|m| m.value == NamespaceMode::None)
+        else {
             continue;
         };
         report.add(

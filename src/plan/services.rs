@@ -26,6 +26,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::compose::model::Service;
+use crate::compose::model::networking::NamespaceMode;
 use crate::diag::{Code, Diagnostic};
 use crate::plan::ordering::{Order, ready_service_name};
 use crate::plan::pods::{Joined, PodGroup, PodGroups};
@@ -35,7 +36,6 @@ use crate::plan::{
     labels, names,
 };
 use crate::report::{Entry, Report};
-use crate::source::Spanned;
 
 /// Plans the Services of every Pod.
 pub fn plan(
@@ -53,7 +53,7 @@ pub fn plan(
             continue;
         };
         let selector = labels::selector(context, &group.name);
-        let mode = root.network_mode.as_ref().map(Spanned::as_str);
+        let mode = root.network_mode.as_deref();
         // Each service that has its own network identity: the root, and services grouped by
         // label or volume (which have their own names in Compose).
         for member in group.members.iter().filter(|m| {
@@ -72,9 +72,9 @@ pub fn plan(
                 && service.expose.is_empty()
                 && !order.ready_checked.contains(&member.service)
                 && exposure.target_ports(&member.service).is_empty();
-            if matches!(mode, Some("host" | "none")) || unaddressed {
+            if matches!(mode, Some(NamespaceMode::Host | NamespaceMode::None)) || unaddressed {
                 if let Some(first) = service.ports.first()
-                    && mode == Some("none")
+                    && mode == Some(&NamespaceMode::None)
                 {
                     report.add(Entry::unsupported(
                         Some(&member.service),

@@ -956,20 +956,17 @@ impl Planner<'_, '_> {
     fn volumes_from(&mut self) {
         for (name, service) in &self.context.project.services {
             for entry in &service.volumes_from {
-                let (source, mode) = match entry.strip_prefix("container:") {
-                    Some(_) => {
-                        self.report.add(
-                            Entry::unsupported(
-                                Some(name),
-                                "volumes_from",
-                                Some(entry.span),
-                                "a container outside the project cannot share its volumes",
-                            )
-                            .help("use a named volume mounted by both"),
-                        );
-                        continue;
-                    }
-                    None => entry.split_once(':').unwrap_or((entry.as_str(), "rw")),
+                let Some(source) = entry.service() else {
+                    self.report.add(
+                        Entry::unsupported(
+                            Some(name),
+                            "volumes_from",
+                            Some(entry.span),
+                            "a container outside the project cannot share its volumes",
+                        )
+                        .help("use a named volume mounted by both"),
+                    );
+                    continue;
                 };
                 let Some(theirs) = self.storage.by_service.get(source).cloned() else {
                     continue;
@@ -1002,7 +999,7 @@ impl Planner<'_, '_> {
                         continue;
                     }
                     let mut mount = mount.clone();
-                    if mode == "ro" {
+                    if entry.read_only() {
                         mount.read_only = Some(true);
                     }
                     if !own.mounts.iter().any(|m| m.mount_path == mount.mount_path) {

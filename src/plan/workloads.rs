@@ -14,6 +14,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use crate::compose::model::Service;
 use crate::compose::model::depends_on::Condition;
 use crate::compose::model::deploy::{DeployMode, RestartCondition, UpdateOrder};
+use crate::compose::model::networking::NamespaceMode;
 use crate::compose::model::service::Restart;
 use crate::plan::ordering::{self, Order};
 use crate::plan::pods::{Joined, PodGroup, Role};
@@ -449,10 +450,7 @@ fn pod_spec(
         .cloned()
         .unwrap_or_default();
     let mut early: Vec<(usize, Container)> = Vec::new();
-    let host_mode = root
-        .network_mode
-        .as_ref()
-        .is_some_and(|m| m.as_str() == "host");
+    let host_mode = root.network_mode.as_deref() == Some(&NamespaceMode::Host);
     for member in &group.members {
         let Some(service) = services.get(member.service.as_str()) else {
             continue;
@@ -608,7 +606,7 @@ fn network_settings(
     report: &mut Report,
 ) {
     if let Some(mode) = &root.network_mode
-        && mode.as_str() == "host"
+        && mode.value == NamespaceMode::Host
     {
         pod.host_network = Some(true);
         pod.dns_policy = Some("ClusterFirstWithHostNet".into());
@@ -683,10 +681,11 @@ fn network_settings(
         ("ipc", &root.ipc, &mut pod.host_ipc),
     ] {
         if let Some(mode) = mode {
-            match mode.as_str() {
-                "host" => *slot = Some(true),
-                m if m.starts_with("service:") => {}
-                "private" | "shareable" | "" => {}
+            match &mode.value {
+                NamespaceMode::Host => *slot = Some(true),
+                NamespaceMode::Service(_) => {}
+                NamespaceMode::Other(own)
+                    if matches!(own.as_str(), "private" | "shareable" | "") => {}
                 other => report.add(
                     Entry::unsupported(
                         Some(&group.root),

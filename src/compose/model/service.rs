@@ -17,8 +17,8 @@ use crate::compose::model::develop::Development;
 use crate::compose::model::healthcheck::Healthcheck;
 use crate::compose::model::hooks::ServiceHook;
 use crate::compose::model::limits::{BlkioConfig, Ulimit};
-use crate::compose::model::mounts::{DeviceMapping, FileReference, ServiceVolume};
-use crate::compose::model::networking::{ExtraHosts, ServiceNetwork};
+use crate::compose::model::mounts::{DeviceMapping, FileReference, ServiceVolume, VolumesFrom};
+use crate::compose::model::networking::{ExtraHosts, NamespaceMode, ServiceNetwork};
 use crate::compose::model::ports::{PortConfig, check_expose};
 use crate::compose::model::syntax::{
     ByteSize, Command, Duration, Mapping, Microseconds, StringOrList, SwapLimit, unknown_choice,
@@ -82,7 +82,7 @@ crate::compose_struct! {
         "hostname" => hostname: Option<Spanned<String>>,
         "image" => image: Option<Spanned<String>>,
         "init" => init: Option<Spanned<bool>>,
-        "ipc" => ipc: Option<Spanned<String>>,
+        "ipc" => ipc: Option<Spanned<NamespaceMode>>,
         "isolation" => isolation: Option<Spanned<String>>,
         /// Files of labels, made absolute.
         "label_file" => label_file: Vec<Spanned<PathBuf>>,
@@ -95,13 +95,12 @@ crate::compose_struct! {
         "mem_swappiness" => mem_swappiness: Option<Spanned<i64>>,
         "memswap_limit" => memswap_limit: Option<Spanned<SwapLimit>>,
         "models" => models: IndexMap<Spanned<String>, ServiceModel>,
-        /// `bridge`, `host`, `none`, `service:NAME`, `container:NAME`.
-        "network_mode" => network_mode: Option<Spanned<String>>,
+        "network_mode" => network_mode: Option<Spanned<NamespaceMode>>,
         "networks" => networks: IndexMap<Spanned<String>, ServiceNetwork>,
         "oom_kill_disable" => oom_kill_disable: Option<Spanned<bool>>,
         /// -1000 to 1000.
         "oom_score_adj" => oom_score_adj: Option<Spanned<i32>>,
-        "pid" => pid: Option<Spanned<String>>,
+        "pid" => pid: Option<Spanned<NamespaceMode>>,
         "pids_limit" => pids_limit: Option<Spanned<i64>>,
         "platform" => platform: Option<Spanned<String>>,
         /// One entry per container port (short ranges are expanded).
@@ -135,7 +134,7 @@ crate::compose_struct! {
         "userns_mode" => userns_mode: Option<Spanned<String>>,
         "uts" => uts: Option<Spanned<String>>,
         "volumes" => volumes: Vec<Spanned<ServiceVolume>>,
-        "volumes_from" => volumes_from: Vec<Spanned<String>>,
+        "volumes_from" => volumes_from: Vec<Spanned<VolumesFrom>>,
         "working_dir" => working_dir: Option<Spanned<String>>,
     }
 }
