@@ -498,8 +498,8 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     };
     coverage::report_project(&context, &mut report);
     context.hosts.report(&mut report);
-    let mut groups = pods::group(&context, &mut report);
-    let order = ordering::order(&context, &mut groups, &mut report);
+    let groups = pods::group(&context, &mut report);
+    let order = ordering::order(&context, &groups, &mut report);
     let storage = storage::Storage::plan(&context, &groups, &mut plan, &mut report);
     for config_map in &mut plan.config_maps {
         for (key, value) in &mut config_map.data {

@@ -8,6 +8,13 @@
 //! `shareProcessNamespace`). With `--service-group-mode`, services with the same
 //! `kompose.service.group` label, or that mount the same named volume, are grouped the same way.
 //!
+//! Inside a Pod, `depends_on` decides each container's role: one another member depends on
+//! starts first and keeps running (a native sidecar), one a member waits for to complete
+//! (`service_completed_successfully`) is a plain init container. A one-shot service
+//! (`restart: no`) that exactly one other service waits for to complete joins that service's
+//! Pod as an init container instead of running as a Job. The start order among them is
+//! decided in [`crate::plan::ordering`].
+//!
 //! The group's workload kind, replicas and Pod-level settings come from its root. A member
 //! that asks for a different Pod-level setting is an error naming both services: one Pod
 //! cannot have two hostnames or two replica counts, and guessing would be wrong.
@@ -17,6 +24,7 @@ use std::collections::HashSet;
 use indexmap::IndexMap;
 
 use crate::compose::model::Service;
+use crate::compose::model::depends_on::Condition;
 use crate::compose::model::networking::NamespaceMode;
 use crate::diag::{Code, Diagnostic};
 use crate::plan::{Context, GroupMode, kompose, names};
@@ -222,7 +230,88 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
         }
         out.groups.push(group);
     }
+    inline_one_shots(context, &mut out);
+    assign_roles(context, &mut out);
     out
+}
+
+/// A one-shot service with exactly one dependent, which waits for it to complete, runs as an
+/// init container of the dependent's Pod instead of as a Job.
+fn inline_one_shots(context: &Context, groups: &mut PodGroups) {
+    let services = &context.project.services;
+    let mut moves: Vec<(String, String)> = Vec::new();
+    for (name, service) in services {
+        let Some(group) = groups.of(name) else {
+            continue;
+        };
+        if group.is_shared() || !service.runs_once() || kompose::cron_schedule(service).is_some() {
+            continue;
+        }
+        let dependents: Vec<(&str, Condition)> = services
+            .iter()
+            .filter_map(|(other, s)| {
+                s.depends_on
+                    .get(name.as_str())
+                    .map(|d| (other.as_str(), d.condition))
+            })
+            .collect();
+        if let [(dependent, Condition::CompletedSuccessfully)] = dependents.as_slice()
+            && !groups.same_pod(name, dependent)
+        {
+            moves.push((name.value.clone(), (*dependent).to_owned()));
+        }
+    }
+    for (service, dependent) in moves {
+        let (Some(&from), Some(&to)) = (
+            groups.by_service.get(&service),
+            groups.by_service.get(&dependent),
+        ) else {
+            continue;
+        };
+        let Some(member) = groups.groups.get_mut(from).and_then(|g| g.members.pop()) else {
+            continue;
+        };
+        if let Some(target) = groups.groups.get_mut(to) {
+            target.members.push(Member {
+                joined: Joined::InitOf(dependent.clone()),
+                role: Role::Init,
+                ..member
+            });
+        }
+    }
+    groups.groups.retain(|g| !g.members.is_empty());
+    groups.by_service.clear();
+    for (index, group) in groups.groups.iter().enumerate() {
+        for member in &group.members {
+            groups.by_service.insert(member.service.clone(), index);
+        }
+    }
+}
+
+/// Inside a Pod, a container another member depends on starts first and keeps running: a
+/// native sidecar; one that a member waits for to complete (`service_completed_successfully`)
+/// runs to completion before the others start: a plain init container.
+fn assign_roles(context: &Context, groups: &mut PodGroups) {
+    let services = &context.project.services;
+    for group in &mut groups.groups {
+        let names: Vec<String> = group.members.iter().map(|m| m.service.clone()).collect();
+        for member in &mut group.members {
+            if member.role == Role::Init {
+                continue;
+            }
+            let conditions: Vec<Condition> = names
+                .iter()
+                .filter_map(|other| services.get(other.as_str()))
+                .filter_map(|s| s.depends_on.get(member.service.as_str()))
+                .map(|d| d.condition)
+                .collect();
+            if conditions.contains(&Condition::CompletedSuccessfully) {
+                member.role = Role::Init;
+            } else if !conditions.is_empty() {
+                member.role = Role::Sidecar;
+            }
+        }
+    }
 }
 
 /// The network-stack link of a service, if it uses another service's stack.

@@ -26,12 +26,6 @@ use crate::plan::{
 use crate::report::{Entry, Report};
 use crate::source::Spanned;
 
-/// `kompose.cronjob.schedule`.
-#[must_use]
-pub fn cron_schedule(service: &Service) -> Option<&Spanned<String>> {
-    kompose::label(service, kompose::CRONJOB_SCHEDULE)
-}
-
 /// Plans the workload of one Pod group.
 pub fn workload(
     context: &Context,
@@ -220,7 +214,7 @@ fn kind(
     storage: &Storage,
     report: &mut Report,
 ) -> WorkloadKind {
-    if let Some(schedule) = cron_schedule(root) {
+    if let Some(schedule) = kompose::cron_schedule(root) {
         return WorkloadKind::CronJob {
             schedule: schedule.value.clone(),
             backoff_limit: kompose::label(root, kompose::CRONJOB_BACKOFF_LIMIT)
