@@ -499,6 +499,7 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     coverage::report_project(&context, &mut report);
     context.hosts.report(&mut report);
     let groups = pods::group(&context, &mut report);
+    container::check_port_conflicts(&context, &groups, &mut report);
     let order = ordering::order(&context, &groups, &mut report);
     let storage = storage::Storage::plan(&context, &groups, &mut plan, &mut report);
     for config_map in &mut plan.config_maps {

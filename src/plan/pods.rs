@@ -222,7 +222,6 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
                 group.name = names::label(name);
             }
             check_pod_settings(context, &group, report);
-            check_port_conflicts(context, &group, report);
         }
         let index = out.groups.len();
         for member in &group.members {
@@ -642,37 +641,4 @@ fn pod_settings() -> [PodSetting; 11] {
             read: |s| text(kompose::label(s, kompose::FS_GROUP)),
         },
     ]
-}
-
-/// Containers of one Pod share one network stack: two of them cannot listen on the same port
-/// and protocol (in Compose they would fight over the same socket too).
-fn check_port_conflicts(context: &Context, group: &PodGroup, report: &mut Report) {
-    let mut seen: Vec<(String, super::container::DeclaredPort)> = Vec::new();
-    for member in &group.members {
-        let Some(service) = context.project.services.get(member.service.as_str()) else {
-            continue;
-        };
-        for port in super::container::declared_ports(service) {
-            let taken = seen.iter().find(|(owner, p)| {
-                owner != &member.service && p.port == port.port && p.protocol == port.protocol
-            });
-            if let Some((owner, first)) = taken {
-                report.error(
-                    Diagnostic::error(
-                        Code::PortConflict,
-                        format!(
-                            "`{}` and `{owner}` share one Pod and both listen on {}/{}",
-                            member.service, port.port, port.protocol
-                        ),
-                    )
-                    .at(port.span)
-                    .label(format!("`{}` declares it here", member.service))
-                    .related(first.span, format!("`{owner}` declares it here"))
-                    .help("containers of one Pod share the network: give one of them another port"),
-                );
-            } else {
-                seen.push((member.service.clone(), port));
-            }
-        }
-    }
 }
