@@ -23,9 +23,9 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use crate::compose::model::Service;
 use crate::compose::model::depends_on::Condition;
 use crate::compose::model::networking::NamespaceMode;
+use crate::compose::model::{Project, Service};
 use crate::diag::{Code, Diagnostic};
 use crate::plan::{Context, GroupMode, kompose, names};
 use crate::report::{Entry, Report};
@@ -80,6 +80,34 @@ impl PodGroup {
     #[must_use]
     pub fn member(&self, service: &str) -> Option<&Member> {
         self.members.iter().find(|m| m.service == service)
+    }
+
+    /// The Compose networks the Pod is on: every network one of its containers is on.
+    #[must_use]
+    pub fn networks(&self, project: &Project) -> Vec<String> {
+        let mut networks: Vec<String> = Vec::new();
+        for member in &self.members {
+            if let Some(service) = project.services.get(member.service.as_str()) {
+                for network in networks_of(service) {
+                    if !networks.contains(&network) {
+                        networks.push(network);
+                    }
+                }
+            }
+        }
+        networks
+    }
+}
+
+/// The Compose networks a service is on (none for `network_mode` services).
+fn networks_of(service: &Service) -> Vec<String> {
+    if service.network_mode.is_some() {
+        return Vec::new();
+    }
+    if service.networks.is_empty() {
+        vec!["default".to_owned()]
+    } else {
+        service.networks.keys().map(|n| n.value.clone()).collect()
     }
 }
 
@@ -353,11 +381,7 @@ fn network_edge(
 
 /// `network_mode: container:NAME` where no service of the project has that container name: a
 /// warning that the service does not share that container's network.
-fn unknown_container(
-    project: &crate::compose::model::Project,
-    container: &str,
-    span: Span,
-) -> Diagnostic {
+fn unknown_container(project: &Project, container: &str, span: Span) -> Diagnostic {
     let help = if project.services.contains_key(container) {
         format!("`{container}` is a service: write `network_mode: service:{container}`")
     } else if let Some(near) = crate::diag::closest(

@@ -21,7 +21,7 @@ use crate::plan::pods::{Joined, PodGroup, Role};
 use crate::plan::storage::Storage;
 use crate::plan::{
     Autoscaler, Claim, Context, Controller, Workload, WorkloadKind, container, health, kompose,
-    labels, names, placement, policies,
+    labels, names, placement,
 };
 use crate::report::{Entry, Report};
 use crate::source::Spanned;
@@ -81,23 +81,6 @@ pub fn workload(
         }
     };
     let selector = labels::selector(context, &group.name);
-    let mut pod_labels = selector.clone();
-    // The Pod is on every network one of its containers is on.
-    let mut networks: Vec<String> = Vec::new();
-    for member in &group.members {
-        if let Some(service) = services.get(member.service.as_str()) {
-            for network in policies::networks_of(service) {
-                if !networks.contains(&network) {
-                    networks.push(network);
-                }
-            }
-        }
-    }
-    if policies::enabled(context) {
-        for network in &networks {
-            pod_labels.insert(labels::network(network), "true".to_owned());
-        }
-    }
     let (workload_labels, annotations) = metadata(context, group, root, report);
     Workload {
         name: group.name.clone(),
@@ -106,11 +89,11 @@ pub fn workload(
         replicas,
         labels: workload_labels,
         annotations: annotations.clone(),
+        pod_labels: selector.clone(),
         selector,
-        pod_labels,
         pod_annotations: annotations,
         pod,
-        networks,
+        networks: group.networks(context.project),
         waits: order.waits.get(&group.name).cloned().unwrap_or_default(),
     }
 }
