@@ -515,8 +515,14 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
         }
     }
     for group in &groups.groups {
-        let mut workload = workloads::workload(&context, group, &order, &storage, &mut report);
-        workloads::adopt_claims(&mut workload, &mut plan.claims);
+        let workload = workloads::workload(
+            &context,
+            group,
+            &order,
+            &storage,
+            &mut plan.claims,
+            &mut report,
+        );
         plan.autoscalers
             .extend(workloads::autoscaler(&context, &workload, &mut report));
         plan.workloads.push(workload);

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::core::v1::{
-    Container, HostAlias, LocalObjectReference, PodDNSConfig, PodDNSConfigOption,
-    PodSecurityContext, PodSpec, Sysctl, Volume,
+    Container, EmptyDirVolumeSource, HostAlias, LocalObjectReference, PodDNSConfig,
+    PodDNSConfigOption, PodSecurityContext, PodSpec, Sysctl, Volume,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -27,18 +27,29 @@ use crate::report::{Entry, Report};
 use crate::source::Spanned;
 
 /// Plans the workload of one Pod group.
+/// A StatefulSet takes its claims out of `claims` (see [`ClaimTemplates`]).
 pub fn workload(
     context: &Context,
     group: &PodGroup,
     order: &Order,
     storage: &Storage,
+    claims: &mut Vec<Claim>,
     report: &mut Report,
 ) -> Workload {
     let services = &context.project.services;
     let empty = Service::default();
     let root = services.get(group.root.as_str()).unwrap_or(&empty);
-    let kind = kind(context, group, root, storage, report);
-    let mut pod = pod_spec(context, group, root, order, storage, report);
+    let mut kind = kind(context, group, root, storage, report);
+    let templates = match &mut kind {
+        WorkloadKind::StatefulSet {
+            claim_templates, ..
+        } => Some(ClaimTemplates {
+            claims,
+            templates: claim_templates,
+        }),
+        _ => None,
+    };
+    let mut pod = pod_spec(context, group, root, order, storage, templates, report);
     if kind.runs_to_completion() {
         pod.restart_policy = Some(
             if retries_on_failure(root) {
@@ -308,26 +319,28 @@ fn retries_on_failure(root: &Service) -> bool {
 /// the same name (an `emptyDir` placeholder) so that every mount names a volume of the Pod;
 /// the StatefulSet controller replaces it with the replica's claim ("a claim in this list takes
 /// precedence over any volumes in the template, with the same name").
-pub fn adopt_claims(workload: &mut Workload, claims: &mut Vec<Claim>) {
-    let WorkloadKind::StatefulSet {
-        claim_templates, ..
-    } = &mut workload.kind
-    else {
-        return;
-    };
-    for volume in workload.pod.volumes.iter_mut().flatten() {
-        let Some(claim) = &volume.persistent_volume_claim else {
-            continue;
+struct ClaimTemplates<'a> {
+    /// The plan's claims.
+    claims: &'a mut Vec<Claim>,
+    templates: &'a mut Vec<Claim>,
+}
+
+impl ClaimTemplates<'_> {
+    /// The Pod volume for a volume of the storage plan.
+    fn volume(&mut self, volume: &Volume) -> Volume {
+        let Some(index) = volume.persistent_volume_claim.as_ref().and_then(|claim| {
+            self.claims
+                .iter()
+                .position(|c| c.name == claim.claim_name && c.access_modes == ["ReadWriteOnce"])
+        }) else {
+            return volume.clone();
         };
-        let Some(index) = claims
-            .iter()
-            .position(|c| c.name == claim.claim_name && c.access_modes == ["ReadWriteOnce"])
-        else {
-            continue;
-        };
-        claim_templates.push(claims.remove(index));
-        volume.persistent_volume_claim = None;
-        volume.empty_dir = Some(k8s_openapi::api::core::v1::EmptyDirVolumeSource::default());
+        self.templates.push(self.claims.remove(index));
+        Volume {
+            persistent_volume_claim: None,
+            empty_dir: Some(EmptyDirVolumeSource::default()),
+            ..volume.clone()
+        }
     }
 }
 
@@ -401,6 +414,7 @@ fn pod_spec(
     root: &Service,
     order: &Order,
     storage: &Storage,
+    mut templates: Option<ClaimTemplates>,
     report: &mut Report,
 ) -> PodSpec {
     let services = &context.project.services;
@@ -435,7 +449,10 @@ fn pod_spec(
         let own = storage.of(&member.service);
         for volume in &own.volumes {
             if !volumes.iter().any(|v| v.name == volume.name) {
-                volumes.push(volume.clone());
+                volumes.push(match &mut templates {
+                    Some(templates) => templates.volume(volume),
+                    None => volume.clone(),
+                });
             }
         }
         let mut spec = member_container(context, group, member, service, own, report);
