@@ -1,12 +1,27 @@
 //! The plan: every translation decision, made on an intermediate representation before a
 //! single Kubernetes object exists.
 //!
-//! Topology comes first ([`pods`]: which services share a Pod, which container is a sidecar),
-//! then what each Pod runs ([`container`], [`health`], [`workloads`]), its storage
-//! ([`storage`]), how it is reached ([`services`]) and isolated ([`policies`]), and the order
-//! things start in ([`ordering`]). Every Compose key is accounted for in [`coverage`]:
-//! translated, approximated with a note, or reported as unsupported. [`crate::emit`] then turns
-//! the plan into objects without deciding anything.
+//! The steps, in the order [`plan()`] runs them; each module reads only the ones above it:
+//!
+//! 1. [`pods`]: topology. Which services share a Pod, and which container is a sidecar or an
+//!    init container.
+//! 2. [`container`], [`health`], [`placement`]: what each container runs (image, command,
+//!    environment, ports, resources, security), its probes, the nodes it may run on.
+//! 3. [`storage`]: volumes, mounts and claims, and the ConfigMaps and Secrets of files.
+//! 4. [`ordering`]: the start order inside a Pod, the waits across Pods, and the identity
+//!    that lets a Pod wait for a Job.
+//! 5. [`workloads`]: the controller of each Pod (Deployment, StatefulSet, DaemonSet, Job,
+//!    CronJob, and its autoscaler) and the Pod spec, assembled from 1 to 4.
+//! 6. [`routes`], [`services`]: how Pods are reached. HTTP routes become Ingresses or
+//!    HTTPRoutes; Services keep the Compose names. The routing labels are read before
+//!    anything else, because the reverse proxy they replace is left out of the project first.
+//! 7. [`policies`]: how Pods are isolated. NetworkPolicies, and the network labels of the
+//!    Pods they select.
+//!
+//! Beneath them: [`names`] and [`labels`] (Kubernetes names and labels), [`kompose`]
+//! (kompose's labels) and [`hosts`] (Compose names that are no Service names). Every Compose
+//! key is accounted for in [`coverage`]: translated, approximated with a note, or reported as
+//! unsupported. [`crate::emit`] then turns the plan into objects without deciding anything.
 
 pub mod container;
 pub mod coverage;
@@ -500,7 +515,6 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     context.hosts.report(&mut report);
     let groups = pods::group(&context, &mut report);
     container::check_port_conflicts(&context, &groups, &mut report);
-    let order = ordering::order(&context, &groups, &mut report);
     let storage = storage::Storage::plan(&context, &groups, &mut plan, &mut report);
     for config_map in &mut plan.config_maps {
         for (key, value) in &mut config_map.data {
@@ -514,6 +528,8 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
             }
         }
     }
+    let order = ordering::order(&context, &groups, &mut report);
+    ordering::job_waiters(&context, &order, &mut plan, &mut report);
     for group in &groups.groups {
         let workload = workloads::workload(
             &context,
@@ -527,7 +543,6 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
             .extend(workloads::autoscaler(&context, &workload, &mut report));
         plan.workloads.push(workload);
     }
-    ordering::job_waiters(&context, &order, &mut plan, &mut report);
     services::plan(&context, &groups, &order, &exposure, &mut plan, &mut report);
     exposure.plan(&context, &mut plan, &mut report);
     policies::plan(&context, &groups, &mut plan, &mut report);
