@@ -43,6 +43,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::api::networking::v1::NetworkPolicySpec;
+use k8s_openapi::api::rbac::v1::PolicyRule;
 
 use crate::compose::Loaded;
 use crate::compose::model::Project;
@@ -457,12 +458,14 @@ pub struct Autoscaler {
 }
 
 /// A ServiceAccount, Role and RoleBinding that let init containers wait for Jobs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct JobWaiter {
     pub name: String,
     pub labels: BTreeMap<String, String>,
     /// The namespace the RoleBinding names its ServiceAccount in.
     pub namespace: String,
+    /// What the Role lets the ServiceAccount do.
+    pub rules: Vec<PolicyRule>,
 }
 
 /// The result of planning: the plan, and the report of what did not carry over.

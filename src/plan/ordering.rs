@@ -14,6 +14,7 @@
 
 use indexmap::{IndexMap, IndexSet};
 use k8s_openapi::api::core::v1::{Container, SecurityContext};
+use k8s_openapi::api::rbac::v1::PolicyRule;
 
 use crate::compose::model::depends_on::Condition;
 use crate::plan::pods::{Member, PodGroups, Role};
@@ -265,6 +266,14 @@ pub fn job_waiters(context: &Context, order: &Order, plan: &mut Plan, report: &m
         name: job_waiter_name(context),
         labels: labels::common(context, "job-waiter"),
         namespace,
+        // What `kubectl wait --for=condition=complete job/NAME` does: get the Job, and list and
+        // watch it until the condition holds.
+        rules: vec![PolicyRule {
+            api_groups: Some(vec!["batch".into()]),
+            resources: Some(vec!["jobs".into()]),
+            verbs: vec!["get".into(), "list".into(), "watch".into()],
+            ..PolicyRule::default()
+        }],
     });
 }
 
