@@ -635,7 +635,7 @@ fn autoscaler(autoscaler: &Autoscaler) -> HorizontalPodAutoscaler {
         metadata: meta(&autoscaler.name, &autoscaler.labels, &BTreeMap::new()),
         spec: Some(HorizontalPodAutoscalerSpec {
             scale_target_ref: CrossVersionObjectReference {
-                api_version: Some("apps/v1".into()),
+                api_version: Some(autoscaler.target_api_version.clone()),
                 kind: autoscaler.target_kind.clone(),
                 name: autoscaler.target.clone(),
             },

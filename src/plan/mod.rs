@@ -41,6 +41,9 @@ pub mod workloads;
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::Resource as _;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::api::networking::v1::NetworkPolicySpec;
 use k8s_openapi::api::rbac::v1::PolicyRule;
@@ -272,6 +275,18 @@ impl WorkloadKind {
         }
     }
 
+    /// The Kubernetes API version of the kind.
+    #[must_use]
+    pub fn api_version(&self) -> &'static str {
+        match self {
+            Self::Deployment { .. } => Deployment::API_VERSION,
+            Self::StatefulSet { .. } => StatefulSet::API_VERSION,
+            Self::DaemonSet => DaemonSet::API_VERSION,
+            Self::Job { .. } => Job::API_VERSION,
+            Self::CronJob { .. } => CronJob::API_VERSION,
+        }
+    }
+
     /// Whether the Pods run to completion.
     #[must_use]
     pub fn runs_to_completion(&self) -> bool {
@@ -449,6 +464,8 @@ pub enum HttpFilter {
 pub struct Autoscaler {
     pub name: String,
     pub labels: BTreeMap<String, String>,
+    /// The workload it scales: API version, kind and name.
+    pub target_api_version: String,
     pub target_kind: String,
     pub target: String,
     pub min_replicas: i32,

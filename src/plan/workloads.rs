@@ -969,6 +969,7 @@ pub fn autoscaler(
     Some(Autoscaler {
         name: workload.name.clone(),
         labels: workload.labels.clone(),
+        target_api_version: workload.kind.api_version().to_owned(),
         target_kind: workload.kind.name().to_owned(),
         target: workload.name.clone(),
         min_replicas,
