@@ -50,7 +50,7 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
         cpus: _, // container: resources
         cpuset,
         credential_spec,
-        depends_on: _, // ordering
+        depends_on: _, // pods (roles), ordering
         deploy,        // workloads, container, placement; leftovers below
         develop,
         device_cgroup_rules,
