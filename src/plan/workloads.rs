@@ -26,8 +26,8 @@ use crate::plan::{
 use crate::report::{Entry, Report};
 use crate::source::Spanned;
 
-/// Plans the workload of one Pod group.
-/// A StatefulSet takes its claims out of `claims` (see [`ClaimTemplates`]).
+/// Plans the workload of one Pod group. A StatefulSet takes the claims only its Pod mounts
+/// out of `claims`, as its claim templates.
 pub fn workload(
     context: &Context,
     group: &PodGroup,

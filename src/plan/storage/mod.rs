@@ -3,14 +3,14 @@
 //! Each service's mounts, the Pod volumes behind them, and the claims, ConfigMaps and Secrets
 //! they need, decided by one submodule per kind of source:
 //!
-//! - [`claims`]: a named volume is one claim, shared by every service that mounts it
+//! - `claims`: a named volume is one claim, shared by every service that mounts it
 //!   (ReadWriteMany when several Pods mount it); an anonymous volume is an `emptyDir`.
-//! - [`binds`]: a bind mount follows `--bind-mounts`: a read-only ConfigMap copy, an empty
+//! - `binds`: a bind mount follows `--bind-mounts`: a read-only ConfigMap copy, an empty
 //!   claim, or a `hostPath`.
-//! - [`tmpfs`]: `tmpfs` and `shm_size` are memory-backed `emptyDir`s.
-//! - [`files`]: a secret is a Secret mounted as a file at `/run/secrets/<name>`, a config a
+//! - `tmpfs`: `tmpfs` and `shm_size` are memory-backed `emptyDir`s.
+//! - `files`: a secret is a Secret mounted as a file at `/run/secrets/<name>`, a config a
 //!   ConfigMap mounted at `/<name>` (or their `target`), as Compose places them.
-//! - [`env_files`]: a service's `env_file`s are one ConfigMap, read with `envFrom`.
+//! - `env_files`: a service's `env_file`s are one ConfigMap, read with `envFrom`.
 //!
 //! This module runs them over every service, with the mount options Kubernetes cannot keep,
 //! and shares mounts with `volumes_from`.
