@@ -231,6 +231,7 @@ pub struct Workload {
     pub annotations: BTreeMap<String, String>,
     /// Labels that select the Pods (a subset of `pod_labels`).
     pub selector: BTreeMap<String, String>,
+    /// The selector, and the network labels [`policies`] selects the Pods by.
     pub pod_labels: BTreeMap<String, String>,
     pub pod_annotations: BTreeMap<String, String>,
     pub pod: PodSpec,
