@@ -129,11 +129,8 @@ fn merge_key_of_a_single_anchor_works() {
     assert_clean(&loaded);
     assert_eq!(image(&loaded, "web"), Some("web"));
     assert_eq!(
-        service(&loaded, "web")
-            .restart
-            .as_ref()
-            .map(compose2kube::source::Spanned::as_str),
-        Some("always")
+        service(&loaded, "web").restart.as_deref(),
+        Some(&compose2kube::compose::model::service::Restart::Always)
     );
 }
 

@@ -42,7 +42,7 @@ pub fn run(project: &Project, diagnostics: &mut Diagnostics) {
                 .network_mode
                 .as_ref()
                 .and_then(|mode| {
-                    let target = super::service_target(mode)?;
+                    let target = mode.service()?;
                     Some((*index.get(target)?, mode.span))
                 })
                 .into_iter()

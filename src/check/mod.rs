@@ -39,11 +39,6 @@ pub fn run(loaded: &Loaded, diagnostics: &mut Diagnostics) {
     resources::run(&loaded.unused, diagnostics);
 }
 
-/// `service:NAME` → `NAME`.
-fn service_target(mode: &str) -> Option<&str> {
-    mode.strip_prefix("service:")
-}
-
 #[cfg(test)]
 pub(crate) mod testing {
     use crate::compose::{self, FileArg, LoadOptions};

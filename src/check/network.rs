@@ -3,6 +3,7 @@
 //! published ports; neither mixes with other networks. `network_mode` and `networks` together
 //! are refused by Compose.
 
+use crate::compose::model::networking::NamespaceMode;
 use crate::compose::model::{Project, Service};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::Span;
@@ -12,10 +13,10 @@ pub fn run(project: &Project, diagnostics: &mut Diagnostics) {
         let Some(mode) = &service.network_mode else {
             continue;
         };
-        let owner = super::service_target(mode).or_else(|| mode.strip_prefix("container:"));
+        let owner = mode.shared_with();
         if let Some(owner) = owner {
             shared_stack(name, owner, mode.span, service, diagnostics);
-        } else if mode.as_str() == "host"
+        } else if mode.value == NamespaceMode::Host
             && let Some(ports) = service.keys.get("ports")
             && !service.ports.is_empty()
         {
@@ -30,7 +31,7 @@ pub fn run(project: &Project, diagnostics: &mut Diagnostics) {
             );
         }
         if let Some(networks) = service.keys.get("networks") {
-            let engine_mode = owner.is_some() || mode.as_str() == "host";
+            let engine_mode = owner.is_some() || mode.value == NamespaceMode::Host;
             let (code, why) = if engine_mode {
                 (
                     Code::NetworkModeExtraNetwork,

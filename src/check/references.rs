@@ -46,10 +46,10 @@ pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
             }
         }
         for from in &service.volumes_from {
-            if from.starts_with("container:") {
-                continue; // outside the project: reported by the translation
-            }
-            let target = from.split(':').next().unwrap_or_default();
+            // `container:NAME` is outside the project: reported by the translation.
+            let Some(target) = from.service() else {
+                continue;
+            };
             if !project.services.contains_key(target) {
                 diagnostics.push(undefined_service(
                     target,
@@ -66,7 +66,7 @@ pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
             // `container:NAME` may name a container outside the project, which Docker Compose
             // accepts; only the conversion cannot join it (reported by the plan).
             let Some(mode) = mode else { continue };
-            if let Some(target) = super::service_target(mode)
+            if let Some(target) = mode.service()
                 && !project.services.contains_key(target)
             {
                 let mut diagnostic =

@@ -189,17 +189,16 @@ fn needs(service: &Service) -> Vec<String> {
         service
             .volumes_from
             .iter()
-            .filter(|v| !v.starts_with("container:"))
-            .map(|v| v.split(':').next().unwrap_or_default().to_owned()),
+            .filter_map(|v| v.service())
+            .map(str::to_owned),
     );
-    for mode in [&service.network_mode, &service.ipc, &service.pid]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(target) = mode.strip_prefix("service:") {
-            out.push(target.to_owned());
-        }
-    }
+    out.extend(
+        [&service.network_mode, &service.ipc, &service.pid]
+            .into_iter()
+            .flatten()
+            .filter_map(|mode| mode.service())
+            .map(str::to_owned),
+    );
     out
 }
 

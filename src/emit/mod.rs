@@ -23,7 +23,7 @@ use k8s_openapi::api::networking::v1::{
     HTTPIngressPath, HTTPIngressRuleValue, Ingress as K8sIngress, IngressBackend, IngressRule,
     IngressServiceBackend, IngressSpec, IngressTLS, NetworkPolicy, ServiceBackendPort,
 };
-use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::api::rbac::v1::{Role, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -640,7 +640,7 @@ fn autoscaler(autoscaler: &Autoscaler) -> HorizontalPodAutoscaler {
         metadata: meta(&autoscaler.name, &autoscaler.labels, &BTreeMap::new()),
         spec: Some(HorizontalPodAutoscalerSpec {
             scale_target_ref: CrossVersionObjectReference {
-                api_version: Some("apps/v1".into()),
+                api_version: Some(autoscaler.target_api_version.clone()),
                 kind: autoscaler.target_kind.clone(),
                 name: autoscaler.target.clone(),
             },
@@ -663,12 +663,7 @@ fn job_waiter(waiter: &JobWaiter) -> Vec<Object> {
         }),
         Object::Role(Role {
             metadata: metadata.clone(),
-            rules: Some(vec![PolicyRule {
-                api_groups: Some(vec!["batch".into()]),
-                resources: Some(vec!["jobs".into()]),
-                verbs: vec!["get".into(), "list".into(), "watch".into()],
-                ..PolicyRule::default()
-            }]),
+            rules: Some(waiter.rules.clone()),
         }),
         Object::RoleBinding(RoleBinding {
             metadata,

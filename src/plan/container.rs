@@ -1,6 +1,7 @@
-//! One Compose service as one Kubernetes container: image, command, environment, ports,
-//! resources and security settings. Pod-level settings are in [`crate::plan::workloads`],
-//! mounts in [`crate::plan::storage`], probes in [`crate::plan::health`].
+//! One Compose service as one Kubernetes container: image, command, environment, ports (and
+//! the ports two containers of one Pod cannot both listen on), resources and security
+//! settings. Pod-level settings are in [`crate::plan::workloads`], mounts in
+//! [`crate::plan::storage`], probes in [`crate::plan::health`].
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,8 @@ use crate::compose::model::Service;
 use crate::compose::model::deploy::DeviceCount;
 use crate::compose::model::hooks::ServiceHook;
 use crate::compose::model::ports::PortConfig;
+use crate::diag::{Code, Diagnostic};
+use crate::plan::pods::{Joined, PodGroup, PodGroups};
 use crate::plan::{Context, kompose, names};
 use crate::report::{Entry, Report};
 use crate::source::{Span, Spanned};
@@ -247,6 +250,50 @@ pub fn declared_ports(service: &Service) -> Vec<DeclaredPort> {
         }
     }
     out
+}
+
+/// Containers of one Pod share one network stack: two of them cannot listen on the same port
+/// and protocol (in Compose they would fight over the same socket too). A one-shot service run
+/// as an init container of its dependent's Pod has exited before the others start.
+pub fn check_port_conflicts(context: &Context, groups: &PodGroups, report: &mut Report) {
+    for group in &groups.groups {
+        check_pod_ports(context, group, report);
+    }
+}
+
+fn check_pod_ports(context: &Context, group: &PodGroup, report: &mut Report) {
+    let mut seen: Vec<(String, DeclaredPort)> = Vec::new();
+    for member in group
+        .members
+        .iter()
+        .filter(|m| !matches!(m.joined, Joined::InitOf(_)))
+    {
+        let Some(service) = context.project.services.get(member.service.as_str()) else {
+            continue;
+        };
+        for port in declared_ports(service) {
+            let taken = seen.iter().find(|(owner, p)| {
+                owner != &member.service && p.port == port.port && p.protocol == port.protocol
+            });
+            if let Some((owner, first)) = taken {
+                report.error(
+                    Diagnostic::error(
+                        Code::PortConflict,
+                        format!(
+                            "`{}` and `{owner}` share one Pod and both listen on {}/{}",
+                            member.service, port.port, port.protocol
+                        ),
+                    )
+                    .at(port.span)
+                    .label(format!("`{}` declares it here", member.service))
+                    .related(first.span, format!("`{owner}` declares it here"))
+                    .help("containers of one Pod share the network: give one of them another port"),
+                );
+            } else {
+                seen.push((member.service.clone(), port));
+            }
+        }
+    }
 }
 
 fn ports(name: &str, service: &Service, report: &mut Report) -> Vec<ContainerPort> {

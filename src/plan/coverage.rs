@@ -6,6 +6,8 @@
 //! equivalent are reported from this one place; keys that are translated are reported, when
 //! they only approximate Compose, by the module that translates them.
 
+use crate::compose::model::deploy::{DeployMode, RestartCondition};
+use crate::compose::model::service::Restart;
 use crate::compose::model::{Project, Service};
 use crate::plan::{Context, kompose};
 use crate::report::{Entry, Report};
@@ -48,7 +50,7 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
         cpus: _, // container: resources
         cpuset,
         credential_spec,
-        depends_on: _, // ordering
+        depends_on: _, // pods (roles), ordering
         deploy,        // workloads, container, placement; leftovers below
         develop,
         device_cgroup_rules,
@@ -333,18 +335,14 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
         );
     }
     if let Some(restart) = restart
-        && !matches!(
-            restart.as_str(),
-            "always" | "unless-stopped" | "no" | "on-failure"
-        )
-        && !restart.starts_with("on-failure:")
+        && let Restart::Other(text) = &restart.value
     {
         report.add(
             Entry::unsupported(
                 Some(name),
                 "restart",
                 Some(restart.span),
-                format!("`{}` is not a restart policy", restart.value),
+                format!("`{text}` is not a restart policy"),
             )
             .help("use `always`, `unless-stopped`, `on-failure[:N]` or `no`"),
         );
@@ -361,7 +359,7 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
         );
     }
     if let Some(deploy) = deploy {
-        deploy_keys(name, deploy, super::workloads::one_shot(service), report);
+        deploy_keys(name, deploy, service.runs_once(), report);
     }
     for (network, settings) in networks {
         let net = &network.value;
@@ -471,15 +469,15 @@ fn deploy_keys(
 /// `deploy.mode` values other than the four Compose defines, and `global-job`.
 fn deploy_mode(name: &str, deploy: &crate::compose::model::deploy::Deploy, report: &mut Report) {
     if let Some(mode) = &deploy.mode {
-        match mode.as_str() {
-            "replicated" | "global" | "replicated-job" => {}
-            "global-job" => report.add(Entry::approximated(
+        match &mode.value {
+            DeployMode::Replicated | DeployMode::Global | DeployMode::ReplicatedJob => {}
+            DeployMode::GlobalJob => report.add(Entry::approximated(
                 Some(name),
                 "deploy.mode",
                 Some(mode.span),
                 "one Job runs, not one on every node",
             )),
-            other => report.add(
+            DeployMode::Other(other) => report.add(
                 Entry::unsupported(
                     Some(name),
                     "deploy.mode",
@@ -500,17 +498,14 @@ fn restart_policy(
     report: &mut Report,
 ) {
     if let Some(condition) = &policy.condition
-        && !matches!(condition.as_str(), "none" | "on-failure" | "any")
+        && let RestartCondition::Other(other) = &condition.value
     {
         report.add(
             Entry::unsupported(
                 Some(name),
                 "deploy.restart_policy.condition",
                 Some(condition.span),
-                format!(
-                    "`{}` is not a restart condition; the service restarts always",
-                    condition.value
-                ),
+                format!("`{other}` is not a restart condition; the service restarts always"),
             )
             .help("use `none`, `on-failure` or `any`"),
         );

@@ -104,6 +104,12 @@ pub fn label<'a>(service: &'a Service, key: &str) -> Option<&'a Spanned<String>>
     service.labels.get(key).and_then(Option::as_ref)
 }
 
+/// `kompose.cronjob.schedule`: the service runs as a CronJob.
+#[must_use]
+pub fn cron_schedule(service: &Service) -> Option<&Spanned<String>> {
+    label(service, CRONJOB_SCHEDULE)
+}
+
 /// The value of a `kompose.volume.*` label of a top-level volume.
 #[must_use]
 pub fn volume_label<'a>(volume: &'a Volume, key: &str) -> Option<&'a Spanned<String>> {

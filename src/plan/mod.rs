@@ -1,12 +1,27 @@
 //! The plan: every translation decision, made on an intermediate representation before a
 //! single Kubernetes object exists.
 //!
-//! Topology comes first ([`pods`]: which services share a Pod, which container is a sidecar),
-//! then what each Pod runs ([`container`], [`health`], [`workloads`]), its storage
-//! ([`storage`]), how it is reached ([`services`]) and isolated ([`policies`]), and the order
-//! things start in ([`ordering`]). Every Compose key is accounted for in [`coverage`]:
-//! translated, approximated with a note, or reported as unsupported. [`crate::emit`] then turns
-//! the plan into objects without deciding anything.
+//! The steps, in the order [`plan()`] runs them; each module reads only the ones above it:
+//!
+//! 1. [`pods`]: topology. Which services share a Pod, and which container is a sidecar or an
+//!    init container.
+//! 2. [`container`], [`health`], [`placement`]: what each container runs (image, command,
+//!    environment, ports, resources, security), its probes, the nodes it may run on.
+//! 3. [`storage`]: volumes, mounts and claims, and the ConfigMaps and Secrets of files.
+//! 4. [`ordering`]: the start order inside a Pod, the waits across Pods, and the identity
+//!    that lets a Pod wait for a Job.
+//! 5. [`workloads`]: the controller of each Pod (Deployment, StatefulSet, DaemonSet, Job,
+//!    CronJob, and its autoscaler) and the Pod spec, assembled from 1 to 4.
+//! 6. [`routes`], [`services`]: how Pods are reached. HTTP routes become Ingresses or
+//!    HTTPRoutes; Services keep the Compose names. The routing labels are read before
+//!    anything else, because the reverse proxy they replace is left out of the project first.
+//! 7. [`policies`]: how Pods are isolated. NetworkPolicies, and the network labels of the
+//!    Pods they select.
+//!
+//! Beneath them: [`names`] and [`labels`] (Kubernetes names and labels), [`kompose`]
+//! (kompose's labels) and [`hosts`] (Compose names that are no Service names). Every Compose
+//! key is accounted for in [`coverage`]: translated, approximated with a note, or reported as
+//! unsupported. [`crate::emit`] then turns the plan into objects without deciding anything.
 
 pub mod container;
 pub mod coverage;
@@ -26,8 +41,12 @@ pub mod workloads;
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::Resource as _;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::api::networking::v1::NetworkPolicySpec;
+use k8s_openapi::api::rbac::v1::PolicyRule;
 
 use crate::compose::Loaded;
 use crate::compose::model::Project;
@@ -212,6 +231,7 @@ pub struct Workload {
     pub annotations: BTreeMap<String, String>,
     /// Labels that select the Pods (a subset of `pod_labels`).
     pub selector: BTreeMap<String, String>,
+    /// The selector, and the network labels [`policies`] selects the Pods by.
     pub pod_labels: BTreeMap<String, String>,
     pub pod_annotations: BTreeMap<String, String>,
     pub pod: PodSpec,
@@ -253,6 +273,18 @@ impl WorkloadKind {
             Self::DaemonSet => "DaemonSet",
             Self::Job { .. } => "Job",
             Self::CronJob { .. } => "CronJob",
+        }
+    }
+
+    /// The Kubernetes API version of the kind.
+    #[must_use]
+    pub fn api_version(&self) -> &'static str {
+        match self {
+            Self::Deployment { .. } => Deployment::API_VERSION,
+            Self::StatefulSet { .. } => StatefulSet::API_VERSION,
+            Self::DaemonSet => DaemonSet::API_VERSION,
+            Self::Job { .. } => Job::API_VERSION,
+            Self::CronJob { .. } => CronJob::API_VERSION,
         }
     }
 
@@ -433,6 +465,8 @@ pub enum HttpFilter {
 pub struct Autoscaler {
     pub name: String,
     pub labels: BTreeMap<String, String>,
+    /// The workload it scales: API version, kind and name.
+    pub target_api_version: String,
     pub target_kind: String,
     pub target: String,
     pub min_replicas: i32,
@@ -442,12 +476,14 @@ pub struct Autoscaler {
 }
 
 /// A ServiceAccount, Role and RoleBinding that let init containers wait for Jobs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct JobWaiter {
     pub name: String,
     pub labels: BTreeMap<String, String>,
     /// The namespace the RoleBinding names its ServiceAccount in.
     pub namespace: String,
+    /// What the Role lets the ServiceAccount do.
+    pub rules: Vec<PolicyRule>,
 }
 
 /// The result of planning: the plan, and the report of what did not carry over.
@@ -498,8 +534,8 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     };
     coverage::report_project(&context, &mut report);
     context.hosts.report(&mut report);
-    let mut groups = pods::group(&context, &mut report);
-    let order = ordering::order(&context, &mut groups, &mut report);
+    let groups = pods::group(&context, &mut report);
+    container::check_port_conflicts(&context, &groups, &mut report);
     let storage = storage::Storage::plan(&context, &groups, &mut plan, &mut report);
     for config_map in &mut plan.config_maps {
         for (key, value) in &mut config_map.data {
@@ -513,14 +549,21 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
             }
         }
     }
+    let order = ordering::order(&context, &groups, &mut report);
+    ordering::job_waiters(&context, &order, &mut plan, &mut report);
     for group in &groups.groups {
-        let mut workload = workloads::workload(&context, group, &order, &storage, &mut report);
-        workloads::adopt_claims(&mut workload, &mut plan.claims);
+        let workload = workloads::workload(
+            &context,
+            group,
+            &order,
+            &storage,
+            &mut plan.claims,
+            &mut report,
+        );
         plan.autoscalers
             .extend(workloads::autoscaler(&context, &workload, &mut report));
         plan.workloads.push(workload);
     }
-    ordering::job_waiters(&context, &order, &mut plan, &mut report);
     services::plan(&context, &groups, &order, &exposure, &mut plan, &mut report);
     exposure.plan(&context, &mut plan, &mut report);
     policies::plan(&context, &groups, &mut plan, &mut report);

@@ -4,11 +4,9 @@
 //! ordered: init containers run one after the other, and native sidecars (init containers
 //! with `restartPolicy: Always`) start in order and keep running. So:
 //!
-//! - inside a Pod, a container that another container depends on becomes a sidecar, started
-//!   in dependency order; with `service_healthy` it gets a startup probe, so the next
-//!   container starts only once it is healthy;
-//! - a one-shot service (`restart: no`) that exactly one other service waits for with
-//!   `service_completed_successfully` runs as an init container of that service's Pod;
+//! - inside a Pod, the sidecars and init containers ([`crate::plan::pods`] chose them) start
+//!   in dependency order; a sidecar another container waits for with `service_healthy` gets a
+//!   startup probe, so the next container starts only once it is healthy;
 //! - across Pods, `service_healthy` becomes an init container that waits until the
 //!   dependency's name resolves to a ready Pod (readiness comes from its healthcheck), and
 //!   `service_completed_successfully` an init container that waits for the dependency's Job;
@@ -16,10 +14,11 @@
 
 use indexmap::{IndexMap, IndexSet};
 use k8s_openapi::api::core::v1::{Container, SecurityContext};
+use k8s_openapi::api::rbac::v1::PolicyRule;
 
 use crate::compose::model::depends_on::Condition;
-use crate::plan::pods::{Joined, Member, PodGroups, Role};
-use crate::plan::{Context, JobWaiter, Plan, labels, names, workloads};
+use crate::plan::pods::{Member, PodGroups, Role};
+use crate::plan::{Context, JobWaiter, Plan, labels, names};
 use crate::report::{Entry, Report};
 
 /// What ordering decided, beyond the roles written into the Pod groups.
@@ -51,11 +50,9 @@ pub enum Wait {
     },
 }
 
-/// Decides roles (moving single-use one-shot services into their dependent's Pod), the start
-/// order inside each Pod, and the waits across Pods.
-pub fn order(context: &Context, groups: &mut PodGroups, report: &mut Report) -> Order {
-    inline_one_shots(context, groups);
-    assign_roles(context, groups);
+/// Decides the start order inside each Pod (whose roles [`crate::plan::pods`] decided) and the
+/// waits across Pods.
+pub fn order(context: &Context, groups: &PodGroups, report: &mut Report) -> Order {
     let mut order = Order::default();
     for group in &groups.groups {
         order
@@ -64,88 +61,6 @@ pub fn order(context: &Context, groups: &mut PodGroups, report: &mut Report) -> 
     }
     plan_waits(context, groups, &mut order, report);
     order
-}
-
-/// A one-shot service with exactly one dependent, which waits for it to complete, runs as an
-/// init container of the dependent's Pod instead of as a Job.
-fn inline_one_shots(context: &Context, groups: &mut PodGroups) {
-    let services = &context.project.services;
-    let mut moves: Vec<(String, String)> = Vec::new();
-    for (name, service) in services {
-        let Some(group) = groups.of(name) else {
-            continue;
-        };
-        if group.is_shared()
-            || !workloads::one_shot(service)
-            || workloads::cron_schedule(service).is_some()
-        {
-            continue;
-        }
-        let dependents: Vec<(&str, Condition)> = services
-            .iter()
-            .filter_map(|(other, s)| {
-                s.depends_on
-                    .get(name.as_str())
-                    .map(|d| (other.as_str(), d.condition))
-            })
-            .collect();
-        if let [(dependent, Condition::CompletedSuccessfully)] = dependents.as_slice()
-            && !groups.same_pod(name, dependent)
-        {
-            moves.push((name.value.clone(), (*dependent).to_owned()));
-        }
-    }
-    for (service, dependent) in moves {
-        let (Some(&from), Some(&to)) = (
-            groups.by_service.get(&service),
-            groups.by_service.get(&dependent),
-        ) else {
-            continue;
-        };
-        let Some(member) = groups.groups.get_mut(from).and_then(|g| g.members.pop()) else {
-            continue;
-        };
-        if let Some(target) = groups.groups.get_mut(to) {
-            target.members.push(Member {
-                joined: Joined::InitOf(dependent.clone()),
-                role: Role::Init,
-                ..member
-            });
-        }
-    }
-    groups.groups.retain(|g| !g.members.is_empty());
-    groups.by_service.clear();
-    for (index, group) in groups.groups.iter().enumerate() {
-        for member in &group.members {
-            groups.by_service.insert(member.service.clone(), index);
-        }
-    }
-}
-
-/// Inside a Pod, a container another member depends on starts first and keeps running: a
-/// native sidecar; one that a member waits for to complete (`service_completed_successfully`)
-/// runs to completion before the others start: a plain init container.
-fn assign_roles(context: &Context, groups: &mut PodGroups) {
-    let services = &context.project.services;
-    for group in &mut groups.groups {
-        let names: Vec<String> = group.members.iter().map(|m| m.service.clone()).collect();
-        for member in &mut group.members {
-            if member.role == Role::Init {
-                continue;
-            }
-            let conditions: Vec<Condition> = names
-                .iter()
-                .filter_map(|other| services.get(other.as_str()))
-                .filter_map(|s| s.depends_on.get(member.service.as_str()))
-                .map(|d| d.condition)
-                .collect();
-            if conditions.contains(&Condition::CompletedSuccessfully) {
-                member.role = Role::Init;
-            } else if !conditions.is_empty() {
-                member.role = Role::Sidecar;
-            }
-        }
-    }
 }
 
 /// The init containers and sidecars of a Pod in dependency order (project order among
@@ -235,7 +150,7 @@ fn plan_waits(context: &Context, groups: &PodGroups, order: &mut Order, report: 
                 }
                 Condition::CompletedSuccessfully => {
                     let Some(job_group) = groups.of(dependency) else { continue };
-                    if workloads::one_shot(target) {
+                    if target.runs_once() {
                         let wait = Wait::Job { job: job_group.name.clone(), service: dependency.value.clone(), required: depends.required };
                         if !waits.contains(&wait) {
                             waits.push(wait);
@@ -351,6 +266,14 @@ pub fn job_waiters(context: &Context, order: &Order, plan: &mut Plan, report: &m
         name: job_waiter_name(context),
         labels: labels::common(context, "job-waiter"),
         namespace,
+        // What `kubectl wait --for=condition=complete job/NAME` does: get the Job, and list and
+        // watch it until the condition holds.
+        rules: vec![PolicyRule {
+            api_groups: Some(vec!["batch".into()]),
+            resources: Some(vec!["jobs".into()]),
+            verbs: vec!["get".into(), "list".into(), "watch".into()],
+            ..PolicyRule::default()
+        }],
     });
 }
 

@@ -8,6 +8,13 @@
 //! `shareProcessNamespace`). With `--service-group-mode`, services with the same
 //! `kompose.service.group` label, or that mount the same named volume, are grouped the same way.
 //!
+//! Inside a Pod, `depends_on` decides each container's role: one another member depends on
+//! starts first and keeps running (a native sidecar), one a member waits for to complete
+//! (`service_completed_successfully`) is a plain init container. A one-shot service
+//! (`restart: no`) that exactly one other service waits for to complete joins that service's
+//! Pod as an init container instead of running as a Job. The start order among them is
+//! decided in [`crate::plan::ordering`].
+//!
 //! The group's workload kind, replicas and Pod-level settings come from its root. A member
 //! that asks for a different Pod-level setting is an error naming both services: one Pod
 //! cannot have two hostnames or two replica counts, and guessing would be wrong.
@@ -16,7 +23,9 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use crate::compose::model::Service;
+use crate::compose::model::depends_on::Condition;
+use crate::compose::model::networking::NamespaceMode;
+use crate::compose::model::{Project, Service};
 use crate::diag::{Code, Diagnostic};
 use crate::plan::{Context, GroupMode, kompose, names};
 use crate::report::{Entry, Report};
@@ -71,6 +80,34 @@ impl PodGroup {
     #[must_use]
     pub fn member(&self, service: &str) -> Option<&Member> {
         self.members.iter().find(|m| m.service == service)
+    }
+
+    /// The Compose networks the Pod is on: every network one of its containers is on.
+    #[must_use]
+    pub fn networks(&self, project: &Project) -> Vec<String> {
+        let mut networks: Vec<String> = Vec::new();
+        for member in &self.members {
+            if let Some(service) = project.services.get(member.service.as_str()) {
+                for network in networks_of(service) {
+                    if !networks.contains(&network) {
+                        networks.push(network);
+                    }
+                }
+            }
+        }
+        networks
+    }
+}
+
+/// The Compose networks a service is on (none for `network_mode` services).
+fn networks_of(service: &Service) -> Vec<String> {
+    if service.network_mode.is_some() {
+        return Vec::new();
+    }
+    if service.networks.is_empty() {
+        vec!["default".to_owned()]
+    } else {
+        service.networks.keys().map(|n| n.value.clone()).collect()
     }
 }
 
@@ -137,7 +174,7 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
         }
         for (mode, key) in [(&service.ipc, "ipc"), (&service.pid, "pid")] {
             if let Some(mode) = mode
-                && let Some(target) = mode.strip_prefix("service:")
+                && let Some(target) = mode.service()
                 && services.contains_key(target)
                 && target != name.as_str()
             {
@@ -213,7 +250,6 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
                 group.name = names::label(name);
             }
             check_pod_settings(context, &group, report);
-            check_port_conflicts(context, &group, report);
         }
         let index = out.groups.len();
         for member in &group.members {
@@ -221,7 +257,88 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
         }
         out.groups.push(group);
     }
+    inline_one_shots(context, &mut out);
+    assign_roles(context, &mut out);
     out
+}
+
+/// A one-shot service with exactly one dependent, which waits for it to complete, runs as an
+/// init container of the dependent's Pod instead of as a Job.
+fn inline_one_shots(context: &Context, groups: &mut PodGroups) {
+    let services = &context.project.services;
+    let mut moves: Vec<(String, String)> = Vec::new();
+    for (name, service) in services {
+        let Some(group) = groups.of(name) else {
+            continue;
+        };
+        if group.is_shared() || !service.runs_once() || kompose::cron_schedule(service).is_some() {
+            continue;
+        }
+        let dependents: Vec<(&str, Condition)> = services
+            .iter()
+            .filter_map(|(other, s)| {
+                s.depends_on
+                    .get(name.as_str())
+                    .map(|d| (other.as_str(), d.condition))
+            })
+            .collect();
+        if let [(dependent, Condition::CompletedSuccessfully)] = dependents.as_slice()
+            && !groups.same_pod(name, dependent)
+        {
+            moves.push((name.value.clone(), (*dependent).to_owned()));
+        }
+    }
+    for (service, dependent) in moves {
+        let (Some(&from), Some(&to)) = (
+            groups.by_service.get(&service),
+            groups.by_service.get(&dependent),
+        ) else {
+            continue;
+        };
+        let Some(member) = groups.groups.get_mut(from).and_then(|g| g.members.pop()) else {
+            continue;
+        };
+        if let Some(target) = groups.groups.get_mut(to) {
+            target.members.push(Member {
+                joined: Joined::InitOf(dependent.clone()),
+                role: Role::Init,
+                ..member
+            });
+        }
+    }
+    groups.groups.retain(|g| !g.members.is_empty());
+    groups.by_service.clear();
+    for (index, group) in groups.groups.iter().enumerate() {
+        for member in &group.members {
+            groups.by_service.insert(member.service.clone(), index);
+        }
+    }
+}
+
+/// Inside a Pod, a container another member depends on starts first and keeps running: a
+/// native sidecar; one that a member waits for to complete (`service_completed_successfully`)
+/// runs to completion before the others start: a plain init container.
+fn assign_roles(context: &Context, groups: &mut PodGroups) {
+    let services = &context.project.services;
+    for group in &mut groups.groups {
+        let names: Vec<String> = group.members.iter().map(|m| m.service.clone()).collect();
+        for member in &mut group.members {
+            if member.role == Role::Init {
+                continue;
+            }
+            let conditions: Vec<Condition> = names
+                .iter()
+                .filter_map(|other| services.get(other.as_str()))
+                .filter_map(|s| s.depends_on.get(member.service.as_str()))
+                .map(|d| d.condition)
+                .collect();
+            if conditions.contains(&Condition::CompletedSuccessfully) {
+                member.role = Role::Init;
+            } else if !conditions.is_empty() {
+                member.role = Role::Sidecar;
+            }
+        }
+    }
 }
 
 /// The network-stack link of a service, if it uses another service's stack.
@@ -233,15 +350,18 @@ fn network_edge(
 ) -> Option<Edge> {
     let mode = service.network_mode.as_ref()?;
     let services = &context.project.services;
-    if let Some(target) = mode.strip_prefix("service:") {
-        // Unknown targets and cycles are reported by the check stage.
-        return (services.contains_key(target) && target != name).then(|| Edge {
-            target: target.to_owned(),
-            why: Joined::NetworkMode(mode.span),
-            network: true,
-        });
-    }
-    let container = mode.strip_prefix("container:")?;
+    let container = match &mode.value {
+        NamespaceMode::Service(target) => {
+            // Unknown targets and cycles are reported by the check stage.
+            return (services.contains_key(target.as_str()) && target != name).then(|| Edge {
+                target: target.clone(),
+                why: Joined::NetworkMode(mode.span),
+                network: true,
+            });
+        }
+        NamespaceMode::Container(container) => container,
+        _ => return None,
+    };
     let Some(target) = context
         .project
         .service_of_container(context.compose_name, container)
@@ -261,11 +381,7 @@ fn network_edge(
 
 /// `network_mode: container:NAME` where no service of the project has that container name: a
 /// warning that the service does not share that container's network.
-fn unknown_container(
-    project: &crate::compose::model::Project,
-    container: &str,
-    span: Span,
-) -> Diagnostic {
+fn unknown_container(project: &Project, container: &str, span: Span) -> Diagnostic {
     let help = if project.services.contains_key(container) {
         format!("`{container}` is a service: write `network_mode: service:{container}`")
     } else if let Some(near) = crate::diag::closest(
@@ -440,7 +556,7 @@ fn check_pod_settings(context: &Context, group: &PodGroup, report: &mut Report) 
         }
         // The root's workload kind decides how the Pod restarts; a one-shot member of a
         // long-running Pod (or the reverse) cannot keep its own restart behaviour.
-        if super::workloads::one_shot(service) != super::workloads::one_shot(root) {
+        if service.runs_once() != root.runs_once() {
             report.add(
                 Entry::approximated(
                     Some(&member.service),
@@ -468,13 +584,19 @@ fn text(value: Option<&Spanned<String>>) -> Option<(String, Span)> {
     value.map(|v| (v.value.clone(), v.span))
 }
 
+/// A namespace mode as a Pod setting value, unless it joins a service's Pod.
+fn own_namespace(mode: Option<&Spanned<NamespaceMode>>) -> Option<(String, Span)> {
+    mode.filter(|m| m.service().is_none())
+        .map(|m| (m.value.to_string(), m.span))
+}
+
 /// The settings the root of a Pod decides for all of its containers.
 fn pod_settings() -> [PodSetting; 11] {
     [
         PodSetting {
             key: "deploy.replicas",
             what: "replica count",
-            read: |s| super::workloads::replicas_of(s).map(|(n, span)| (n.to_string(), span)),
+            read: |s| s.replicas().map(|n| (n.value.to_string(), n.span)),
         },
         PodSetting {
             key: "hostname",
@@ -499,17 +621,20 @@ fn pod_settings() -> [PodSetting; 11] {
         PodSetting {
             key: "deploy.mode",
             what: "deploy mode",
-            read: |s| text(s.deploy.as_ref()?.mode.as_ref()),
+            read: |s| {
+                let mode = s.deploy.as_ref()?.mode.as_ref()?;
+                Some((mode.value.to_string(), mode.span))
+            },
         },
         PodSetting {
             key: "pid",
             what: "PID namespace",
-            read: |s| text(s.pid.as_ref().filter(|p| !p.starts_with("service:"))),
+            read: |s| own_namespace(s.pid.as_ref()),
         },
         PodSetting {
             key: "ipc",
             what: "IPC namespace",
-            read: |s| text(s.ipc.as_ref().filter(|p| !p.starts_with("service:"))),
+            read: |s| own_namespace(s.ipc.as_ref()),
         },
         PodSetting {
             key: "deploy.placement.constraints",
@@ -540,37 +665,4 @@ fn pod_settings() -> [PodSetting; 11] {
             read: |s| text(kompose::label(s, kompose::FS_GROUP)),
         },
     ]
-}
-
-/// Containers of one Pod share one network stack: two of them cannot listen on the same port
-/// and protocol (in Compose they would fight over the same socket too).
-fn check_port_conflicts(context: &Context, group: &PodGroup, report: &mut Report) {
-    let mut seen: Vec<(String, super::container::DeclaredPort)> = Vec::new();
-    for member in &group.members {
-        let Some(service) = context.project.services.get(member.service.as_str()) else {
-            continue;
-        };
-        for port in super::container::declared_ports(service) {
-            let taken = seen.iter().find(|(owner, p)| {
-                owner != &member.service && p.port == port.port && p.protocol == port.protocol
-            });
-            if let Some((owner, first)) = taken {
-                report.error(
-                    Diagnostic::error(
-                        Code::PortConflict,
-                        format!(
-                            "`{}` and `{owner}` share one Pod and both listen on {}/{}",
-                            member.service, port.port, port.protocol
-                        ),
-                    )
-                    .at(port.span)
-                    .label(format!("`{}` declares it here", member.service))
-                    .related(first.span, format!("`{owner}` declares it here"))
-                    .help("containers of one Pod share the network: give one of them another port"),
-                );
-            } else {
-                seen.push((member.service.clone(), port));
-            }
-        }
-    }
 }

@@ -1,8 +1,8 @@
 //! Isolation: Compose networks as NetworkPolicies.
 //!
 //! Kubernetes has one flat network; Compose networks isolate groups of services. Each Compose
-//! network becomes a NetworkPolicy selecting the Pods on it (they carry a label per network)
-//! that lets in traffic from the other Pods on it — so Pods on a common network reach each
+//! network becomes a NetworkPolicy selecting the Pods on it (labelled here with each network
+//! they are on) that lets in traffic from the other Pods on it — so Pods on a common network reach each
 //! other and Pods that share none cannot, exactly as in Compose. Policies add up, so a Pod
 //! on two networks is reachable from both. An `internal: true` network also restricts egress to
 //! its members and cluster DNS; other networks allow any egress. Published ports stay
@@ -17,14 +17,13 @@ use k8s_openapi::api::networking::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::compose::model::Service;
+use crate::compose::model::networking::NamespaceMode;
 use crate::plan::pods::PodGroups;
 use crate::plan::{Context, NetworkPolicies, Plan, Policy, labels, names};
 use crate::report::{Entry, Report};
 
 /// Whether NetworkPolicies are generated for the project's networks.
-#[must_use]
-pub fn enabled(context: &Context) -> bool {
+fn enabled(context: &Context) -> bool {
     match context.options.network_policies {
         NetworkPolicies::Always => true,
         NetworkPolicies::Never => false,
@@ -34,28 +33,18 @@ pub fn enabled(context: &Context) -> bool {
     }
 }
 
-/// The Compose networks a service is on (none for `network_mode` services).
-#[must_use]
-pub fn networks_of(service: &Service) -> Vec<String> {
-    if service.network_mode.is_some() {
-        return Vec::new();
-    }
-    if service.networks.is_empty() {
-        vec!["default".to_owned()]
-    } else {
-        service.networks.keys().map(|n| n.value.clone()).collect()
-    }
-}
-
-/// Plans the policies.
+/// Plans the policies, and labels each Pod with the networks it is on, which they select.
 pub fn plan(context: &Context, groups: &PodGroups, plan: &mut Plan, report: &mut Report) {
     let none_mode = none_mode_policies(context, groups, plan, report);
     if !enabled(context) {
         return;
     }
     let mut used: Vec<String> = Vec::new();
-    for workload in &plan.workloads {
+    for workload in &mut plan.workloads {
         for network in &workload.networks {
+            workload
+                .pod_labels
+                .insert(labels::network(network), "true".to_owned());
             if !used.contains(network) {
                 used.push(network.clone());
             }
@@ -137,7 +126,11 @@ fn none_mode_policies(
         let Some(root) = context.project.services.get(group.root.as_str()) else {
             continue;
         };
-        let Some(mode) = root.network_mode.as_ref().filter(|m| m.as_str() == "none") else {
+        let Some(mode) = root
+            .network_mode
+            .as_ref()
+            .filter(|m| m.value == NamespaceMode::None)
+        else {
             continue;
         };
         report.add(

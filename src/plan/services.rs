@@ -26,16 +26,16 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::compose::model::Service;
+use crate::compose::model::networking::NamespaceMode;
 use crate::diag::{Code, Diagnostic};
 use crate::plan::ordering::{Order, ready_service_name};
 use crate::plan::pods::{Joined, PodGroup, PodGroups};
 use crate::plan::routes::Exposure;
 use crate::plan::{
     Context, NetworkService, Plan, ServicePort, ServicePurpose, ServiceType, WorkloadKind, kompose,
-    labels, names, workloads,
+    labels, names,
 };
 use crate::report::{Entry, Report};
-use crate::source::Spanned;
 
 /// Plans the Services of every Pod.
 pub fn plan(
@@ -53,7 +53,7 @@ pub fn plan(
             continue;
         };
         let selector = labels::selector(context, &group.name);
-        let mode = root.network_mode.as_ref().map(Spanned::as_str);
+        let mode = root.network_mode.as_deref();
         // Each service that has its own network identity: the root, and services grouped by
         // label or volume (which have their own names in Compose).
         for member in group.members.iter().filter(|m| {
@@ -67,14 +67,14 @@ pub fn plan(
             };
             // A one-shot task is addressed by nobody, unless it publishes ports (a dev server
             // with `restart: no` is still a server) or another Pod waits for it.
-            let unaddressed = workloads::one_shot(service)
+            let unaddressed = service.runs_once()
                 && service.ports.is_empty()
                 && service.expose.is_empty()
                 && !order.ready_checked.contains(&member.service)
                 && exposure.target_ports(&member.service).is_empty();
-            if matches!(mode, Some("host" | "none")) || unaddressed {
+            if matches!(mode, Some(NamespaceMode::Host | NamespaceMode::None)) || unaddressed {
                 if let Some(first) = service.ports.first()
-                    && mode == Some("none")
+                    && mode == Some(&NamespaceMode::None)
                 {
                     report.add(Entry::unsupported(
                         Some(&member.service),

@@ -6,77 +6,50 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::core::v1::{
-    Container, HostAlias, LocalObjectReference, PodDNSConfig, PodDNSConfigOption,
-    PodSecurityContext, PodSpec, Sysctl, Volume,
+    Container, EmptyDirVolumeSource, HostAlias, LocalObjectReference, PodDNSConfig,
+    PodDNSConfigOption, PodSecurityContext, PodSpec, Sysctl, Volume,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::compose::model::Service;
 use crate::compose::model::depends_on::Condition;
-use crate::compose::model::deploy::UpdateOrder;
+use crate::compose::model::deploy::{DeployMode, RestartCondition, UpdateOrder};
+use crate::compose::model::networking::NamespaceMode;
+use crate::compose::model::service::Restart;
 use crate::plan::ordering::{self, Order};
 use crate::plan::pods::{Joined, PodGroup, Role};
 use crate::plan::storage::Storage;
 use crate::plan::{
     Autoscaler, Claim, Context, Controller, Workload, WorkloadKind, container, health, kompose,
-    labels, names, placement, policies,
+    labels, names, placement,
 };
 use crate::report::{Entry, Report};
-use crate::source::{Span, Spanned};
+use crate::source::Spanned;
 
-/// Whether a service runs once (`restart: no` / `on-failure`, or a restart policy of `none` /
-/// `on-failure`): a Job rather than a Deployment.
-#[must_use]
-pub fn one_shot(service: &Service) -> bool {
-    let restart = service
-        .restart
-        .as_ref()
-        .map(|r| r.split(':').next().unwrap_or_default().to_owned());
-    let condition = service
-        .deploy
-        .as_ref()
-        .and_then(|d| d.restart_policy.as_ref())
-        .and_then(|r| r.condition.as_ref())
-        .map(|c| c.value.clone());
-    matches!(restart.as_deref(), Some("no" | "on-failure"))
-        || matches!(condition.as_deref(), Some("none" | "on-failure"))
-        || service
-            .deploy
-            .as_ref()
-            .and_then(|d| d.mode.as_ref())
-            .is_some_and(|m| m.ends_with("-job"))
-}
-
-/// `kompose.cronjob.schedule`.
-#[must_use]
-pub fn cron_schedule(service: &Service) -> Option<&Spanned<String>> {
-    kompose::label(service, kompose::CRONJOB_SCHEDULE)
-}
-
-/// Replicas the service asks for (`deploy.replicas`, else `scale`).
-#[must_use]
-pub fn replicas_of(service: &Service) -> Option<(u32, Span)> {
-    service
-        .deploy
-        .as_ref()
-        .and_then(|d| d.replicas.as_ref())
-        .or(service.scale.as_ref())
-        .map(|r| (r.value, r.span))
-}
-
-/// Plans the workload of one Pod group.
+/// Plans the workload of one Pod group. A StatefulSet takes the claims only its Pod mounts
+/// out of `claims`, as its claim templates.
 pub fn workload(
     context: &Context,
     group: &PodGroup,
     order: &Order,
     storage: &Storage,
+    claims: &mut Vec<Claim>,
     report: &mut Report,
 ) -> Workload {
     let services = &context.project.services;
     let empty = Service::default();
     let root = services.get(group.root.as_str()).unwrap_or(&empty);
-    let kind = kind(context, group, root, storage, report);
-    let mut pod = pod_spec(context, group, root, order, storage, report);
+    let mut kind = kind(context, group, root, storage, report);
+    let templates = match &mut kind {
+        WorkloadKind::StatefulSet {
+            claim_templates, ..
+        } => Some(ClaimTemplates {
+            claims,
+            templates: claim_templates,
+        }),
+        _ => None,
+    };
+    let mut pod = pod_spec(context, group, root, order, storage, templates, report);
     if kind.runs_to_completion() {
         pod.restart_policy = Some(
             if retries_on_failure(root) {
@@ -101,16 +74,17 @@ pub fn workload(
         ));
     }
     let replicas = match kind {
-        WorkloadKind::Deployment { .. } | WorkloadKind::StatefulSet { .. } => replicas_of(root)
-            .map(|(n, _)| n)
+        WorkloadKind::Deployment { .. } | WorkloadKind::StatefulSet { .. } => root
+            .replicas()
+            .map(|n| n.value)
             .or(context.options.replicas)
             .and_then(|n| i32::try_from(n).ok()),
         _ => {
-            if let Some((_, span)) = replicas_of(root) {
+            if let Some(replicas) = root.replicas() {
                 report.add(Entry::unsupported(
                     Some(&group.root),
                     "deploy.replicas",
-                    Some(span),
+                    Some(replicas.span),
                     format!("a {} has no replica count", kind.name()),
                 ));
             }
@@ -118,23 +92,6 @@ pub fn workload(
         }
     };
     let selector = labels::selector(context, &group.name);
-    let mut pod_labels = selector.clone();
-    // The Pod is on every network one of its containers is on.
-    let mut networks: Vec<String> = Vec::new();
-    for member in &group.members {
-        if let Some(service) = services.get(member.service.as_str()) {
-            for network in policies::networks_of(service) {
-                if !networks.contains(&network) {
-                    networks.push(network);
-                }
-            }
-        }
-    }
-    if policies::enabled(context) {
-        for network in &networks {
-            pod_labels.insert(labels::network(network), "true".to_owned());
-        }
-    }
     let (workload_labels, annotations) = metadata(context, group, root, report);
     Workload {
         name: group.name.clone(),
@@ -143,11 +100,11 @@ pub fn workload(
         replicas,
         labels: workload_labels,
         annotations: annotations.clone(),
+        pod_labels: selector.clone(),
         selector,
-        pod_labels,
         pod_annotations: annotations,
         pod,
-        networks,
+        networks: group.networks(context.project),
         waits: order.waits.get(&group.name).cloned().unwrap_or_default(),
     }
 }
@@ -251,7 +208,7 @@ fn kind(
     storage: &Storage,
     report: &mut Report,
 ) -> WorkloadKind {
-    if let Some(schedule) = cron_schedule(root) {
+    if let Some(schedule) = kompose::cron_schedule(root) {
         return WorkloadKind::CronJob {
             schedule: schedule.value.clone(),
             backoff_limit: kompose::label(root, kompose::CRONJOB_BACKOFF_LIMIT)
@@ -260,7 +217,7 @@ fn kind(
                 .map(|c| c.value.clone()),
         };
     }
-    if one_shot(root) {
+    if root.runs_once() {
         return WorkloadKind::Job {
             backoff_limit: Some(backoff_limit(root)),
         };
@@ -290,8 +247,8 @@ fn kind(
         .or_else(|| {
             root.deploy
                 .as_ref()
-                .and_then(|d| d.mode.as_ref())
-                .filter(|m| m.as_str() == "global")
+                .and_then(|d| d.mode.as_deref())
+                .filter(|m| **m == DeployMode::Global)
                 .map(|_| Controller::DaemonSet)
         })
         .or(context.options.controller)
@@ -330,11 +287,10 @@ fn kind(
 /// Retries of a Job: `on-failure:N`, `deploy.restart_policy.max_attempts`, or none for
 /// `restart: no`.
 fn backoff_limit(root: &Service) -> i32 {
-    let from_restart = root
-        .restart
-        .as_ref()
-        .and_then(|r| r.strip_prefix("on-failure:"))
-        .and_then(|n| n.parse().ok());
+    let from_restart = match root.restart.as_deref() {
+        Some(Restart::OnFailure { max_retries }) => *max_retries,
+        _ => None,
+    };
     let from_policy = root
         .deploy
         .as_ref()
@@ -349,15 +305,13 @@ fn backoff_limit(root: &Service) -> i32 {
 /// `restart: on-failure[:N]` or `deploy.restart_policy.condition: on-failure`: a failed run is
 /// retried (the Pod restarts its container, `OnFailure`); otherwise it runs once (`Never`).
 fn retries_on_failure(root: &Service) -> bool {
-    root.restart
-        .as_ref()
-        .is_some_and(|r| r.starts_with("on-failure"))
+    matches!(root.restart.as_deref(), Some(Restart::OnFailure { .. }))
         || root
             .deploy
             .as_ref()
             .and_then(|d| d.restart_policy.as_ref())
-            .and_then(|r| r.condition.as_ref())
-            .is_some_and(|c| c.value == "on-failure")
+            .and_then(|r| r.condition.as_deref())
+            .is_some_and(|c| *c == RestartCondition::OnFailure)
 }
 
 /// A StatefulSet gives each replica its own copy of the claims only its Pod mounts: they
@@ -365,26 +319,28 @@ fn retries_on_failure(root: &Service) -> bool {
 /// the same name (an `emptyDir` placeholder) so that every mount names a volume of the Pod;
 /// the StatefulSet controller replaces it with the replica's claim ("a claim in this list takes
 /// precedence over any volumes in the template, with the same name").
-pub fn adopt_claims(workload: &mut Workload, claims: &mut Vec<Claim>) {
-    let WorkloadKind::StatefulSet {
-        claim_templates, ..
-    } = &mut workload.kind
-    else {
-        return;
-    };
-    for volume in workload.pod.volumes.iter_mut().flatten() {
-        let Some(claim) = &volume.persistent_volume_claim else {
-            continue;
+struct ClaimTemplates<'a> {
+    /// The plan's claims.
+    claims: &'a mut Vec<Claim>,
+    templates: &'a mut Vec<Claim>,
+}
+
+impl ClaimTemplates<'_> {
+    /// The Pod volume for a volume of the storage plan.
+    fn volume(&mut self, volume: &Volume) -> Volume {
+        let Some(index) = volume.persistent_volume_claim.as_ref().and_then(|claim| {
+            self.claims
+                .iter()
+                .position(|c| c.name == claim.claim_name && c.access_modes == ["ReadWriteOnce"])
+        }) else {
+            return volume.clone();
         };
-        let Some(index) = claims
-            .iter()
-            .position(|c| c.name == claim.claim_name && c.access_modes == ["ReadWriteOnce"])
-        else {
-            continue;
-        };
-        claim_templates.push(claims.remove(index));
-        volume.persistent_volume_claim = None;
-        volume.empty_dir = Some(k8s_openapi::api::core::v1::EmptyDirVolumeSource::default());
+        self.templates.push(self.claims.remove(index));
+        Volume {
+            persistent_volume_claim: None,
+            empty_dir: Some(EmptyDirVolumeSource::default()),
+            ..volume.clone()
+        }
     }
 }
 
@@ -458,6 +414,7 @@ fn pod_spec(
     root: &Service,
     order: &Order,
     storage: &Storage,
+    mut templates: Option<ClaimTemplates>,
     report: &mut Report,
 ) -> PodSpec {
     let services = &context.project.services;
@@ -484,10 +441,7 @@ fn pod_spec(
         .cloned()
         .unwrap_or_default();
     let mut early: Vec<(usize, Container)> = Vec::new();
-    let host_mode = root
-        .network_mode
-        .as_ref()
-        .is_some_and(|m| m.as_str() == "host");
+    let host_mode = root.network_mode.as_deref() == Some(&NamespaceMode::Host);
     for member in &group.members {
         let Some(service) = services.get(member.service.as_str()) else {
             continue;
@@ -495,7 +449,10 @@ fn pod_spec(
         let own = storage.of(&member.service);
         for volume in &own.volumes {
             if !volumes.iter().any(|v| v.name == volume.name) {
-                volumes.push(volume.clone());
+                volumes.push(match &mut templates {
+                    Some(templates) => templates.volume(volume),
+                    None => volume.clone(),
+                });
             }
         }
         let mut spec = member_container(context, group, member, service, own, report);
@@ -643,7 +600,7 @@ fn network_settings(
     report: &mut Report,
 ) {
     if let Some(mode) = &root.network_mode
-        && mode.as_str() == "host"
+        && mode.value == NamespaceMode::Host
     {
         pod.host_network = Some(true);
         pod.dns_policy = Some("ClusterFirstWithHostNet".into());
@@ -718,10 +675,11 @@ fn network_settings(
         ("ipc", &root.ipc, &mut pod.host_ipc),
     ] {
         if let Some(mode) = mode {
-            match mode.as_str() {
-                "host" => *slot = Some(true),
-                m if m.starts_with("service:") => {}
-                "private" | "shareable" | "" => {}
+            match &mode.value {
+                NamespaceMode::Host => *slot = Some(true),
+                NamespaceMode::Service(_) => {}
+                NamespaceMode::Other(own)
+                    if matches!(own.as_str(), "private" | "shareable" | "") => {}
                 other => report.add(
                     Entry::unsupported(
                         Some(&group.root),
@@ -1011,6 +969,7 @@ pub fn autoscaler(
     Some(Autoscaler {
         name: workload.name.clone(),
         labels: workload.labels.clone(),
+        target_api_version: workload.kind.api_version().to_owned(),
         target_kind: workload.kind.name().to_owned(),
         target: workload.name.clone(),
         min_replicas,

@@ -9,8 +9,7 @@ use crate::source::Spanned;
 crate::compose_struct! {
     /// The `deploy` section of a service.
     pub struct Deploy in "`deploy`" {
-        /// `replicated` (default), `global`, `replicated-job` or `global-job`.
-        "mode" => mode: Option<Spanned<String>>,
+        "mode" => mode: Option<Spanned<DeployMode>>,
         "endpoint_mode" => endpoint_mode: Option<Spanned<String>>,
         "replicas" => replicas: Option<Spanned<u32>>,
         "labels" => labels: Mapping,
@@ -19,6 +18,25 @@ crate::compose_struct! {
         "resources" => resources: Option<Resources>,
         "restart_policy" => restart_policy: Option<RestartPolicy>,
         "placement" => placement: Option<Placement>,
+    }
+}
+
+crate::open_string_enum! {
+    /// How many tasks run, and whether they run to completion (`replicated` when not set).
+    pub enum DeployMode {
+        Replicated = "replicated",
+        /// One task on every node.
+        Global = "global",
+        ReplicatedJob = "replicated-job",
+        GlobalJob = "global-job",
+    }
+}
+
+impl DeployMode {
+    /// Whether the tasks run to completion.
+    #[must_use]
+    pub fn is_job(&self) -> bool {
+        matches!(self, Self::ReplicatedJob | Self::GlobalJob)
     }
 }
 
@@ -45,11 +63,20 @@ crate::compose_struct! {
 crate::compose_struct! {
     /// `restart_policy`.
     pub struct RestartPolicy in "a restart policy" {
-        /// `none`, `on-failure` or `any`.
-        "condition" => condition: Option<Spanned<String>>,
+        "condition" => condition: Option<Spanned<RestartCondition>>,
         "delay" => delay: Option<Spanned<Duration>>,
         "max_attempts" => max_attempts: Option<Spanned<u64>>,
         "window" => window: Option<Spanned<Duration>>,
+    }
+}
+
+crate::open_string_enum! {
+    /// When a task is restarted (`any` when not set).
+    pub enum RestartCondition {
+        /// Never: the task runs once.
+        None = "none",
+        OnFailure = "on-failure",
+        Any = "any",
     }
 }
 

@@ -95,7 +95,10 @@ mod tests {
         assert_eq!(project.services.len(), 3);
         assert_eq!(project.include.len(), 2);
         let web = &project.services["web"];
-        assert_eq!(web.restart.as_ref().unwrap().as_str(), "unless-stopped");
+        assert_eq!(
+            web.restart.as_deref(),
+            Some(&service::Restart::UnlessStopped)
+        );
         // 80, 8080:80, 127.0.0.1::443, [::1]:9000:9000/udp, three from the range, 9090-9091:8081, admin.
         assert_eq!(web.ports.len(), 9);
         assert_eq!(

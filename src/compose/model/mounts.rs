@@ -1,5 +1,6 @@
 //! What a service mounts into its container: `volumes` (bind mounts, named and anonymous
-//! volumes, tmpfs…), `secrets` and `configs` files, and `devices`.
+//! volumes, tmpfs…), another container's volumes (`volumes_from`), `secrets` and `configs`
+//! files, and `devices`.
 //!
 //! The short syntax `SRC:DST[:MODE]` is normalised to the long one with Compose's rules: a
 //! source starting with `.`, `/` or `~` (or a Windows drive) is a bind mount whose host path
@@ -485,11 +486,101 @@ fn parse_short_device(text: &str, node: &Node, cx: &mut Cx) -> Option<DeviceMapp
     })
 }
 
+/// A `volumes_from` entry: `SERVICE[:MODE]` or `container:NAME[:MODE]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VolumesFrom {
+    pub source: VolumesSource,
+    /// The access mode as written (`ro`, `rw`): anything but `ro` mounts read-write.
+    pub mode: Option<String>,
+}
+
+/// Whose volumes a `volumes_from` entry mounts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VolumesSource {
+    /// A service of the project.
+    Service(String),
+    /// `container:NAME`: a container outside the project's services.
+    Container(String),
+}
+
+impl VolumesFrom {
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        let (container, rest) = match text.strip_prefix("container:") {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (name, mode) = match rest.split_once(':') {
+            Some((name, mode)) => (name, Some(mode.to_owned())),
+            None => (rest, None),
+        };
+        let source = if container {
+            VolumesSource::Container(name.to_owned())
+        } else {
+            VolumesSource::Service(name.to_owned())
+        };
+        Self { source, mode }
+    }
+
+    /// The service whose volumes are mounted, unless they are a container's.
+    #[must_use]
+    pub fn service(&self) -> Option<&str> {
+        match &self.source {
+            VolumesSource::Service(name) => Some(name),
+            VolumesSource::Container(_) => None,
+        }
+    }
+
+    #[must_use]
+    pub fn read_only(&self) -> bool {
+        self.mode.as_deref() == Some("ro")
+    }
+}
+
+impl std::fmt::Display for VolumesFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.source {
+            VolumesSource::Service(name) => f.write_str(name)?,
+            VolumesSource::Container(name) => write!(f, "container:{name}")?,
+        }
+        match &self.mode {
+            Some(mode) => write!(f, ":{mode}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl FromNode for VolumesFrom {
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        String::from_node(node, cx).map(|text| Self::parse(&text))
+    }
+}
+
+impl serde::Serialize for VolumesFrom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::compose::model::testing::{codes_of, read, read_ok};
     use crate::diag::Code;
+
+    #[test]
+    fn volumes_from_is_read_once_and_written_back_as_read() {
+        for (text, service, read_only) in [
+            ("db", Some("db"), false),
+            ("db:ro", Some("db"), true),
+            ("db:rw", Some("db"), false),
+            ("container:data:ro", None, true),
+        ] {
+            let entry = VolumesFrom::parse(text);
+            assert_eq!((entry.service(), entry.read_only()), (service, read_only));
+            assert_eq!(entry.to_string(), text);
+        }
+    }
 
     #[test]
     fn relative_short_source_is_an_absolute_bind_that_creates_its_path() {

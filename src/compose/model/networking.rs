@@ -1,4 +1,5 @@
-//! A service's place on the networks: `networks` (per-network settings) and `extra_hosts`.
+//! A service's place on the networks: `networks` (per-network settings), `extra_hosts`, and
+//! whose namespaces it uses (`network_mode`, and `ipc` and `pid`, which share its syntax).
 //!
 //! The list form `networks: [front, back]` and an entry with no value (`front:`) both mean
 //! "attached with default settings".
@@ -9,6 +10,81 @@ use crate::compose::model::de::{Cx, Field, FromNode, read_or_default};
 use crate::compose::model::syntax::{Mapping, scalar_sub_span};
 use crate::compose::yaml::{Node, Value};
 use crate::source::Spanned;
+
+/// `network_mode`, `ipc` or `pid`: whose namespace the container uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NamespaceMode {
+    /// `host`: the host's.
+    Host,
+    /// `none`: one of its own with nothing in it (no network interface but loopback).
+    None,
+    /// `service:NAME`: that of a service of the project.
+    Service(String),
+    /// `container:NAME`: that of a container, maybe one outside the project.
+    Container(String),
+    /// Any other value, as written: a namespace of its own (`bridge` or a network name for
+    /// `network_mode`, `private` or `shareable` for `ipc`).
+    Other(String),
+}
+
+impl NamespaceMode {
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        if let Some(service) = text.strip_prefix("service:") {
+            return Self::Service(service.to_owned());
+        }
+        if let Some(container) = text.strip_prefix("container:") {
+            return Self::Container(container.to_owned());
+        }
+        match text {
+            "host" => Self::Host,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// The service whose namespace it shares (`service:NAME`).
+    #[must_use]
+    pub fn service(&self) -> Option<&str> {
+        match self {
+            Self::Service(name) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The service or container whose namespace it shares.
+    #[must_use]
+    pub fn shared_with(&self) -> Option<&str> {
+        match self {
+            Self::Service(name) | Self::Container(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for NamespaceMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Host => f.write_str("host"),
+            Self::None => f.write_str("none"),
+            Self::Service(name) => write!(f, "service:{name}"),
+            Self::Container(name) => write!(f, "container:{name}"),
+            Self::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+impl FromNode for NamespaceMode {
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        String::from_node(node, cx).map(|text| Self::parse(&text))
+    }
+}
+
+impl serde::Serialize for NamespaceMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
 
 crate::compose_struct! {
     @map_only
@@ -150,5 +226,32 @@ impl Field for ExtraHosts {
     }
     fn is_unset(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespace_modes_are_read_once_and_written_back_as_read() {
+        for (text, mode) in [
+            ("host", NamespaceMode::Host),
+            ("none", NamespaceMode::None),
+            ("service:vpn", NamespaceMode::Service("vpn".into())),
+            (
+                "container:gluetun",
+                NamespaceMode::Container("gluetun".into()),
+            ),
+            ("bridge", NamespaceMode::Other("bridge".into())),
+        ] {
+            assert_eq!(NamespaceMode::parse(text), mode);
+            assert_eq!(mode.to_string(), text);
+        }
+        assert_eq!(
+            NamespaceMode::parse("container:gluetun").shared_with(),
+            Some("gluetun")
+        );
+        assert_eq!(NamespaceMode::parse("container:gluetun").service(), None);
     }
 }

@@ -12,13 +12,13 @@ use indexmap::IndexMap;
 use crate::compose::model::build::Build;
 use crate::compose::model::de::{Cx, FromNode};
 use crate::compose::model::depends_on::DependsOn;
-use crate::compose::model::deploy::{Deploy, DeviceRequest};
+use crate::compose::model::deploy::{Deploy, DeviceRequest, RestartCondition};
 use crate::compose::model::develop::Development;
 use crate::compose::model::healthcheck::Healthcheck;
 use crate::compose::model::hooks::ServiceHook;
 use crate::compose::model::limits::{BlkioConfig, Ulimit};
-use crate::compose::model::mounts::{DeviceMapping, FileReference, ServiceVolume};
-use crate::compose::model::networking::{ExtraHosts, ServiceNetwork};
+use crate::compose::model::mounts::{DeviceMapping, FileReference, ServiceVolume, VolumesFrom};
+use crate::compose::model::networking::{ExtraHosts, NamespaceMode, ServiceNetwork};
 use crate::compose::model::ports::{PortConfig, check_expose};
 use crate::compose::model::syntax::{
     ByteSize, Command, Duration, Mapping, Microseconds, StringOrList, SwapLimit, unknown_choice,
@@ -83,7 +83,7 @@ crate::compose_struct! {
         "hostname" => hostname: Option<Spanned<String>>,
         "image" => image: Option<Spanned<String>>,
         "init" => init: Option<Spanned<bool>>,
-        "ipc" => ipc: Option<Spanned<String>>,
+        "ipc" => ipc: Option<Spanned<NamespaceMode>>,
         "isolation" => isolation: Option<Spanned<String>>,
         /// Files of labels, made absolute.
         "label_file" => label_file: Vec<Spanned<PathBuf>>,
@@ -96,13 +96,12 @@ crate::compose_struct! {
         "mem_swappiness" => mem_swappiness: Option<Spanned<i64>>,
         "memswap_limit" => memswap_limit: Option<Spanned<SwapLimit>>,
         "models" => models: IndexMap<Spanned<String>, ServiceModel>,
-        /// `bridge`, `host`, `none`, `service:NAME`, `container:NAME`.
-        "network_mode" => network_mode: Option<Spanned<String>>,
+        "network_mode" => network_mode: Option<Spanned<NamespaceMode>>,
         "networks" => networks: IndexMap<Spanned<String>, ServiceNetwork>,
         "oom_kill_disable" => oom_kill_disable: Option<Spanned<bool>>,
         /// -1000 to 1000.
         "oom_score_adj" => oom_score_adj: Option<Spanned<i32>>,
-        "pid" => pid: Option<Spanned<String>>,
+        "pid" => pid: Option<Spanned<NamespaceMode>>,
         "pids_limit" => pids_limit: Option<Spanned<i64>>,
         "platform" => platform: Option<Spanned<String>>,
         /// One entry per container port (short ranges are expanded).
@@ -115,8 +114,7 @@ crate::compose_struct! {
         "pull_policy" => pull_policy: Option<Spanned<String>>,
         "pull_refresh_after" => pull_refresh_after: Option<Spanned<String>>,
         "read_only" => read_only: Option<Spanned<bool>>,
-        /// `no`, `always`, `on-failure[:N]`, `unless-stopped`.
-        "restart" => restart: Option<Spanned<String>>,
+        "restart" => restart: Option<Spanned<Restart>>,
         "runtime" => runtime: Option<Spanned<String>>,
         "scale" => scale: Option<Spanned<u32>>,
         "secrets" => secrets: Vec<Spanned<FileReference>>,
@@ -137,8 +135,38 @@ crate::compose_struct! {
         "userns_mode" => userns_mode: Option<Spanned<String>>,
         "uts" => uts: Option<Spanned<String>>,
         "volumes" => volumes: Vec<Spanned<ServiceVolume>>,
-        "volumes_from" => volumes_from: Vec<Spanned<String>>,
+        "volumes_from" => volumes_from: Vec<Spanned<VolumesFrom>>,
         "working_dir" => working_dir: Option<Spanned<String>>,
+    }
+}
+
+impl Service {
+    /// Whether the container is meant to exit rather than keep running: `restart: no` or
+    /// `on-failure`, a `deploy.restart_policy.condition` of `none` or `on-failure`, or a job
+    /// mode. The plan runs such a service as a Job.
+    #[must_use]
+    pub fn runs_once(&self) -> bool {
+        let deploy = self.deploy.as_ref();
+        matches!(
+            self.restart.as_deref(),
+            Some(Restart::No | Restart::OnFailure { .. })
+        ) || matches!(
+            deploy
+                .and_then(|d| d.restart_policy.as_ref())
+                .and_then(|r| r.condition.as_deref()),
+            Some(RestartCondition::None | RestartCondition::OnFailure)
+        ) || deploy
+            .and_then(|d| d.mode.as_ref())
+            .is_some_and(|m| m.is_job())
+    }
+
+    /// The replicas the service asks for: `deploy.replicas`, else `scale`.
+    #[must_use]
+    pub fn replicas(&self) -> Option<&Spanned<u32>> {
+        self.deploy
+            .as_ref()
+            .and_then(|d| d.replicas.as_ref())
+            .or(self.scale.as_ref())
     }
 }
 
@@ -259,6 +287,67 @@ crate::string_enum! {
     pub enum Cgroup in "a cgroup namespace mode" {
         Host = "host",
         Private = "private",
+    }
+}
+
+/// `restart`: what the Engine does when the container exits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Restart {
+    /// `no`: it stays stopped.
+    No,
+    Always,
+    UnlessStopped,
+    /// `on-failure[:N]`: it restarts after a failure, at most N times when the count is a
+    /// number.
+    OnFailure {
+        max_retries: Option<i32>,
+    },
+    /// Any other value, as written: the Engine refuses it, the plan reports it.
+    Other(String),
+}
+
+impl Restart {
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "no" => Self::No,
+            "always" => Self::Always,
+            "unless-stopped" => Self::UnlessStopped,
+            "on-failure" => Self::OnFailure { max_retries: None },
+            other => match other.strip_prefix("on-failure:") {
+                Some(count) => Self::OnFailure {
+                    max_retries: count.parse().ok(),
+                },
+                None => Self::Other(other.to_owned()),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Restart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::No => f.write_str("no"),
+            Self::Always => f.write_str("always"),
+            Self::UnlessStopped => f.write_str("unless-stopped"),
+            Self::OnFailure { max_retries: None } => f.write_str("on-failure"),
+            Self::OnFailure {
+                max_retries: Some(count),
+            } => write!(f, "on-failure:{count}"),
+            Self::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+impl FromNode for Restart {
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        String::from_node(node, cx).map(|text| Self::parse(&text))
+    }
+}
+
+impl serde::Serialize for Restart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -518,6 +607,44 @@ mod tests {
                 Code::UnknownKey
             ]
         );
+    }
+
+    #[test]
+    fn restart_is_read_once_and_written_back_as_read() {
+        for (text, restart) in [
+            ("no", Restart::No),
+            ("on-failure", Restart::OnFailure { max_retries: None }),
+            (
+                "on-failure:3",
+                Restart::OnFailure {
+                    max_retries: Some(3),
+                },
+            ),
+            ("sometimes", Restart::Other("sometimes".into())),
+        ] {
+            let service = read_ok::<Service>(&format!("restart: {text}\n"));
+            assert_eq!(service.restart.as_deref(), Some(&restart));
+            assert_eq!(restart.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn a_job_mode_or_a_restart_that_stops_makes_a_service_run_once() {
+        for yaml in [
+            "restart: \"no\"\n",
+            "restart: on-failure:2\n",
+            "deploy: {restart_policy: {condition: none}}\n",
+            "deploy: {mode: replicated-job}\n",
+        ] {
+            assert!(read_ok::<Service>(yaml).runs_once(), "{yaml}");
+        }
+        for yaml in [
+            "restart: always\n",
+            "deploy: {mode: global}\n",
+            "image: a\n",
+        ] {
+            assert!(!read_ok::<Service>(yaml).runs_once(), "{yaml}");
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Value syntaxes shared by many Compose keys: durations, byte sizes, "string or list",
-//! "list or dict" mappings, file modes, commands and closed sets of words.
+//! "list or dict" mappings, file modes, commands, and closed and open sets of words.
 //!
 //! Each type reads every spelling Compose accepts and writes one canonical spelling back
 //! (`1m30s`, byte counts as integers, lists, maps), so that `config` output re-reads to the
@@ -141,6 +141,70 @@ macro_rules! string_enum {
                 }
             }
         )?
+    };
+}
+
+/// Declares an enum read from a set of words that Compose leaves open: the Engine, not the
+/// Compose file format, refuses other words, so any other word is kept as `Other`, without a
+/// diagnostic, for the plan to report where it matters (`restart_policy.condition`,
+/// `deploy.mode`).
+#[macro_export]
+macro_rules! open_string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// Any other word, as written.
+            Other(String),
+        }
+
+        impl $name {
+            /// The word as written.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $text, )*
+                    Self::Other(text) => text,
+                }
+            }
+
+            /// The variant a word stands for.
+            #[must_use]
+            pub fn parse(text: &str) -> Self {
+                match text {
+                    $( $text => Self::$variant, )*
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::compose::model::de::FromNode for $name {
+            fn from_node(
+                node: &$crate::compose::yaml::Node,
+                cx: &mut $crate::compose::model::de::Cx,
+            ) -> Option<Self> {
+                <String as $crate::compose::model::de::FromNode>::from_node(node, cx)
+                    .map(|text| Self::parse(&text))
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
     };
 }
 

@@ -80,7 +80,8 @@ pub fn leave_out(project: &Project, proxies: &[Proxy], report: &mut Report) -> O
         let shared = project.services.iter().any(|(_, s)| {
             s.network_mode
                 .as_ref()
-                .is_some_and(|m| m.value == format!("service:{}", proxy.service))
+                .and_then(|m| m.service())
+                .is_some_and(|target| target == proxy.service)
         });
         if shared {
             report.add(Entry::approximated(
