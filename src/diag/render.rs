@@ -398,6 +398,52 @@ mod tests {
         (sources, diagnostic)
     }
 
+    /// Every span of texts with empty lines, a last line with and without its line end, and
+    /// Windows line ends, in the contexts miette asks for (and more): read through the line
+    /// index exactly as miette reads the whole text.
+    #[test]
+    fn indexed_sources_read_every_span_as_miette_reads_the_whole_text() {
+        let texts = [
+            "a: 1\nbb:\n\n  - ccc\nd: 4\n",
+            "x\n\ny: 22\nz",
+            "\nfirst\r\nsecond\r\n\r\nthird",
+            "one line",
+        ];
+        for text in texts {
+            let mut sources = SourceMap::new();
+            let id = sources.add("f.yaml", None, ".", text);
+            let file = sources.get(id).unwrap();
+            let indexed = IndexedSource {
+                name: &file.name,
+                text: &file.text,
+                line_starts: &file.line_starts,
+            };
+            for start in 0..=text.len() {
+                for len in 0..=text.len() - start {
+                    for (before, after) in [(0, 0), (1, 1), (2, 2), (0, 1), (1, 0)] {
+                        let span = SourceSpan::new(start.into(), len);
+                        let read = |contents: &dyn SpanContents<'_>| {
+                            (
+                                contents.data().to_vec(),
+                                *contents.span(),
+                                contents.line(),
+                                contents.column(),
+                                contents.line_count(),
+                            )
+                        };
+                        let expected = text.read_span(&span, before, after).map(|c| read(&*c));
+                        let got = indexed.read_span(&span, before, after).map(|c| read(&*c));
+                        assert_eq!(
+                            got.ok(),
+                            expected.ok(),
+                            "{text:?} at {start}+{len}, context {before} {after}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     /// The line index only narrows what miette reads: every span shows exactly as miette
     /// shows it from the whole file.
     #[test]
@@ -608,8 +654,8 @@ struct IndexedSource<'a> {
     line_starts: &'a [u32],
 }
 
-impl IndexedSource<'_> {
-    /// The index of the line holding `offset`.
+impl<'a> IndexedSource<'a> {
+    /// The index of the line holding `offset`, which is also the number of `\n` before it.
     fn line_of(&self, offset: usize) -> usize {
         crate::source::line_index(self.line_starts, u32::try_from(offset).unwrap_or(u32::MAX))
     }
@@ -619,20 +665,71 @@ impl IndexedSource<'_> {
             .get(line)
             .map_or(self.text.len(), |&start| start as usize)
     }
-}
 
-impl SourceCode for IndexedSource<'_> {
-    fn read_span<'a>(
-        &'a self,
+    /// What miette reads of the whole text (`context_info` in its `source_impls.rs`), found
+    /// in the line index instead of counting lines from the start: for a span of at least one
+    /// byte within the text, in lines without `\r` (which miette takes for a line end and
+    /// the index does not). The context before starts `before` lines above the span's first
+    /// line (at the span itself for none); the context after ends with the `after`-th line
+    /// end after the line end that follows the span's last byte (right after the span for
+    /// none).
+    fn from_index(
+        &self,
         span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        // A margin of lines beyond what is asked: miette decides the exact context itself.
-        let first = self
-            .line_of(span.offset())
-            .saturating_sub(context_lines_before + 2);
-        let last = self.line_of(span.offset() + span.len()) + context_lines_after + 2;
+        before: usize,
+        after: usize,
+    ) -> Option<MietteSpanContents<'a>> {
+        let start = span.offset();
+        let end = start.checked_add(span.len())?;
+        if span.len() == 0 || end > self.text.len() {
+            return None;
+        }
+        let line = self.line_of(start);
+        let first_line = line.saturating_sub(before);
+        let from = if before == 0 {
+            start
+        } else {
+            self.line_start(first_line)
+        };
+        let to = if after == 0 {
+            end
+        } else {
+            self.line_start(self.line_of(end) + after + 1)
+        };
+        // miette gives a column with no context before, but forgets it at a line end after
+        // the span.
+        let column = if before == 0 && self.line_of(to) == self.line_of(end) {
+            start - self.line_start(line)
+        } else {
+            0
+        };
+        let read = self.text.get(self.line_start(first_line)..to)?;
+        if read.contains('\r') {
+            return None;
+        }
+        Some(MietteSpanContents::new_named(
+            self.name.to_owned(),
+            self.text.get(from..to)?.as_bytes(),
+            SourceSpan::new(from.into(), to - from),
+            first_line,
+            column,
+            // miette counts the lines from the start of the file to the end of the context
+            // (and merges nearby snippets by that count): the same count, for the same output.
+            self.line_of(to),
+        ))
+    }
+
+    /// What miette reads of the whole text, read by miette from the lines around the span
+    /// (with a margin: miette decides the exact context itself), for the spans
+    /// [`IndexedSource::from_index`] does not take.
+    fn from_window(
+        &self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<MietteSpanContents<'a>, MietteError> {
+        let first = self.line_of(span.offset()).saturating_sub(before + 2);
+        let last = self.line_of(span.offset() + span.len()) + after + 2;
         let start = self.line_start(first);
         let end = self.line_start(last + 1).max(start);
         let window = self.text.get(start..end).ok_or(MietteError::OutOfBounds)?;
@@ -643,16 +740,29 @@ impl SourceCode for IndexedSource<'_> {
                 .into(),
             span.len(),
         );
-        let inner = window.read_span(&inner_span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
+        let inner = window.read_span(&inner_span, before, after)?;
+        Ok(MietteSpanContents::new_named(
             self.name.to_owned(),
             inner.data(),
             SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
             inner.line() + first,
             inner.column(),
-            // miette counts the lines from the start of the file to the end of the context
-            // (and merges nearby snippets by that count): the same count, for the same output.
             inner.line_count() + first,
-        )))
+        ))
+    }
+}
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let contents = match self.from_index(span, context_lines_before, context_lines_after) {
+            Some(contents) => contents,
+            None => self.from_window(span, context_lines_before, context_lines_after)?,
+        };
+        Ok(Box::new(contents))
     }
 }
