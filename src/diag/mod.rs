@@ -6,6 +6,7 @@
 
 mod code;
 pub mod render;
+mod wrap;
 
 pub use code::Code;
 

@@ -1,13 +1,13 @@
 //! Showing diagnostics: miette's graphical report for people, JSON for CI tools.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
 };
 
+use super::wrap::Plain;
 use super::{Diagnostic, Severity};
 use crate::source::{SourceMap, Span};
 
@@ -24,10 +24,10 @@ pub enum Style {
 /// summary line).
 #[must_use]
 pub fn to_text(diagnostics: &[&Diagnostic], sources: &SourceMap, style: Style) -> String {
-    let handler = handler(style);
+    let handlers = Handlers::new(style);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        push_text(&handler, &mut out, diagnostic, sources);
+        handlers.push_text(&mut out, diagnostic, sources);
     }
     out
 }
@@ -40,37 +40,63 @@ pub fn write_text(
     style: Style,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
-    let handler = handler(style);
+    let handlers = Handlers::new(style);
     let mut text = String::new();
     for diagnostic in diagnostics {
         text.clear();
-        push_text(&handler, &mut text, diagnostic, sources);
+        handlers.push_text(&mut text, diagnostic, sources);
         out.write_all(text.as_bytes())?;
     }
     out.flush()
 }
 
-fn handler(style: Style) -> GraphicalReportHandler {
-    let theme = match style {
-        Style::Fancy => GraphicalTheme::unicode(),
-        Style::Plain => GraphicalTheme::unicode_nocolor(),
-    };
-    GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_context_lines(1)
-        .with_links(false)
+/// The columns of miette's report.
+const WIDTH: usize = 100;
+/// The columns miette wraps a message to: the width less a margin of 2 and the message's
+/// indent (`  × ` on the first line, `  │ ` on the others: 4 columns).
+const MESSAGE_WIDTH: usize = WIDTH - 2 - 4;
+/// The columns miette wraps a help to: the width less a margin of 2 and the help's indent
+/// (`  help: ` on the first line, as many spaces on the others: 8 columns).
+const HELP_WIDTH: usize = WIDTH - 2 - 8;
+
+/// miette's graphical handler in our layout, twice: wrapping text as miette does it (with
+/// textwrap), and not wrapping it, for reports whose text is wrapped here already (see
+/// [`super::wrap`]): the same report, a fraction of the time.
+struct Handlers {
+    wrapping: GraphicalReportHandler,
+    prewrapped: GraphicalReportHandler,
 }
 
-fn push_text(
-    handler: &GraphicalReportHandler,
-    out: &mut String,
-    diagnostic: &Diagnostic,
-    sources: &SourceMap,
-) {
-    let report = Report::new(diagnostic, sources);
-    if handler.render_report(out, &report).is_err() {
-        // Rendering only fails on a formatter error; fall back to one plain line.
-        let _ = writeln!(out, "{}", one_line(diagnostic, sources));
+impl Handlers {
+    fn new(style: Style) -> Self {
+        let theme = match style {
+            Style::Fancy => GraphicalTheme::unicode(),
+            Style::Plain => GraphicalTheme::unicode_nocolor(),
+        };
+        let wrapping = GraphicalReportHandler::new_themed(theme)
+            .with_width(WIDTH)
+            .with_context_lines(1)
+            .with_links(false);
+        Self {
+            prewrapped: wrapping.clone().with_wrap_lines(false),
+            wrapping,
+        }
+    }
+
+    fn push_text(&self, out: &mut String, diagnostic: &Diagnostic, sources: &SourceMap) {
+        if self.render(out, &Report::new(diagnostic, sources)).is_err() {
+            // Rendering only fails on a formatter error; fall back to one plain line.
+            let _ = writeln!(out, "{}", one_line(diagnostic, sources));
+        }
+    }
+
+    fn render(&self, out: &mut String, report: &Report<'_>) -> std::fmt::Result {
+        let handler = if report.is_prewrapped() {
+            &self.prewrapped
+        } else {
+            &self.wrapping
+        };
+        handler.render_report(out, report)
     }
 }
 
@@ -168,23 +194,28 @@ pub fn to_json(diagnostics: &[&Diagnostic], sources: &SourceMap) -> serde_json::
 
 /// A diagnostic bound to its source text, in the shape miette renders.
 #[derive(Debug)]
-struct Report {
-    message: String,
+struct Report<'a> {
+    message: Text<'a>,
     code: &'static str,
     severity: Severity,
-    help: Option<String>,
-    source: Option<IndexedSource>,
+    help: Option<Text<'a>>,
+    source: Option<IndexedSource<'a>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
+    related: Vec<Report<'a>>,
 }
 
-impl Report {
-    fn new(diagnostic: &Diagnostic, sources: &SourceMap) -> Self {
+impl<'a> Report<'a> {
+    /// The report of `diagnostic`, its texts prewrapped when every one of them is [`Plain`],
+    /// else all as written.
+    fn new(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> Self {
         let mut report = Report {
-            message: diagnostic.message.clone(),
+            message: Text::new(&diagnostic.message, MESSAGE_WIDTH),
             code: diagnostic.code.as_str(),
             severity: diagnostic.severity,
-            help: diagnostic.help.clone(),
+            help: diagnostic
+                .help
+                .as_deref()
+                .map(|help| Text::new(help, HELP_WIDTH)),
             source: None,
             labels: Vec::new(),
             related: Vec::new(),
@@ -198,7 +229,7 @@ impl Report {
                 report.attach(related.span, Some(related.message.clone()), sources, false);
             } else {
                 let mut child = Report {
-                    message: related.message.clone(),
+                    message: Text::new(&related.message, MESSAGE_WIDTH),
                     code: diagnostic.code.as_str(),
                     severity: Severity::Note,
                     help: None,
@@ -210,18 +241,48 @@ impl Report {
                 report.related.push(child);
             }
         }
+        if !report
+            .texts()
+            .all(|text| matches!(text, Text::Prewrapped(..)))
+        {
+            report.as_written();
+        }
         report
     }
 
-    fn attach(&mut self, span: Span, label: Option<String>, sources: &SourceMap, primary: bool) {
+    /// Whether the texts are prewrapped, which [`Report::new`] makes all or none of them.
+    fn is_prewrapped(&self) -> bool {
+        matches!(self.message, Text::Prewrapped(..))
+    }
+
+    /// The texts miette wraps: the message, the help, and those of the related reports.
+    fn texts(&self) -> impl Iterator<Item = Text<'a>> + '_ {
+        let related = self
+            .related
+            .iter()
+            .flat_map(|r| std::iter::once(r.message).chain(r.help));
+        std::iter::once(self.message)
+            .chain(self.help)
+            .chain(related)
+    }
+
+    fn as_written(&mut self) {
+        self.message = self.message.as_written();
+        self.help = self.help.map(Text::as_written);
+        for related in &mut self.related {
+            related.as_written();
+        }
+    }
+
+    fn attach(&mut self, span: Span, label: Option<String>, sources: &'a SourceMap, primary: bool) {
         let Some(file) = sources.get(span.file) else {
             return;
         };
         if self.source.is_none() {
             self.source = Some(IndexedSource {
-                name: file.name.clone(),
-                text: Arc::clone(&file.text),
-                line_starts: Arc::clone(&file.line_starts),
+                name: &file.name,
+                text: &file.text,
+                line_starts: &file.line_starts,
             });
         }
         let source_span = SourceSpan::new((span.start as usize).into(), span.len());
@@ -233,15 +294,48 @@ impl Report {
     }
 }
 
-impl std::fmt::Display for Report {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+/// A text miette wraps (a message, a help), in the form the report's handler wants.
+#[derive(Clone, Copy, Debug)]
+enum Text<'a> {
+    /// As written, for the handler that wraps.
+    AsWritten(&'a str),
+    /// Wrapped here to the columns given, for the handler that does not wrap.
+    Prewrapped(Plain<'a>, usize),
+}
+
+impl<'a> Text<'a> {
+    fn new(text: &'a str, width: usize) -> Self {
+        Plain::new(text).map_or(Self::AsWritten(text), |plain| {
+            Self::Prewrapped(plain, width)
+        })
+    }
+
+    fn as_written(self) -> Self {
+        match self {
+            Self::Prewrapped(plain, _) => Self::AsWritten(plain.as_str()),
+            as_written @ Self::AsWritten(_) => as_written,
+        }
     }
 }
 
-impl std::error::Error for Report {}
+impl std::fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Self::AsWritten(text) => f.write_str(text),
+            Self::Prewrapped(plain, width) => plain.fill(width, f),
+        }
+    }
+}
 
-impl miette::Diagnostic for Report {
+impl std::fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.message, f)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         Some(Box::new(self.code))
     }
@@ -257,7 +351,7 @@ impl miette::Diagnostic for Report {
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         self.help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+            .map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -304,6 +398,52 @@ mod tests {
         (sources, diagnostic)
     }
 
+    /// Every span of texts with empty lines, a last line with and without its line end, and
+    /// Windows line ends, in the contexts miette asks for (and more): read through the line
+    /// index exactly as miette reads the whole text.
+    #[test]
+    fn indexed_sources_read_every_span_as_miette_reads_the_whole_text() {
+        let texts = [
+            "a: 1\nbb:\n\n  - ccc\nd: 4\n",
+            "x\n\ny: 22\nz",
+            "\nfirst\r\nsecond\r\n\r\nthird",
+            "one line",
+        ];
+        for text in texts {
+            let mut sources = SourceMap::new();
+            let id = sources.add("f.yaml", None, ".", text);
+            let file = sources.get(id).unwrap();
+            let indexed = IndexedSource {
+                name: &file.name,
+                text: &file.text,
+                line_starts: &file.line_starts,
+            };
+            for start in 0..=text.len() {
+                for len in 0..=text.len() - start {
+                    for (before, after) in [(0, 0), (1, 1), (2, 2), (0, 1), (1, 0)] {
+                        let span = SourceSpan::new(start.into(), len);
+                        let read = |contents: &dyn SpanContents<'_>| {
+                            (
+                                contents.data().to_vec(),
+                                *contents.span(),
+                                contents.line(),
+                                contents.column(),
+                                contents.line_count(),
+                            )
+                        };
+                        let expected = text.read_span(&span, before, after).map(|c| read(&*c));
+                        let got = indexed.read_span(&span, before, after).map(|c| read(&*c));
+                        assert_eq!(
+                            got.ok(),
+                            expected.ok(),
+                            "{text:?} at {start}+{len}, context {before} {after}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     /// The line index only narrows what miette reads: every span shows exactly as miette
     /// shows it from the whole file.
     #[test]
@@ -345,7 +485,7 @@ mod tests {
     }
 
     /// A report whose source is miette's own, reading the whole file.
-    struct WithSource<'a>(&'a Report, &'a miette::NamedSource<String>);
+    struct WithSource<'a>(&'a Report<'a>, &'a miette::NamedSource<String>);
 
     impl std::fmt::Debug for WithSource<'_> {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -379,6 +519,110 @@ mod tests {
         }
     }
 
+    /// What the handler that wraps shows of `diagnostic` (miette as configured before texts
+    /// were prewrapped), and what [`Handlers`] shows.
+    fn rendered_both_ways(
+        handlers: &Handlers,
+        diagnostic: &Diagnostic,
+        sources: &SourceMap,
+    ) -> (String, String) {
+        let mut report = Report::new(diagnostic, sources);
+        let mut got = String::new();
+        handlers.render(&mut got, &report).unwrap();
+        report.as_written();
+        let mut expected = String::new();
+        handlers
+            .wrapping
+            .render_report(&mut expected, &report)
+            .unwrap();
+        (expected, got)
+    }
+
+    fn assert_renders_as_miette_wraps_it(diagnostic: &Diagnostic, sources: &SourceMap) {
+        for style in [Style::Plain, Style::Fancy] {
+            let (expected, got) = rendered_both_ways(&Handlers::new(style), diagnostic, sources);
+            assert_eq!(
+                got,
+                expected,
+                "{style:?}: {}",
+                one_line(diagnostic, sources)
+            );
+        }
+    }
+
+    /// Long messages and helps, long words, hyphens, places in other files: prewrapped, and
+    /// texts left to miette (other Unicode, line breaks, leading spaces) beside them.
+    #[test]
+    fn long_texts_render_as_miette_wraps_them() {
+        let (mut sources, sample) = sample();
+        let other = sources.add("other.yaml", None, ".", "x: 1\n");
+        let long = "service `web` publishes port 8080 on the host, which a Kubernetes Service \
+                    of type NodePort cannot do: a node port is in 30000-32767 (the cluster's \
+                    --service-node-port-range), so it is approximated by a ClusterIP Service \
+                    and a port-forward, see docs/networking.md#published-ports-and-node-ports";
+        let word = "a-very-long-word/".repeat(12);
+        let texts = [
+            long.to_owned(),
+            format!("{word} {long}"),
+            format!("{long} {word}"),
+            "mount `./data:/var/lib/data:ro,z` as a read-only-volume (hostPath) \
+             — non-ASCII is left to miette"
+                .to_owned(),
+            format!("  leading spaces {long}"),
+            format!("two\nlines {long}"),
+        ];
+        for message in &texts {
+            for help in &texts {
+                let mut diagnostic = sample.clone();
+                diagnostic.message.clone_from(message);
+                diagnostic.help = Some(help.clone());
+                assert_renders_as_miette_wraps_it(&diagnostic, &sources);
+                let related = diagnostic.related(Span::new(other, 0, 1), message.clone());
+                assert_renders_as_miette_wraps_it(&related, &sources);
+            }
+        }
+    }
+
+    /// Every diagnostic of the shared corpus: each of its YAML files loaded, checked and (when
+    /// that found no error) converted in its directory.
+    #[test]
+    fn corpus_diagnostics_render_as_miette_wraps_them() {
+        fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    yaml_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                    out.push(path);
+                }
+            }
+        }
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let mut files = Vec::new();
+        yaml_files(&corpus, &mut files);
+        files.sort();
+        let mut rendered = 0;
+        for file in &files {
+            let mut options = crate::compose::LoadOptions::for_files([file]);
+            options.working_dir = file.parent().unwrap().to_path_buf();
+            let loaded = crate::compose::load(&options);
+            let mut diagnostics = crate::check(&loaded);
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                let converted = crate::convert(&loaded, &crate::plan::ConvertOptions::default());
+                diagnostics.extend(converted.report.to_diagnostics());
+            }
+            for diagnostic in &diagnostics {
+                assert_renders_as_miette_wraps_it(diagnostic, &loaded.sources);
+            }
+            rendered += diagnostics.len();
+        }
+        assert!(
+            rendered > 1000,
+            "only {rendered} diagnostics in {}",
+            corpus.display()
+        );
+    }
+
     #[test]
     fn text_shows_file_line_column_code_and_help() {
         let (sources, diagnostic) = sample();
@@ -404,16 +648,16 @@ mod tests {
 /// span, so printing many diagnostics of one large file does not rescan it from the start
 /// for each one.
 #[derive(Debug)]
-struct IndexedSource {
-    name: String,
-    text: Arc<str>,
-    line_starts: Arc<[u32]>,
+struct IndexedSource<'a> {
+    name: &'a str,
+    text: &'a str,
+    line_starts: &'a [u32],
 }
 
-impl IndexedSource {
-    /// The index of the line holding `offset`.
+impl<'a> IndexedSource<'a> {
+    /// The index of the line holding `offset`, which is also the number of `\n` before it.
     fn line_of(&self, offset: usize) -> usize {
-        crate::source::line_index(&self.line_starts, u32::try_from(offset).unwrap_or(u32::MAX))
+        crate::source::line_index(self.line_starts, u32::try_from(offset).unwrap_or(u32::MAX))
     }
 
     fn line_start(&self, line: usize) -> usize {
@@ -421,20 +665,71 @@ impl IndexedSource {
             .get(line)
             .map_or(self.text.len(), |&start| start as usize)
     }
-}
 
-impl SourceCode for IndexedSource {
-    fn read_span<'a>(
-        &'a self,
+    /// What miette reads of the whole text (`context_info` in its `source_impls.rs`), found
+    /// in the line index instead of counting lines from the start: for a span of at least one
+    /// byte within the text, in lines without `\r` (which miette takes for a line end and
+    /// the index does not). The context before starts `before` lines above the span's first
+    /// line (at the span itself for none); the context after ends with the `after`-th line
+    /// end after the line end that follows the span's last byte (right after the span for
+    /// none).
+    fn from_index(
+        &self,
         span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        // A margin of lines beyond what is asked: miette decides the exact context itself.
-        let first = self
-            .line_of(span.offset())
-            .saturating_sub(context_lines_before + 2);
-        let last = self.line_of(span.offset() + span.len()) + context_lines_after + 2;
+        before: usize,
+        after: usize,
+    ) -> Option<MietteSpanContents<'a>> {
+        let start = span.offset();
+        let end = start.checked_add(span.len())?;
+        if span.len() == 0 || end > self.text.len() {
+            return None;
+        }
+        let line = self.line_of(start);
+        let first_line = line.saturating_sub(before);
+        let from = if before == 0 {
+            start
+        } else {
+            self.line_start(first_line)
+        };
+        let to = if after == 0 {
+            end
+        } else {
+            self.line_start(self.line_of(end) + after + 1)
+        };
+        // miette gives a column with no context before, but forgets it at a line end after
+        // the span.
+        let column = if before == 0 && self.line_of(to) == self.line_of(end) {
+            start - self.line_start(line)
+        } else {
+            0
+        };
+        let read = self.text.get(self.line_start(first_line)..to)?;
+        if read.contains('\r') {
+            return None;
+        }
+        Some(MietteSpanContents::new_named(
+            self.name.to_owned(),
+            self.text.get(from..to)?.as_bytes(),
+            SourceSpan::new(from.into(), to - from),
+            first_line,
+            column,
+            // miette counts the lines from the start of the file to the end of the context
+            // (and merges nearby snippets by that count): the same count, for the same output.
+            self.line_of(to),
+        ))
+    }
+
+    /// What miette reads of the whole text, read by miette from the lines around the span
+    /// (with a margin: miette decides the exact context itself), for the spans
+    /// [`IndexedSource::from_index`] does not take.
+    fn from_window(
+        &self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<MietteSpanContents<'a>, MietteError> {
+        let first = self.line_of(span.offset()).saturating_sub(before + 2);
+        let last = self.line_of(span.offset() + span.len()) + after + 2;
         let start = self.line_start(first);
         let end = self.line_start(last + 1).max(start);
         let window = self.text.get(start..end).ok_or(MietteError::OutOfBounds)?;
@@ -445,16 +740,29 @@ impl SourceCode for IndexedSource {
                 .into(),
             span.len(),
         );
-        let inner = window.read_span(&inner_span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+        let inner = window.read_span(&inner_span, before, after)?;
+        Ok(MietteSpanContents::new_named(
+            self.name.to_owned(),
             inner.data(),
             SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
             inner.line() + first,
             inner.column(),
-            // miette counts the lines from the start of the file to the end of the context
-            // (and merges nearby snippets by that count): the same count, for the same output.
             inner.line_count() + first,
-        )))
+        ))
+    }
+}
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let contents = match self.from_index(span, context_lines_before, context_lines_after) {
+            Some(contents) => contents,
+            None => self.from_window(span, context_lines_before, context_lines_after)?,
+        };
+        Ok(Box::new(contents))
     }
 }

@@ -1,0 +1,521 @@
+//! Wrapping a diagnostic's message and help exactly as miette's graphical handler wraps them,
+//! without textwrap's Unicode machinery, for the plain ASCII text nearly every diagnostic is.
+//!
+//! miette wraps with `textwrap::fill` and its default options: break opportunities of the
+//! Unicode line breaking algorithm (UAX #14, found by icu_segmenter), the hyphen splitter,
+//! words longer than a line broken at the line's width, first fit. For thousands of notes that
+//! was most of the time `convert` spends printing them, although in ASCII the algorithm comes
+//! down to a few rules about neighbouring characters. [`Plain::fill`] follows textwrap step by
+//! step for the text [`Plain::new`] accepts; any other text is left to textwrap itself.
+
+use std::fmt;
+
+/// One line of printable ASCII that starts with a character other than a space: text whose
+/// wrapping [`Plain::fill`] reproduces.
+///
+/// Excluded, and so left to textwrap: line breaks (textwrap wraps each line on its own),
+/// control characters (ANSI escapes have no width there, tabs are a break class of their own),
+/// other Unicode (other break classes and widths), and leading spaces (textwrap starts every
+/// wrapped text with a zero-width word so that the first line can stay empty; with spaces
+/// first it does, and miette indents an empty line differently).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Plain<'a>(&'a str);
+
+impl<'a> Plain<'a> {
+    pub(super) fn new(text: &'a str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let printable = bytes.iter().all(|byte| (b' '..=b'~').contains(byte));
+        (printable && bytes.first().is_some_and(|&first| first != b' ')).then_some(Self(text))
+    }
+
+    pub(super) fn as_str(self) -> &'a str {
+        self.0
+    }
+
+    /// Writes the lines `textwrap::fill` makes of the text with an indent on every line and
+    /// `width` columns after it (miette's case: the width of both indents of a text is the
+    /// same), without the indents, one `\n` between lines.
+    pub(super) fn fill(self, width: usize, out: &mut impl fmt::Write) -> fmt::Result {
+        let text = self.0.trim_end_matches(' ');
+        if text.len() <= width {
+            // Every word fits on the first line.
+            return out.write_str(text);
+        }
+        let mut lines = FirstFit {
+            text,
+            width: width.max(1),
+            out,
+            line_start: 0,
+            used: 0,
+            line_end: 0,
+        };
+        let mut word_start = 0;
+        for at in self.word_starts() {
+            lines.word(word_start, at)?;
+            word_start = at;
+        }
+        lines.word(word_start, text.len())?;
+        lines.finish()
+    }
+
+    /// Where the words after the first start, as textwrap's word separator finds them.
+    fn word_starts(self) -> impl Iterator<Item = usize> + 'a {
+        let text = self.0.trim_end_matches(' ');
+        // textwrap drops the last opportunity it finds, taking it for the end of the text;
+        // when the text ends with `-` the end is none (it follows a `-`), and the last word
+        // start goes instead.
+        let dropped = if self.0.ends_with('-') {
+            Breaks::new(text).last()
+        } else {
+            None
+        };
+        Breaks::new(text).filter(move |&at| Some(at) != dropped)
+    }
+}
+
+/// textwrap's first-fit wrapping, fed one word (the text between two break opportunities) at a
+/// time.
+struct FirstFit<'t, 'o, W> {
+    text: &'t str,
+    width: usize,
+    out: &'o mut W,
+    /// Where the current line starts in `text`.
+    line_start: usize,
+    /// The columns the current line has used, the whitespace after its last fragment included.
+    used: usize,
+    /// Where the current line's last fragment ends, before its whitespace.
+    line_end: usize,
+}
+
+impl<W: fmt::Write> FirstFit<'_, '_, W> {
+    /// A word: the text from `start` to `end`, spaces at its end included.
+    fn word(&mut self, start: usize, end: usize) -> fmt::Result {
+        let bytes = self.text.as_bytes();
+        let byte = |at: usize| bytes.get(at).copied().unwrap_or(b' ');
+        let mut word_end = end;
+        while word_end > start && byte(word_end - 1) == b' ' {
+            word_end -= 1;
+        }
+        // The hyphen splitter: after each `-` between two letters or digits of the word.
+        let mut piece_start = start;
+        for at in start + 1..word_end.saturating_sub(1) {
+            if byte(at) == b'-'
+                && byte(at - 1).is_ascii_alphanumeric()
+                && byte(at + 1).is_ascii_alphanumeric()
+            {
+                self.piece(piece_start, at + 1, 0)?;
+                piece_start = at + 1;
+            }
+        }
+        self.piece(piece_start, word_end, end - word_end)
+    }
+
+    /// A piece of a word, followed by `whitespace` spaces. textwrap breaks a piece wider than a
+    /// line into lines of exactly the width (`break_words`), the spaces going with the last.
+    fn piece(&mut self, mut start: usize, end: usize, whitespace: usize) -> fmt::Result {
+        while end - start > self.width {
+            self.fragment(start, self.width, 0)?;
+            start += self.width;
+        }
+        self.fragment(start, end - start, whitespace)
+    }
+
+    /// A fragment of `len` columns at `start`: on the current line if it fits, else first on a
+    /// new one. No fragment is wider than a line, so one always fits on an empty line.
+    fn fragment(&mut self, start: usize, len: usize, whitespace: usize) -> fmt::Result {
+        if self.used + len > self.width {
+            self.write_line()?;
+            self.out.write_char('\n')?;
+            self.line_start = start;
+            self.used = 0;
+        }
+        self.used += len + whitespace;
+        self.line_end = start + len;
+        Ok(())
+    }
+
+    fn write_line(&mut self) -> fmt::Result {
+        self.out.write_str(
+            self.text
+                .get(self.line_start..self.line_end)
+                .unwrap_or_default(),
+        )
+    }
+
+    fn finish(mut self) -> fmt::Result {
+        self.write_line()
+    }
+}
+
+/// The line-break classes of UAX #14 that printable ASCII has (two-letter names as in the
+/// standard).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    /// Alphabetic: letters, `#&*<=>@^_~` and the backquote.
+    Al,
+    /// Numeric: digits.
+    Nu,
+    /// Space.
+    Sp,
+    /// Exclamation/interrogation: `!?`.
+    Ex,
+    /// Quotation: `"'`.
+    Qu,
+    /// Prefix numeric: `$+\`.
+    Pr,
+    /// Postfix numeric: `%`.
+    Po,
+    /// Open punctuation: `([{`.
+    Op,
+    /// Close parenthesis: `)]`.
+    Cp,
+    /// Close punctuation: `}`.
+    Cl,
+    /// Infix numeric separator: `,.:;`.
+    Is,
+    /// Hyphen: `-`.
+    Hy,
+    /// Symbol allowing a break after: `/`.
+    Sy,
+    /// Break after: `|`.
+    Ba,
+}
+
+impl Class {
+    /// Every class, in the order of their discriminants.
+    const ALL: [Self; 14] = [
+        Self::Al,
+        Self::Nu,
+        Self::Sp,
+        Self::Ex,
+        Self::Qu,
+        Self::Pr,
+        Self::Po,
+        Self::Op,
+        Self::Cp,
+        Self::Cl,
+        Self::Is,
+        Self::Hy,
+        Self::Sy,
+        Self::Ba,
+    ];
+
+    fn of(byte: u8) -> Self {
+        match byte {
+            b'0'..=b'9' => Self::Nu,
+            b' ' => Self::Sp,
+            b'!' | b'?' => Self::Ex,
+            b'"' | b'\'' => Self::Qu,
+            b'$' | b'+' | b'\\' => Self::Pr,
+            b'%' => Self::Po,
+            b'(' | b'[' | b'{' => Self::Op,
+            b')' | b']' => Self::Cp,
+            b'}' => Self::Cl,
+            b',' | b'.' | b':' | b';' => Self::Is,
+            b'-' => Self::Hy,
+            b'/' => Self::Sy,
+            b'|' => Self::Ba,
+            _ => Self::Al,
+        }
+    }
+}
+
+/// The rules of UAX #14 that can apply between two neighbouring printable ASCII characters,
+/// in the standard's order (the first that matches decides), as icu_segmenter's data has
+/// them: LB13 still forbids a break before `,.:;` after a space, and LB25 is the pairs of
+/// classes (the standard's rules before Unicode 15.1). LB14, not after `([{` even after
+/// spaces, reads further back: [`Breaks`] applies it.
+const fn breaks_between(before: Class, here: Class) -> bool {
+    use Class::{Al, Ba, Cl, Cp, Ex, Hy, Is, Nu, Op, Po, Pr, Qu, Sp, Sy};
+    if matches!(before, Hy) {
+        // textwrap drops the breaks after `-`: its hyphen splitter decides those.
+        return false;
+    }
+    if matches!(here, Sp | Cl | Cp | Ex | Is | Sy) {
+        // LB7, LB13: not before spaces, `)]}`, `!?`, `,.:;` and `/`.
+        return false;
+    }
+    if matches!(before, Sp) {
+        // LB18: after spaces.
+        return true;
+    }
+    !matches!(
+        (before, here),
+        // LB19: not on either side of a quotation mark.
+        (Qu, _) | (_, Qu)
+        // LB21: not before `|` and `-`.
+        | (_, Ba | Hy)
+        // LB23: not between letters and digits; LB24: nor between letters and `$+\%`.
+        | (Al, Nu) | (Nu, Al) | (Pr | Po, Al) | (Al, Pr | Po)
+        // LB25: not within numbers.
+        | (Cl | Cp | Nu, Po | Pr) | (Po | Pr, Op | Nu) | (Hy | Is | Nu | Sy, Nu)
+        // LB28: not between letters; LB29: nor between `,.:;` and a letter.
+        | (Al, Al) | (Is, Al)
+        // LB30: nor between a letter or digit and `([{`, or `)]` and a letter or digit.
+        | (Al | Nu, Op) | (Cp, Al | Nu)
+    )
+}
+
+/// [`breaks_between`] of every two classes, by discriminant: one bit for each second class.
+const BREAKS_BETWEEN: [u16; 14] = {
+    let mut table = [0; 14];
+    let mut before = 0;
+    while before < Class::ALL.len() {
+        let mut here = 0;
+        while here < Class::ALL.len() {
+            if breaks_between(Class::ALL[before], Class::ALL[here]) {
+                table[before] |= 1 << here;
+            }
+            here += 1;
+        }
+        before += 1;
+    }
+    table
+};
+
+/// The break opportunities textwrap takes from icu_segmenter in a [`Plain`] text, from left
+/// to right: the positions of the characters a line may start with.
+struct Breaks<'a> {
+    bytes: std::slice::Iter<'a, u8>,
+    /// The position of the character last read.
+    at: usize,
+    /// Its class.
+    before: Class,
+    /// Whether the last character other than a space is `([{` (LB14).
+    after_open: bool,
+}
+
+impl<'a> Breaks<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut bytes = text.as_bytes().iter();
+        let before = bytes.next().map_or(Class::Sp, |&byte| Class::of(byte));
+        Self {
+            bytes,
+            at: 0,
+            before,
+            after_open: before == Class::Op,
+        }
+    }
+}
+
+impl Iterator for Breaks<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        for &byte in self.bytes.by_ref() {
+            self.at += 1;
+            let here = Class::of(byte);
+            let row = BREAKS_BETWEEN
+                .get(self.before as usize)
+                .copied()
+                .unwrap_or(0);
+            let breaks = !self.after_open && row & (1 << here as u16) != 0;
+            if here != Class::Sp {
+                self.after_open = here == Class::Op;
+            }
+            self.before = here;
+            if breaks {
+                return Some(self.at);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One character of each break class, and the characters of each class.
+    const CLASSES: &[&str] = &[
+        "abcxyzABCXYZ#&*<=>@^_`~",
+        "0123456789",
+        " ",
+        "!?",
+        "\"'",
+        "$+\\",
+        "%",
+        "([{",
+        ")]",
+        "}",
+        ",.:;",
+        "-",
+        "/",
+        "|",
+    ];
+
+    /// Where textwrap's words start (its default word separator is UAX #14).
+    fn textwrap_opportunities(text: &str) -> Vec<usize> {
+        let words: Vec<_> = textwrap::WordSeparator::UnicodeBreakProperties
+            .find_words(text)
+            .collect();
+        words
+            .iter()
+            .scan(0, |at, word| {
+                *at += word.word.len() + word.whitespace.len();
+                Some(*at)
+            })
+            .filter(|&at| at < text.len())
+            .collect()
+    }
+
+    fn representatives() -> Vec<char> {
+        CLASSES
+            .iter()
+            .filter_map(|class| class.chars().next())
+            .collect()
+    }
+
+    /// Every string of up to four characters, one of each class, breaks where textwrap
+    /// breaks it.
+    #[test]
+    fn short_strings_break_where_textwrap_breaks() {
+        let chars = representatives();
+        let mut texts: Vec<String> = chars.iter().map(char::to_string).collect();
+        let mut all = texts.clone();
+        for _ in 1..4 {
+            texts = texts
+                .iter()
+                .flat_map(|text| chars.iter().map(move |&c| format!("{text}{c}")))
+                .collect();
+            all.extend(texts.iter().cloned());
+        }
+        for text in &all {
+            let Some(plain) = Plain::new(text) else {
+                continue;
+            };
+            assert_eq!(
+                plain.word_starts().collect::<Vec<_>>(),
+                textwrap_opportunities(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// Every printable ASCII character breaks as the one that stands for its class, next to
+    /// every class.
+    #[test]
+    fn characters_break_as_their_class() {
+        let chars = representatives();
+        for c in (b'!'..=b'~').map(char::from) {
+            for &a in &chars {
+                for &b in &chars {
+                    for text in [
+                        format!("{c}{a}{b}"),
+                        format!("{a}{c}{b}"),
+                        format!("{a}{b}{c}"),
+                    ] {
+                        let Some(plain) = Plain::new(&text) else {
+                            continue;
+                        };
+                        assert_eq!(
+                            plain.word_starts().collect::<Vec<_>>(),
+                            textwrap_opportunities(&text),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The two pairs of indents miette wraps our texts with (the message's, the help's).
+    const INDENTS: [(&str, &str); 2] = [("  ☞ ", "  │ "), ("  help: ", "        ")];
+
+    fn textwrap_fill(text: &str, (first, rest): (&str, &str)) -> String {
+        textwrap::fill(
+            text,
+            textwrap::Options::new(98)
+                .initial_indent(first)
+                .subsequent_indent(rest)
+                .break_words(true),
+        )
+    }
+
+    /// `fill`, indented as miette indents text it does not wrap itself.
+    fn plain_fill(text: Plain<'_>, (first, rest): (&str, &str)) -> String {
+        let mut lines = String::new();
+        text.fill(98 - first.chars().count(), &mut lines).unwrap();
+        lines
+            .split('\n')
+            .enumerate()
+            .map(|(i, line)| format!("{}{line}", if i == 0 { first } else { rest }))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn assert_fills_like_textwrap(text: &str) -> Result<(), TestCaseError> {
+        let plain = Plain::new(text).ok_or_else(|| TestCaseError::reject("not plain"))?;
+        for indents in INDENTS {
+            let expected = textwrap_fill(text, indents);
+            let got = plain_fill(plain, indents);
+            prop_assert_eq!(
+                got.lines().collect::<Vec<_>>(),
+                expected.lines().collect::<Vec<_>>()
+            );
+            prop_assert_eq!(got, expected);
+        }
+        Ok(())
+    }
+
+    /// Words of diagnostics: letters, digits and the punctuation of paths, keys and code.
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => "[a-z]{1,12}",
+            2 => "[A-Za-z0-9_.:/=-]{1,30}",
+            2 => "[-/.:,()`'\"=_*!?%$+{}\\[\\]|#@~<>;&^\\\\0-9a-z]{1,6}",
+            1 => "[a-z]{1,10}(-[a-z0-9]{1,8}){1,4}",
+            1 => "[a-zA-Z0-9/._-]{99,220}",
+            1 => "[ -~]{1,8}",
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(
+                (
+                    word(),
+                    prop_oneof![8 => Just(" "), 1 => Just("  "), 1 => Just("")],
+                ),
+                1..40,
+            ),
+            prop_oneof![Just(""), Just(" "), Just("   ")],
+        )
+            .prop_map(|(words, end)| {
+                let mut text: String = words.into_iter().map(|(w, s)| w + s).collect();
+                text.truncate(text.trim_end().len());
+                text + end
+            })
+            .prop_filter("plain", |text| Plain::new(text).is_some())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn plain_text_fills_like_textwrap(text in text()) {
+            assert_fills_like_textwrap(&text)?;
+        }
+
+        #[test]
+        fn printable_ascii_fills_like_textwrap(text in "[!-~][ -~]{0,300}") {
+            assert_fills_like_textwrap(&text)?;
+        }
+    }
+
+    #[test]
+    fn only_one_line_of_printable_ascii_is_plain() {
+        assert!(Plain::new("unknown key `imgae`").is_some());
+        for text in [
+            "",
+            " leading space",
+            "two\nlines",
+            "tab\there",
+            "\u{1b}[31mred",
+            "…",
+        ] {
+            assert!(Plain::new(text).is_none(), "{text:?}");
+        }
+    }
+}
