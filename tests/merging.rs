@@ -295,6 +295,18 @@ fn extends_of_a_missing_file_is_a_located_error() {
     located_error(&loaded, "cannot-read");
 }
 
+#[test]
+fn an_extends_file_that_is_not_a_string_is_a_located_error() {
+    // Not read as "the same file": the value is wrong, and saying so beats guessing.
+    let p = Project::new();
+    p.write(
+        "compose.yaml",
+        "services:\n  base:\n    image: base\n  web:\n    extends: {service: base, file: [other.yaml]}\n",
+    );
+    let loaded = load(&p.options());
+    located_error(&loaded, "invalid-type");
+}
+
 // ---- include -------------------------------------------------------------------------------
 
 #[test]
@@ -494,6 +506,19 @@ fn include_of_a_missing_file_is_a_located_error() {
     );
     let loaded = load(&p.options());
     located_error(&loaded, "cannot-read");
+}
+
+#[test]
+fn a_mistyped_include_path_is_a_located_error() {
+    let p = Project::new();
+    p.write("a.yaml", "services:\n  a:\n    image: a\n");
+    p.write(
+        "compose.yaml",
+        "include:\n  - path: [a.yaml, {file: b.yaml}]\nservices: {}\n",
+    );
+    let loaded = load(&p.options());
+    located_error(&loaded, "invalid-type");
+    assert_eq!(service_names(&loaded), ["a"]);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 
 use crate::compose::model::build::Build;
-use crate::compose::model::de::{Cx, FromNode};
+use crate::compose::model::de::{Cx, Field, FromNode, unknown_key};
 use crate::compose::model::depends_on::DependsOn;
 use crate::compose::model::deploy::{Deploy, DeviceRequest};
 use crate::compose::model::develop::Development;
@@ -301,30 +301,49 @@ crate::compose_struct! {
 
 crate::compose_struct! {
     @map_only
-    /// The service this one is based on.
+    /// The service this one is based on. The loader resolves `extends` before the model is
+    /// typed, reading it with this type's reader, the one place it is parsed.
     pub struct Extends in "`extends`" {
+        /// Never `None` once read.
         "service" => service: Option<Spanned<String>>,
-        /// The file defining it (made absolute); `None` means the same file.
-        "file" => file: Option<Spanned<PathBuf>>,
+        /// The file defining it, as written (the loader resolves it against the extending
+        /// file, and refuses remote ones); `None` means the same file.
+        "file" => file: Option<Spanned<String>>,
     }
-    required ["service"]
 }
 
 impl FromNode for Extends {
-    /// `extends: web` is short for `extends: {service: web}`.
+    /// `extends: web` is short for `extends: {service: web}`. Compose's schema closes the
+    /// mapping: `x-*` keys are unknown here too.
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        match &node.value {
-            Value::Map(map) => Some(Self::read_map(node, map, cx)),
-            Value::Scalar(_) => Some(Self {
-                service: Some(Spanned::<String>::from_node(node, cx)?),
+        let extends = match &node.value {
+            Value::Map(map) => {
+                let mut extends = Self::read_map(node, map, cx);
+                for (key, entry) in map.iter().filter(|(key, _)| key.starts_with("x-")) {
+                    unknown_key(cx, key, entry.key_span, "`extends`", Self::KEYS);
+                }
+                extends.extensions.clear();
+                extends
+            }
+            Value::Scalar(_) => Self {
+                service: Field::read(node, cx),
                 span: Some(node.span),
                 ..Self::default()
-            }),
-            Value::Seq(_) => {
-                cx.invalid_type(node, "a service name or a mapping with `service`");
-                None
-            }
+            },
+            Value::Seq(_) => Self::default(),
+        };
+        if extends.service.is_none() {
+            cx.report(
+                Diagnostic::error(
+                    Code::MissingKey,
+                    "`extends` needs the name of the service to extend",
+                )
+                .at(node.span)
+                .help("write `extends: other` or `extends: {file: base.yaml, service: other}`"),
+            );
+            return None;
         }
+        Some(extends)
     }
 }
 
@@ -693,7 +712,7 @@ mod tests {
         assert_eq!(service.extends.unwrap().service.unwrap().as_str(), "web");
         let service = read_ok::<Service>("extends: {service: web, file: ../common.yaml}\n");
         let extends = service.extends.unwrap();
-        assert_eq!(extends.file.unwrap().value, PathBuf::from("/common.yaml"));
+        assert_eq!(extends.file.unwrap().as_str(), "../common.yaml");
         assert_eq!(
             codes_of::<Service>("extends: {file: a.yaml}\n"),
             [Code::MissingKey]
