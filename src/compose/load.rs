@@ -421,7 +421,7 @@ impl Loader<'_> {
                 self.apply_extends(&mut document, environment, &mut extends_files);
                 merged = Some(match merged {
                     None => document,
-                    Some(base) => merge(base, document, &[], &mut self.diagnostics),
+                    Some(base) => merge(base, document, &[], &mut self.cx()),
                 });
             }
         }
@@ -538,7 +538,12 @@ impl Loader<'_> {
 
     /// Reads a value with the model's reader, reporting into this load's diagnostics.
     fn read_typed<T: FromNode>(&mut self, node: &Node) -> Option<T> {
-        T::from_node(node, &mut Cx::new(&mut self.diagnostics, &self.sources))
+        T::from_node(node, &mut self.cx())
+    }
+
+    /// What the model's readers need: this load's diagnostics and sources.
+    fn cx(&mut self) -> Cx<'_> {
+        Cx::new(&mut self.diagnostics, &self.sources)
     }
 
     fn remote(&mut self, span: &Span, path: &str) {
@@ -712,12 +717,7 @@ impl Loader<'_> {
         );
         stack.pop();
         let base = base?;
-        Some(merge(
-            base,
-            service,
-            &["services", name],
-            &mut self.diagnostics,
-        ))
+        Some(merge(base, service, &["services", name], &mut self.cx()))
     }
 
     /// The services of a file named by `extends.file` (read once per load scope).

@@ -21,7 +21,8 @@ use crate::compose::model::mounts::{DeviceMapping, FileReference, ServiceVolume}
 use crate::compose::model::networking::{ExtraHosts, ServiceNetwork};
 use crate::compose::model::ports::{PortConfig, check_expose};
 use crate::compose::model::syntax::{
-    ByteSize, Command, Duration, Mapping, Microseconds, StringOrList, SwapLimit, unknown_choice,
+    ByteSize, Command, Duration, Mapping, Microseconds, StringOrList, SwapLimit, as_list,
+    unknown_choice,
 };
 use crate::compose::yaml::{Map, Node, Value};
 use crate::diag::{Code, Diagnostic};
@@ -213,23 +214,42 @@ fn canonical(map: &Map, cx: &mut Cx) -> Option<Map> {
             && matches!(value.value, Value::Scalar(_))
             && !value.is_null()
         {
-            *value = Node::seq(vec![value.clone()], value.span);
+            *value = as_list(value.clone());
         }
     }
-    let empty_map = |span: Span| Node::map(Map::new(), span);
-    names_to_map(&mut out, "depends_on", empty_map, cx);
-    names_to_map(&mut out, "networks", Node::null, cx);
-    names_to_map(&mut out, "models", empty_map, cx);
+    for (key, bare) in NAME_LISTS {
+        if let Some(value) = out.get_mut(key)
+            && let Some(map) = names_to_map(value, key, bare, cx)
+        {
+            *value = map;
+        }
+    }
     Some(out)
 }
 
-/// `key: [a, b]` → `key: {a: <value>, b: <value>}`.
-fn names_to_map(map: &mut Map, key: &str, value: fn(Span) -> Node, cx: &mut Cx) {
-    let Some(node) = map.get_mut(key) else {
-        return;
-    };
+/// Builds the mapping entry a bare name of a names list (`depends_on: [db]`) stands for, at
+/// the name's span.
+pub type BareName = fn(Span) -> Node;
+
+/// The keys of a service whose list form names things, each with what a bare name stands
+/// for when the service is read.
+pub const NAME_LISTS: [(&str, BareName); 3] = [
+    ("depends_on", empty_map),
+    ("networks", Node::null),
+    ("models", empty_map),
+];
+
+fn empty_map(span: Span) -> Node {
+    Node::map(Map::new(), span)
+}
+
+/// `[a, b]` → `{a: <bare>, b: <bare>}` for a key of [`NAME_LISTS`] (`key` names it in the
+/// diagnostics); a name listed twice is reported, an item that is not a name too. `None` when
+/// the value is not a list. Reading a service and merging files both use it, so a list is
+/// checked the same in any file.
+pub fn names_to_map(node: &Node, key: &str, bare: BareName, cx: &mut Cx) -> Option<Node> {
     let Value::Seq(items) = &node.value else {
-        return;
+        return None;
     };
     let mut names = Map::new();
     for item in items {
@@ -248,9 +268,9 @@ fn names_to_map(map: &mut Map, key: &str, value: fn(Span) -> Node, cx: &mut Cx) 
             );
             continue;
         }
-        names.insert(name, item.span, value(item.span));
+        names.insert(name, item.span, bare(item.span));
     }
-    *node = Node::map(names, node.span);
+    Some(Node::map(names, node.span))
 }
 
 crate::string_enum! {
