@@ -1095,10 +1095,10 @@ fn write_explained(args: &ExplainArgs, markup: &str) -> Option<ExitCode> {
         print_stdout(markup);
         return None;
     };
-    let text = if markup.starts_with(html::HEAD) {
+    let text = if manifests::written_by_us(markup) {
         markup.to_owned()
     } else {
-        format!("{}\n{markup}", manifests::MARKUP_MARKER)
+        manifests::Marker::Markup.mark(markup)
     };
     match manifests::write_files(&[(path.clone(), text)], args.force) {
         Ok(()) => None,
@@ -1148,7 +1148,7 @@ fn write_out(
         };
         let mut text = manifests::stream(objects, format)?;
         if matches!(format, manifests::Format::Yaml { .. }) {
-            text = format!("{}\n{text}", manifests::MARKER);
+            text = manifests::Marker::Yaml.mark(&text);
         }
         vec![(path.to_path_buf(), text)]
     } else {

@@ -119,6 +119,49 @@ fn merge_of_incompatible_kinds_is_a_located_error() {
     assert!(error_codes(&loaded).contains(&"invalid-type"));
 }
 
+#[test]
+fn a_name_listed_twice_in_an_override_file_is_reported_there() {
+    // As in a single file: the override's list is checked before it merges.
+    let p = Project::new();
+    p.write(
+        "compose.yaml",
+        "services:\n  web:\n    image: web\n    depends_on: [db]\n  db:\n    image: db\n",
+    );
+    p.write(
+        "compose.override.yaml",
+        "services:\n  web:\n    depends_on: [db, db]\n",
+    );
+    let loaded = load(&p.options());
+    let d = located_error(&loaded, "duplicate-key");
+    assert_eq!(d.message, "`db` is listed twice in `depends_on`");
+    let (file, place) = loaded.sources.location(d.span.unwrap()).unwrap();
+    assert_eq!(
+        (file.name.as_str(), place.line, place.column),
+        ("compose.override.yaml", 3, 22)
+    );
+}
+
+#[test]
+fn service_model_lists_merge_by_name() {
+    let p = Project::new();
+    p.write(
+        "compose.yaml",
+        "services:\n  web:\n    image: web\n    models: [chat]\nmodels:\n  chat: {model: ai/chat}\n  embed: {model: ai/embed}\n",
+    );
+    p.write(
+        "compose.override.yaml",
+        "services:\n  web:\n    models: [embed]\n",
+    );
+    let loaded = load(&p.options());
+    assert_clean(&loaded);
+    let models: Vec<&str> = service(&loaded, "web")
+        .models
+        .keys()
+        .map(compose2kube::source::Spanned::as_str)
+        .collect();
+    assert_eq!(models, ["chat", "embed"]);
+}
+
 // ---- extends -------------------------------------------------------------------------------
 
 #[test]
@@ -293,6 +336,18 @@ fn extends_of_a_missing_file_is_a_located_error() {
     );
     let loaded = load(&p.options());
     located_error(&loaded, "cannot-read");
+}
+
+#[test]
+fn an_extends_file_that_is_not_a_string_is_a_located_error() {
+    // Not read as "the same file": the value is wrong, and saying so beats guessing.
+    let p = Project::new();
+    p.write(
+        "compose.yaml",
+        "services:\n  base:\n    image: base\n  web:\n    extends: {service: base, file: [other.yaml]}\n",
+    );
+    let loaded = load(&p.options());
+    located_error(&loaded, "invalid-type");
 }
 
 // ---- include -------------------------------------------------------------------------------
@@ -494,6 +549,19 @@ fn include_of_a_missing_file_is_a_located_error() {
     );
     let loaded = load(&p.options());
     located_error(&loaded, "cannot-read");
+}
+
+#[test]
+fn a_mistyped_include_path_is_a_located_error() {
+    let p = Project::new();
+    p.write("a.yaml", "services:\n  a:\n    image: a\n");
+    p.write(
+        "compose.yaml",
+        "include:\n  - path: [a.yaml, {file: b.yaml}]\nservices: {}\n",
+    );
+    let loaded = load(&p.options());
+    located_error(&loaded, "invalid-type");
+    assert_eq!(service_names(&loaded), ["a"]);
 }
 
 #[test]

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use crate::compose::env::Environment;
 use crate::compose::merge::{merge, strip_resets};
-use crate::compose::model::Project;
-use crate::compose::model::de::{Cx, normalize};
+use crate::compose::model::de::{Cx, FromNode, normalize};
+use crate::compose::model::service::Extends;
+use crate::compose::model::{Include, Project};
 use crate::compose::project::{
     FileArg, LoadOptions, find_default_files, is_remote, is_valid_project_name,
     normalize_project_name, split_compose_file,
@@ -19,7 +20,7 @@ use crate::compose::project::{
 use crate::compose::yaml::{self, Map, Node, Value};
 use crate::compose::{dotenv, interpolate, normalize, profiles};
 use crate::diag::{Code, Diagnostic, Diagnostics, suggest};
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span, Spanned};
 
 /// A loaded project and everything learnt while loading it.
 #[derive(Debug)]
@@ -459,7 +460,7 @@ impl Loader<'_> {
                 self.apply_extends(&mut document, environment, &mut extends_files);
                 merged = Some(match merged {
                     None => document,
-                    Some(base) => merge(base, document, &[], &mut self.diagnostics),
+                    Some(base) => merge(base, document, &[], &mut self.cx()),
                 });
             }
         }
@@ -533,87 +534,55 @@ impl Loader<'_> {
         }
     }
 
+    /// An include entry with its paths made absolute; `None` when it is not one (reported)
+    /// or names a remote source.
     fn include_entry(&mut self, item: &Node) -> Option<IncludeEntry> {
-        let base = self.sources.base_dir(item.span.file).to_path_buf();
-        let strings = |node: Option<&Node>| -> Vec<(String, Span)> {
-            match node {
-                Some(n) => match &n.value {
-                    Value::Seq(items) => items
-                        .iter()
-                        .filter_map(|i| i.as_str().map(|s| (s.to_owned(), i.span)))
-                        .collect(),
-                    _ => n
-                        .as_str()
-                        .map(|s| vec![(s.to_owned(), n.span)])
-                        .unwrap_or_default(),
-                },
-                None => Vec::new(),
-            }
-        };
-        let (paths, env_files, project_directory) = match &item.value {
-            Value::Scalar(_) => (strings(Some(item)), Vec::new(), None),
-            Value::Map(map) => {
-                for (key, entry) in map.iter() {
-                    if !["path", "env_file", "project_directory"].contains(&key.as_str())
-                        && !key.starts_with("x-")
-                    {
-                        crate::compose::model::de::unknown_key(
-                            &mut Cx::new(&mut self.diagnostics, &self.sources),
-                            key,
-                            entry.key_span,
-                            "an include entry",
-                            &["path", "env_file", "project_directory"],
-                        );
-                    }
-                }
-                (
-                    strings(map.get("path")),
-                    strings(map.get("env_file")),
-                    map.get("project_directory")
-                        .and_then(|n| n.as_str().map(|s| (s.to_owned(), n.span))),
-                )
-            }
-            Value::Seq(_) => {
-                self.diagnostics.push(
-                    Diagnostic::error(Code::InvalidType, "an include entry is a path or a mapping")
-                        .at(item.span)
-                        .help("write `- path: other/compose.yaml`"),
-                );
-                return None;
-            }
-        };
-        if paths.is_empty() {
-            crate::compose::model::de::missing_key(
-                &mut Cx::new(&mut self.diagnostics, &self.sources),
-                "path",
-                item.span,
-                "an include entry",
-            );
-            return None;
-        }
-        let mut resolved = Vec::new();
-        for (path, span) in paths
+        let Include {
+            path,
+            env_file,
+            project_directory,
+            ..
+        } = self.read_typed(item)?;
+        let paths = path
             .iter()
-            .chain(env_files.iter())
-            .chain(project_directory.iter())
-        {
-            if is_remote(path) {
-                self.remote(span, path);
-                return None;
-            }
-            resolved.push(crate::compose::model::de::resolve_path(&base, path));
-        }
-        let env_count = env_files.len();
-        let project_directory = project_directory
-            .is_some()
-            .then(|| resolved.pop())
-            .flatten();
-        let env_files = resolved.split_off(resolved.len() - env_count);
+            .map(|p| self.local_path(p))
+            .collect::<Option<_>>()?;
+        let env_files = env_file
+            .iter()
+            .map(|p| self.local_path(p))
+            .collect::<Option<_>>()?;
+        let project_directory = match &project_directory {
+            Some(directory) => Some(self.local_path(directory)?),
+            None => None,
+        };
         Some(IncludeEntry {
-            paths: resolved,
+            paths,
             env_files,
             project_directory,
         })
+    }
+
+    /// A path written in a file, made absolute from where that file's relative paths start;
+    /// `None` (reported) for a remote source.
+    fn local_path(&mut self, written: &Spanned<String>) -> Option<PathBuf> {
+        if is_remote(written) {
+            self.remote(&written.span, written);
+            return None;
+        }
+        Some(crate::compose::model::de::resolve_path(
+            self.sources.base_dir(written.span.file),
+            written,
+        ))
+    }
+
+    /// Reads a value with the model's reader, reporting into this load's diagnostics.
+    fn read_typed<T: FromNode>(&mut self, node: &Node) -> Option<T> {
+        T::from_node(node, &mut self.cx())
+    }
+
+    /// What the model's readers need: this load's diagnostics and sources.
+    fn cx(&mut self) -> Cx<'_> {
+        Cx::new(&mut self.diagnostics, &self.sources)
     }
 
     fn remote(&mut self, span: &Span, path: &str) {
@@ -728,16 +697,20 @@ impl Loader<'_> {
         let Some(extends) = service.as_map_mut().and_then(|m| m.remove("extends")) else {
             return Some(service);
         };
-        let Some(target) = self.extends_target(&extends.value) else {
+        let Some(Extends {
+            service: Some(base_name),
+            file: base_file,
+            ..
+        }) = self.read_typed(&extends.value)
+        else {
             return Some(service);
         };
-        let ExtendsTarget {
-            name: base_name,
+        let Spanned {
+            value: base_name,
             span: base_span,
-            file: base_file,
-        } = target;
+        } = base_name;
         let (base_services, base_file_id) = match base_file {
-            Some((path, span)) => match self.extends_file(&path, span, environment, files) {
+            Some(path) => match self.extends_file(&path, environment, files) {
                 Some(found) => found,
                 None => return Some(service),
             },
@@ -783,70 +756,19 @@ impl Loader<'_> {
         );
         stack.pop();
         let base = base?;
-        Some(merge(
-            base,
-            service,
-            &["services", name],
-            &mut self.diagnostics,
-        ))
-    }
-
-    /// What an `extends` value names: a service, and maybe the file it is in.
-    fn extends_target(&mut self, extends: &Node) -> Option<ExtendsTarget> {
-        let (name, span, file) = match &extends.value {
-            Value::Scalar(_) => (extends.as_str().map(str::to_owned), extends.span, None),
-            Value::Map(map) => {
-                for (key, entry) in map.iter() {
-                    if !["service", "file"].contains(&key.as_str()) {
-                        crate::compose::model::de::unknown_key(
-                            &mut Cx::new(&mut self.diagnostics, &self.sources),
-                            key,
-                            entry.key_span,
-                            "`extends`",
-                            &["service", "file"],
-                        );
-                    }
-                }
-                let service = map.get("service");
-                (
-                    service.and_then(Node::as_str).map(str::to_owned),
-                    service.map_or(extends.span, |n| n.span),
-                    map.get("file")
-                        .and_then(|n| n.as_str().map(|s| (s.to_owned(), n.span))),
-                )
-            }
-            Value::Seq(_) => (None, extends.span, None),
-        };
-        let Some(name) = name else {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    Code::MissingKey,
-                    "`extends` needs the name of the service to extend",
-                )
-                .at(extends.span)
-                .help("write `extends: other` or `extends: {file: base.yaml, service: other}`"),
-            );
-            return None;
-        };
-        Some(ExtendsTarget { name, span, file })
+        Some(merge(base, service, &["services", name], &mut self.cx()))
     }
 
     /// The services of a file named by `extends.file` (read once per load scope).
     fn extends_file(
         &mut self,
-        path: &str,
-        span: Span,
+        path: &Spanned<String>,
         environment: &Environment,
         files: &mut ExtendsFiles,
     ) -> Option<(Map, FileId)> {
-        if is_remote(path) {
-            self.remote(&span, path);
-            return None;
-        }
-        let resolved =
-            crate::compose::model::de::resolve_path(self.sources.base_dir(span.file), path);
+        let resolved = self.local_path(path)?;
         let directory = resolved.parent().map(Path::to_path_buf).unwrap_or_default();
-        let id = self.read(&FileArg::Path(resolved), &directory, Some(span))?;
+        let id = self.read(&FileArg::Path(resolved), &directory, Some(path.span))?;
         if let std::collections::hash_map::Entry::Vacant(slot) = files.entry(id) {
             let services = self.documents(id, environment).into_iter().find_map(|d| {
                 d.as_map()
@@ -873,9 +795,7 @@ impl Loader<'_> {
                 }
             }
         }
-        let mut cx = Cx::new(&mut self.diagnostics, &self.sources);
-        let project: Project =
-            crate::compose::model::de::FromNode::from_node(&tree, &mut cx).unwrap_or_default();
+        let project: Project = self.read_typed(&tree).unwrap_or_default();
         if let Some(version) = &project.version {
             self.diagnostics.push(
                 Diagnostic::warning(
@@ -953,13 +873,7 @@ impl Loader<'_> {
     }
 }
 
-struct ExtendsTarget {
-    name: String,
-    span: Span,
-    /// `extends.file` and where it is written.
-    file: Option<(String, Span)>,
-}
-
+/// An include entry with its paths made absolute.
 struct IncludeEntry {
     paths: Vec<PathBuf>,
     env_files: Vec<PathBuf>,

@@ -8,12 +8,21 @@
 //! `!reset` removes the inherited value; one tagged `!override` replaces it whole.
 //! Duplicates that appending creates (the same port or mount twice) are removed later, on the
 //! typed model, where each entry's identity is known.
+//!
+//! A short syntax is brought to its long form by the model's own functions
+//! ([`names_to_map`], [`key_value_map`], [`as_list`]) before the two sides merge, so a value
+//! is checked the same way (a name listed twice, a `KEY=VALUE` item without a key) whether
+//! it is merged or read from a single file.
 
+use crate::compose::model::de::Cx;
+use crate::compose::model::depends_on::DependsOn;
+use crate::compose::model::service::{BareName, NAME_LISTS, names_to_map};
+use crate::compose::model::syntax::{as_list, key_value_map};
 use crate::compose::yaml::{Map, Node, Tag, Value};
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic};
 
 /// How the value at one path of the document merges.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 enum Rule {
     /// Mappings merge, sequences append, scalars are replaced.
     Default,
@@ -25,22 +34,15 @@ enum Rule {
     Append,
     /// `extra_hosts`: list or mapping, appended without repeats.
     ExtraHosts,
-    /// A list of names or a mapping of name to settings, merged by name (`networks`,
-    /// `models`), with the settings a bare name stands for.
-    NamedMap(DefaultEntry),
+    /// A list of names or a mapping of name to settings, merged by name (`depends_on`,
+    /// `networks`, `models`), with the settings a bare name stands for.
+    NamedMap(BareName),
     /// `build`: a context string or a mapping.
     Build,
     /// `logging`: options merge only when both sides use the same driver.
     Logging,
     /// `ipam.config`: merged by subnet.
     IpamConfig,
-}
-
-/// What a bare name in a list means in mapping form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DefaultEntry {
-    Null,
-    DependsOn,
 }
 
 fn rule(path: &[&str]) -> Rule {
@@ -69,8 +71,12 @@ fn rule(path: &[&str]) -> Rule {
         ["services", _, "extra_hosts"] | ["services", _, "build", "extra_hosts"] => {
             Rule::ExtraHosts
         }
-        ["services", _, "depends_on"] => Rule::NamedMap(DefaultEntry::DependsOn),
-        ["services", _, "networks" | "models"] => Rule::NamedMap(DefaultEntry::Null),
+        ["services", _, "depends_on"] => Rule::NamedMap(DependsOn::merged_bare_name),
+        ["services", _, key]
+            if let Some(&(_, entry)) = NAME_LISTS.iter().find(|(k, _)| k == key) =>
+        {
+            Rule::NamedMap(entry)
+        }
         ["services", _, "build"] => Rule::Build,
         ["services", _, "logging"] => Rule::Logging,
         ["networks", _, "ipam", "config"] => Rule::IpamConfig,
@@ -79,8 +85,8 @@ fn rule(path: &[&str]) -> Rule {
 }
 
 /// Merges `over` into `base`. `path` is where the two values sit in the document (for the
-/// per-key rules); problems are reported into `diagnostics`.
-pub fn merge(base: Node, over: Node, path: &[&str], diagnostics: &mut Diagnostics) -> Node {
+/// per-key rules); problems are reported into `cx`.
+pub fn merge(base: Node, over: Node, path: &[&str], cx: &mut Cx) -> Node {
     if over.tag == Some(Tag::Override) {
         return untagged(over);
     }
@@ -95,18 +101,19 @@ pub fn merge(base: Node, over: Node, path: &[&str], diagnostics: &mut Diagnostic
     match rule(path) {
         Rule::Replace => untagged(over),
         Rule::KeyValue => {
-            let base = to_key_value(base);
-            let over = to_key_value(over);
-            merge_maps(base, over, path, diagnostics)
+            let base = to_key_value(base, cx);
+            let over = to_key_value(over, cx);
+            merge_maps(base, over, path, cx)
         }
-        Rule::Append => append(to_seq(base), to_seq(over), false),
+        Rule::Append => append(as_list(base), as_list(over), false),
         Rule::ExtraHosts => append(extra_hosts_seq(base), extra_hosts_seq(over), true),
-        Rule::NamedMap(default) => {
-            let base = names_to_map(base, default);
-            let over = names_to_map(over, default);
-            merge_maps(base, over, path, diagnostics)
+        Rule::NamedMap(entry) => {
+            let key = path.last().copied().unwrap_or_default();
+            let base = names_to_map(&base, key, entry, cx).unwrap_or(base);
+            let over = names_to_map(&over, key, entry, cx).unwrap_or(over);
+            merge_maps(base, over, path, cx)
         }
-        Rule::Build => merge_maps(build_map(base), build_map(over), path, diagnostics),
+        Rule::Build => merge_maps(build_map(base), build_map(over), path, cx),
         Rule::Logging => {
             let driver = |n: &Node| {
                 n.as_map()
@@ -116,16 +123,16 @@ pub fn merge(base: Node, over: Node, path: &[&str], diagnostics: &mut Diagnostic
             };
             match (driver(&base), driver(&over)) {
                 (Some(a), Some(b)) if a != b => untagged(over),
-                _ => merge_maps(base, over, path, diagnostics),
+                _ => merge_maps(base, over, path, cx),
             }
         }
-        Rule::IpamConfig => merge_by_subnet(base, over, path, diagnostics),
+        Rule::IpamConfig => merge_by_subnet(base, over, path, cx),
         Rule::Default => match (&base.value, &over.value) {
-            (Value::Map(_), Value::Map(_)) => merge_maps(base, over, path, diagnostics),
+            (Value::Map(_), Value::Map(_)) => merge_maps(base, over, path, cx),
             (Value::Seq(_), Value::Seq(_)) => append(base, over, false),
             (Value::Scalar(_), _) => untagged(over),
             _ => {
-                diagnostics.push(
+                cx.report(
                     Diagnostic::error(
                         Code::InvalidType,
                         format!(
@@ -146,7 +153,7 @@ pub fn merge(base: Node, over: Node, path: &[&str], diagnostics: &mut Diagnostic
 }
 
 /// Merges mappings key by key; `!reset` on a value removes the key.
-fn merge_maps(base: Node, over: Node, path: &[&str], diagnostics: &mut Diagnostics) -> Node {
+fn merge_maps(base: Node, over: Node, path: &[&str], cx: &mut Cx) -> Node {
     if !(matches!(base.value, Value::Map(_)) && matches!(over.value, Value::Map(_))) {
         // Callers only pass mappings; anything else keeps the later value.
         return untagged(over);
@@ -164,7 +171,7 @@ fn merge_maps(base: Node, over: Node, path: &[&str], diagnostics: &mut Diagnosti
             Some(previous) => {
                 let mut child_path = path.to_vec();
                 child_path.push(&key);
-                merge(previous.value, entry.value, &child_path, diagnostics)
+                merge(previous.value, entry.value, &child_path, cx)
             }
             None => strip_resets(entry.value),
         };
@@ -227,34 +234,10 @@ fn append(base: Node, over: Node, skip_repeats: bool) -> Node {
     Node::seq(items, span)
 }
 
-/// A string or a list as a list.
-fn to_seq(node: Node) -> Node {
-    if let Value::Seq(_) = node.value {
-        node
-    } else {
-        let span = node.span;
-        Node::seq(vec![node], span)
-    }
-}
-
 /// `KEY=VALUE` list items as a mapping (`KEY` alone maps to null).
-fn to_key_value(node: Node) -> Node {
-    let span = node.span;
-    match node.value {
-        Value::Seq(items) => {
-            let mut map = Map::new();
-            for item in items {
-                let Some(text) = item.as_str() else { continue };
-                let (key, value) = match text.split_once('=') {
-                    Some((key, value)) => (key.to_owned(), Node::string(value, item.span)),
-                    None => (text.to_owned(), Node::null(item.span)),
-                };
-                // Later items win, as they do when Compose reads a list with a repeated key.
-                map.remove(&key);
-                map.insert(key, item.span, value);
-            }
-            Node::map(map, span)
-        }
+fn to_key_value(node: Node, cx: &mut Cx) -> Node {
+    match &node.value {
+        Value::Seq(items) => Node::map(key_value_map(items, cx), node.span),
         _ => node,
     }
 }
@@ -278,42 +261,7 @@ fn extra_hosts_seq(node: Node) -> Node {
             }
             Node::seq(items, span)
         }
-        _ => to_seq(node),
-    }
-}
-
-/// A list of names as a mapping of name to the settings a bare name stands for.
-fn names_to_map(node: Node, default: DefaultEntry) -> Node {
-    let span = node.span;
-    match node.value {
-        Value::Seq(items) => {
-            let mut map = Map::new();
-            for item in items {
-                let Some(name) = item.as_str().map(str::to_owned) else {
-                    continue;
-                };
-                let value = match default {
-                    DefaultEntry::Null => Node::null(item.span),
-                    DefaultEntry::DependsOn => {
-                        let mut settings = Map::new();
-                        settings.insert(
-                            "condition".into(),
-                            item.span,
-                            Node::string("service_started", item.span),
-                        );
-                        settings.insert(
-                            "required".into(),
-                            item.span,
-                            Node::scalar("true", true, item.span),
-                        );
-                        Node::map(settings, item.span)
-                    }
-                };
-                map.insert(name, item.span, value);
-            }
-            Node::map(map, span)
-        }
-        _ => node,
+        _ => as_list(node),
     }
 }
 
@@ -330,7 +278,7 @@ fn build_map(node: Node) -> Node {
 }
 
 /// IPAM configurations with the same subnet merge; others are appended.
-fn merge_by_subnet(base: Node, over: Node, path: &[&str], diagnostics: &mut Diagnostics) -> Node {
+fn merge_by_subnet(base: Node, over: Node, path: &[&str], cx: &mut Cx) -> Node {
     if !(matches!(base.value, Value::Seq(_)) && matches!(over.value, Value::Seq(_))) {
         return untagged(over);
     }
@@ -352,7 +300,7 @@ fn merge_by_subnet(base: Node, over: Node, path: &[&str], diagnostics: &mut Diag
         {
             Some(index) => {
                 let previous = configs.remove(index);
-                configs.insert(index, merge(previous, config, path, diagnostics));
+                configs.insert(index, merge(previous, config, path, cx));
             }
             None => configs.push(strip_resets(config)),
         }
@@ -364,6 +312,7 @@ fn merge_by_subnet(base: Node, over: Node, path: &[&str], diagnostics: &mut Diag
 mod tests {
     use super::*;
     use crate::compose::yaml;
+    use crate::diag::Diagnostics;
     use crate::source::SourceMap;
 
     fn merged(base: &str, over: &str) -> (Node, Diagnostics) {
@@ -373,7 +322,8 @@ mod tests {
         let b = sources.add("b.yaml", None, ".", over);
         let base = yaml::parse(a, base, &mut diagnostics).pop().unwrap();
         let over = yaml::parse(b, over, &mut diagnostics).pop().unwrap();
-        (merge(base, over, &[], &mut diagnostics), diagnostics)
+        let merged = merge(base, over, &[], &mut Cx::new(&mut diagnostics, &sources));
+        (merged, diagnostics)
     }
 
     fn service(node: &Node) -> &Map {

@@ -3,14 +3,14 @@
 //! `overlays/<name>/kustomization.yaml` builds on the base with an example change (an image tag
 //! and a Deployment's replicas) for the user to edit.
 //!
-//! Every file starts with [`MARKER`], so a second run replaces them and never a user's file
-//! (see [`manifests::write_files`]).
+//! Every file starts with the [`Marker::Yaml`] line, so a second run replaces them and never a
+//! user's file (see [`manifests::write_files`]).
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use super::manifests::{self, Format, MARKER, WriteError};
+use super::manifests::{self, Format, Marker, WriteError};
 use crate::emit::Object;
 use crate::plan::labels::PART_OF;
 use crate::render::image::ImageReference;
@@ -100,10 +100,10 @@ fn base_kustomization(objects: &[Object], resources: &[String]) -> Result<String
             json!([{ "pairs": { PART_OF: project }, "includeSelectors": false }]),
         );
     }
-    Ok(format!(
-        "{MARKER}\n# The converted objects; `kubectl kustomize` builds them unchanged.\n{}",
+    Ok(Marker::Yaml.mark(&format!(
+        "# The converted objects; `kubectl kustomize` builds them unchanged.\n{}",
         yaml(&kustomization)?
-    ))
+    )))
 }
 
 /// The `app.kubernetes.io/part-of` value every object has, if they all have the same one.
@@ -123,7 +123,7 @@ fn common_project(objects: &[Object]) -> Option<&str> {
 fn overlay_kustomization(name: &str, objects: &[Object]) -> Result<String, WriteError> {
     let example = OverlayExample::of(objects);
     let mut header = vec![
-        MARKER.to_owned(),
+        Marker::Yaml.line().to_owned(),
         format!("# Overlay `{name}`: the base (../../base) with the changes below; edit them."),
     ];
     let mut kustomization = json!({
@@ -372,7 +372,7 @@ mod tests {
             ]
         );
         let base = &files[2].1;
-        assert!(base.starts_with(MARKER), "{base}");
+        assert!(base.starts_with(Marker::Yaml.line()), "{base}");
         assert!(
             base.contains("resources:\n- web-deployment.yaml\n- web-service.yaml\n"),
             "{base}"

@@ -5,7 +5,7 @@
 //! `required: true`. [`DependsOn::keys`] still says which keys the user wrote.
 
 use crate::compose::model::de::{Cx, Extensions, FromNode, KeySpans};
-use crate::compose::yaml::Node;
+use crate::compose::yaml::{Map, Node};
 use crate::source::Span;
 
 crate::string_enum! {
@@ -92,6 +92,26 @@ impl FromNode for DependsOn {
 }
 
 impl DependsOn {
+    /// What a bare name of the list form stands for when files merge (compose-go's
+    /// `mergeDependsOn`): the defaults written out, so that a later file's `depends_on: [db]`
+    /// puts back the condition an earlier file gave `db`.
+    #[must_use]
+    pub fn merged_bare_name(span: Span) -> Node {
+        let defaults = Self::default();
+        let mut settings = Map::new();
+        settings.insert(
+            "condition".into(),
+            span,
+            Node::string(defaults.condition.as_str(), span),
+        );
+        settings.insert(
+            "required".into(),
+            span,
+            Node::scalar(defaults.required.to_string(), true, span),
+        );
+        Node::map(settings, span)
+    }
+
     /// Where the condition was written (the dependency itself for the list form).
     #[must_use]
     pub fn condition_span(&self) -> Option<Span> {

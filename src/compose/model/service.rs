@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 
 use crate::compose::model::build::Build;
-use crate::compose::model::de::{Cx, FromNode};
+use crate::compose::model::de::{Cx, Field, FromNode, unknown_key};
 use crate::compose::model::depends_on::DependsOn;
 use crate::compose::model::deploy::{Deploy, DeviceRequest, RestartCondition};
 use crate::compose::model::develop::Development;
@@ -21,7 +21,8 @@ use crate::compose::model::mounts::{DeviceMapping, FileReference, ServiceVolume,
 use crate::compose::model::networking::{ExtraHosts, NamespaceMode, ServiceNetwork};
 use crate::compose::model::ports::{PortConfig, check_expose};
 use crate::compose::model::syntax::{
-    ByteSize, Command, Duration, Mapping, Microseconds, StringOrList, SwapLimit, unknown_choice,
+    ByteSize, Command, Duration, Mapping, Microseconds, StringOrList, SwapLimit, as_list,
+    unknown_choice,
 };
 use crate::compose::yaml::{Map, Node, Value};
 use crate::diag::{Code, Diagnostic};
@@ -242,23 +243,42 @@ fn canonical(map: &Map, cx: &mut Cx) -> Option<Map> {
             && matches!(value.value, Value::Scalar(_))
             && !value.is_null()
         {
-            *value = Node::seq(vec![value.clone()], value.span);
+            *value = as_list(value.clone());
         }
     }
-    let empty_map = |span: Span| Node::map(Map::new(), span);
-    names_to_map(&mut out, "depends_on", empty_map, cx);
-    names_to_map(&mut out, "networks", Node::null, cx);
-    names_to_map(&mut out, "models", empty_map, cx);
+    for (key, bare) in NAME_LISTS {
+        if let Some(value) = out.get_mut(key)
+            && let Some(map) = names_to_map(value, key, bare, cx)
+        {
+            *value = map;
+        }
+    }
     Some(out)
 }
 
-/// `key: [a, b]` → `key: {a: <value>, b: <value>}`.
-fn names_to_map(map: &mut Map, key: &str, value: fn(Span) -> Node, cx: &mut Cx) {
-    let Some(node) = map.get_mut(key) else {
-        return;
-    };
+/// Builds the mapping entry a bare name of a names list (`depends_on: [db]`) stands for, at
+/// the name's span.
+pub type BareName = fn(Span) -> Node;
+
+/// The keys of a service whose list form names things, each with what a bare name stands
+/// for when the service is read.
+pub const NAME_LISTS: [(&str, BareName); 3] = [
+    ("depends_on", empty_map),
+    ("networks", Node::null),
+    ("models", empty_map),
+];
+
+fn empty_map(span: Span) -> Node {
+    Node::map(Map::new(), span)
+}
+
+/// `[a, b]` → `{a: <bare>, b: <bare>}` for a key of [`NAME_LISTS`] (`key` names it in the
+/// diagnostics); a name listed twice is reported, an item that is not a name too. `None` when
+/// the value is not a list. Reading a service and merging files both use it, so a list is
+/// checked the same in any file.
+pub fn names_to_map(node: &Node, key: &str, bare: BareName, cx: &mut Cx) -> Option<Node> {
     let Value::Seq(items) = &node.value else {
-        return;
+        return None;
     };
     let mut names = Map::new();
     for item in items {
@@ -277,9 +297,9 @@ fn names_to_map(map: &mut Map, key: &str, value: fn(Span) -> Node, cx: &mut Cx) 
             );
             continue;
         }
-        names.insert(name, item.span, value(item.span));
+        names.insert(name, item.span, bare(item.span));
     }
-    *node = Node::map(names, node.span);
+    Some(Node::map(names, node.span))
 }
 
 crate::string_enum! {
@@ -391,30 +411,49 @@ crate::compose_struct! {
 
 crate::compose_struct! {
     @map_only
-    /// The service this one is based on.
+    /// The service this one is based on. The loader resolves `extends` before the model is
+    /// typed, reading it with this type's reader, the one place it is parsed.
     pub struct Extends in "`extends`" {
+        /// Never `None` once read.
         "service" => service: Option<Spanned<String>>,
-        /// The file defining it (made absolute); `None` means the same file.
-        "file" => file: Option<Spanned<PathBuf>>,
+        /// The file defining it, as written (the loader resolves it against the extending
+        /// file, and refuses remote ones); `None` means the same file.
+        "file" => file: Option<Spanned<String>>,
     }
-    required ["service"]
 }
 
 impl FromNode for Extends {
-    /// `extends: web` is short for `extends: {service: web}`.
+    /// `extends: web` is short for `extends: {service: web}`. Compose's schema closes the
+    /// mapping: `x-*` keys are unknown here too.
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        match &node.value {
-            Value::Map(map) => Some(Self::read_map(node, map, cx)),
-            Value::Scalar(_) => Some(Self {
-                service: Some(Spanned::<String>::from_node(node, cx)?),
+        let extends = match &node.value {
+            Value::Map(map) => {
+                let mut extends = Self::read_map(node, map, cx);
+                for (key, entry) in map.iter().filter(|(key, _)| key.starts_with("x-")) {
+                    unknown_key(cx, key, entry.key_span, "`extends`", Self::KEYS);
+                }
+                extends.extensions.clear();
+                extends
+            }
+            Value::Scalar(_) => Self {
+                service: Field::read(node, cx),
                 span: Some(node.span),
                 ..Self::default()
-            }),
-            Value::Seq(_) => {
-                cx.invalid_type(node, "a service name or a mapping with `service`");
-                None
-            }
+            },
+            Value::Seq(_) => Self::default(),
+        };
+        if extends.service.is_none() {
+            cx.report(
+                Diagnostic::error(
+                    Code::MissingKey,
+                    "`extends` needs the name of the service to extend",
+                )
+                .at(node.span)
+                .help("write `extends: other` or `extends: {file: base.yaml, service: other}`"),
+            );
+            return None;
         }
+        Some(extends)
     }
 }
 
@@ -821,7 +860,7 @@ mod tests {
         assert_eq!(service.extends.unwrap().service.unwrap().as_str(), "web");
         let service = read_ok::<Service>("extends: {service: web, file: ../common.yaml}\n");
         let extends = service.extends.unwrap();
-        assert_eq!(extends.file.unwrap().value, PathBuf::from("/common.yaml"));
+        assert_eq!(extends.file.unwrap().as_str(), "../common.yaml");
         assert_eq!(
             codes_of::<Service>("extends: {file: a.yaml}\n"),
             [Code::MissingKey]

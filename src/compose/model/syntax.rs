@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 
 use crate::compose::model::de::{Cx, Field, FromNode, read_or_default};
-use crate::compose::yaml::{Node, Value};
+use crate::compose::yaml::{Map, Node, Value};
 use crate::diag::{Code, Diagnostic, suggest};
 use crate::source::{Span, Spanned};
 
@@ -764,53 +764,80 @@ impl Field for Mapping {
 /// Reads a [`Mapping`] from either form; problems are reported and the entry skipped.
 pub fn read_mapping(node: &Node, cx: &mut Cx) -> Mapping {
     let mut out = Mapping::new();
-    match &node.value {
-        Value::Map(map) => {
-            for (key, entry) in map.iter() {
-                let value = match &entry.value.value {
-                    Value::Scalar(_) if entry.value.is_null() => None,
-                    Value::Scalar(scalar) => {
-                        Some(Spanned::new(scalar.text.clone(), entry.value.span))
-                    }
-                    Value::Seq(_) | Value::Map(_) => {
-                        cx.invalid_type(&entry.value, "a string, a number or a boolean");
-                        continue;
-                    }
-                };
-                out.insert(Spanned::new(key.clone(), entry.key_span), value);
-            }
-        }
+    let from_list;
+    let map = match &node.value {
+        Value::Map(map) => map,
         Value::Seq(items) => {
-            for item in items {
-                let Some(text) = String::from_node(item, cx) else {
-                    continue;
-                };
-                let (key, value) = match text.split_once('=') {
-                    Some((key, value)) => {
-                        let start = key.len() + 1;
-                        let span = scalar_sub_span(cx, item, start, start + value.len());
-                        (key, Some(Spanned::new(value.to_string(), span)))
-                    }
-                    None => (text.as_str(), None),
-                };
-                if key.is_empty() {
-                    cx.invalid_value(
-                        item.span,
-                        format!("`{text}` has no name before `=`"),
-                        "write `NAME=value`, or `NAME` alone for a name without a value",
-                    );
-                    continue;
-                }
-                let key_span = scalar_sub_span(cx, item, 0, key.len());
-                out.insert(Spanned::new(key.to_string(), key_span), value);
-            }
+            from_list = key_value_map(items, cx);
+            &from_list
         }
-        Value::Scalar(_) if node.is_null() => {}
+        Value::Scalar(_) if node.is_null() => return out,
         Value::Scalar(_) => {
             cx.invalid_type(node, "a mapping or a list of `KEY=VALUE` strings");
+            return out;
         }
+    };
+    for (key, entry) in map.iter() {
+        let value = match &entry.value.value {
+            Value::Scalar(_) if entry.value.is_null() => None,
+            Value::Scalar(scalar) => Some(Spanned::new(scalar.text.clone(), entry.value.span)),
+            Value::Seq(_) | Value::Map(_) => {
+                cx.invalid_type(&entry.value, "a string, a number or a boolean");
+                continue;
+            }
+        };
+        out.insert(Spanned::new(key.clone(), entry.key_span), value);
     }
     out
+}
+
+/// The mapping form of a list of `KEY=VALUE` strings: each key and value spanned where it is
+/// written, `KEY` alone mapping to null; a repeated key keeps its first place and takes the
+/// later value. An item that is not such a string is reported and skipped. Reading a
+/// [`Mapping`] and merging files both use it, so a list is checked the same in any file.
+pub fn key_value_map(items: &[Node], cx: &mut Cx) -> Map {
+    let mut map = Map::new();
+    for item in items {
+        let Some(text) = String::from_node(item, cx) else {
+            continue;
+        };
+        let (key, value) = match text.split_once('=') {
+            Some((key, value)) => {
+                let start = key.len() + 1;
+                let span = scalar_sub_span(cx, item, start, start + value.len());
+                (key, Node::string(value, span))
+            }
+            None => (text.as_str(), Node::null(item.span)),
+        };
+        if key.is_empty() {
+            cx.invalid_value(
+                item.span,
+                format!("`{text}` has no name before `=`"),
+                "write `NAME=value`, or `NAME` alone for a name without a value",
+            );
+            continue;
+        }
+        match map.get_mut(key) {
+            Some(earlier) => *earlier = value,
+            None => {
+                let key_span = scalar_sub_span(cx, item, 0, key.len());
+                map.insert(key.to_owned(), key_span, value);
+            }
+        }
+    }
+    map
+}
+
+/// A single value as a one-item list (a list stays as it is): the long form of the keys that
+/// take one string or a list of them.
+#[must_use]
+pub fn as_list(node: Node) -> Node {
+    if let Value::Seq(_) = node.value {
+        node
+    } else {
+        let span = node.span;
+        Node::seq(vec![node], span)
+    }
 }
 
 // ---- Command ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::template::go_string;
 use super::{HelmError, Notes, Reach, Values};
-use crate::render::manifests::{MARKER, TEMPLATE_MARKER};
+use crate::render::manifests::Marker;
 use crate::render::to_yaml;
 
 fn yaml(value: &serde_json::Value) -> Result<String, HelmError> {
@@ -23,17 +23,16 @@ pub fn chart_yaml(name: &str, version: &str, app_version: &str) -> Result<String
         "version": version,
         "appVersion": app_version,
     });
-    Ok(format!("{MARKER}\n{}", yaml(&chart)?))
+    Ok(Marker::Yaml.mark(&yaml(&chart)?))
 }
 
 pub fn values_yaml(values: &Values) -> Result<String, HelmError> {
-    Ok(format!(
-        "{MARKER}\n\
-         # One block per Compose service (image, replicas, resources, env, service, ingress,\n\
+    Ok(Marker::Yaml.mark(&format!(
+        "# One block per Compose service (image, replicas, resources, env, service, ingress,\n\
          # persistence, scheduling, podAnnotations); `global` for the whole release; `secrets`\n\
          # for the Secrets the Pods mount. values.schema.json describes every key.\n{}",
         yaml(&values.to_value())?
-    ))
+    )))
 }
 
 /// The named templates every object template uses. `C` stands for the chart name.
@@ -168,20 +167,16 @@ from --set image.tag=16 is a tag too).
 /// The helpers of a chart whose Services are `services` (the host names `C.env` rewrites).
 pub fn helpers(chart: &str, services: &[String]) -> String {
     let services: Vec<String> = services.iter().map(|s| go_string(s)).collect();
-    format!(
-        "{TEMPLATE_MARKER}\n{}",
-        HELPERS.replace("C.", &format!("{chart}.")).replace(
-            "list SERVICES",
-            format!("list {}", services.join(" ")).trim_end()
-        )
-    )
+    Marker::Template.mark(&HELPERS.replace("C.", &format!("{chart}.")).replace(
+        "list SERVICES",
+        format!("list {}", services.join(" ")).trim_end(),
+    ))
 }
 
 pub fn notes(chart: &str, notes: &Notes) -> String {
-    let mut text = format!(
-        "{TEMPLATE_MARKER}\n\
-         {{{{ .Chart.Name }}}} {{{{ .Chart.Version }}}} is installed as the release {{{{ .Release.Name }}}} in the namespace {{{{ include \"{chart}.namespace\" . }}}}.\n"
-    );
+    let mut text = Marker::Template.mark(&format!(
+        "{{{{ .Chart.Name }}}} {{{{ .Chart.Version }}}} is installed as the release {{{{ .Release.Name }}}} in the namespace {{{{ include \"{chart}.namespace\" . }}}}.\n"
+    ));
     if !notes.reach.is_empty() {
         text.push_str("\nReaching the application\n");
         for reach in &notes.reach {

@@ -69,9 +69,8 @@ pub enum HelmError {
 const RESERVED: [&str; 2] = ["global", "secrets"];
 
 /// The files of the chart: paths relative to the chart directory, and their text. Files
-/// that can hold a comment start with [`crate::render::manifests::MARKER`] (YAML) or
-/// [`crate::render::manifests::TEMPLATE_MARKER`] (template text); `values.schema.json` holds
-/// a `$comment` saying the same.
+/// that can hold a comment start with a [`crate::render::manifests::Marker`] line (YAML, or
+/// template text); `values.schema.json` holds the same sentence as its `$comment`.
 pub fn chart(
     plan: &Plan,
     objects: &[Object],

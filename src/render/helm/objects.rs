@@ -14,7 +14,7 @@ use crate::plan::ordering::{self, Wait};
 use crate::plan::{
     NetworkService, Plan, ServicePort, ServicePurpose, ServiceType, Workload, names, services,
 };
-use crate::render::manifests::MARKER;
+use crate::render::manifests::Marker;
 
 /// The annotation that makes Helm leave an object in place on uninstall and upgrade.
 const RESOURCE_POLICY: &str = "helm.sh/resource-policy";
@@ -278,7 +278,7 @@ impl<'a> Chart<'a> {
             Object::Ingress(_) => self.further_ingress(&mut doc, map, &name),
             _ => {}
         }
-        let text = doc.template.render(MARKER, &value)?;
+        let text = doc.template.render(Marker::Yaml.line(), &value)?;
         Ok(Some((format!("{name}-{}.yaml", kind.to_lowercase()), text)))
     }
 
@@ -448,7 +448,7 @@ impl<'a> Chart<'a> {
             .prelude
             .push(format!("{{{{- if ne {var}.service.type \"ClusterIP\" }}}}"));
         doc.template.postlude.push("{{- end }}".into());
-        let text = doc.template.render(MARKER, &value)?;
+        let text = doc.template.render(Marker::Yaml.line(), &value)?;
         self.extra.push((
             PathBuf::from(format!("templates/{name}-service.yaml")),
             text,
@@ -537,7 +537,9 @@ impl<'a> Chart<'a> {
         self.metadata(&mut doc, &mut map, "Ingress", &name);
         let spec_hole = doc.hole(Hole::Lines(spec));
         map.insert("spec".into(), spec_hole);
-        let text = doc.template.render(MARKER, &Value::Object(map))?;
+        let text = doc
+            .template
+            .render(Marker::Yaml.line(), &Value::Object(map))?;
         self.extra.push((
             PathBuf::from(format!("templates/{name}-ingress.yaml")),
             text,

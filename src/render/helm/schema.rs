@@ -3,12 +3,12 @@
 //!
 //! JSON has no comments, so the file says it was generated in a `$comment` (a keyword draft 7
 //! defines for this), which is how compose2kube recognises it as its own
-//! ([`crate::render::manifests::SCHEMA_MARKER`]).
+//! ([`crate::render::manifests::GENERATED`]).
 
 use serde_json::{Map, Value, json};
 
 use super::{HelmError, Values};
-use crate::render::manifests::SCHEMA_MARKER;
+use crate::render::manifests::GENERATED;
 
 fn string(description: &str) -> Value {
     json!({ "type": "string", "description": description })
@@ -241,7 +241,7 @@ pub fn schema_json(values: &Values) -> Result<String, HelmError> {
         }
     }
     let schema = json!({
-        "$comment": SCHEMA_MARKER,
+        "$comment": GENERATED,
         "$schema": "http://json-schema.org/draft-07/schema#",
         "type": "object",
         "properties": properties,
