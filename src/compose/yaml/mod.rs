@@ -10,10 +10,16 @@
 //! field wants a string or a number. A plain scalar remembers that it was plain, because only
 //! a plain `null`, `~` or empty value means null.
 
+#[cfg(test)]
+mod equivalence;
+mod event;
+mod fast;
+
 use indexmap::IndexMap;
-use serde_saphyr::granit_parser::{
-    Event, Parser, ScalarStyle, ScanError, Span as YamlSpan, StructureStyle,
-};
+use serde_saphyr::granit_parser::{ScalarStyle, ScanError, StructureStyle};
+
+use self::event::{Event, EventKind, EventSource, GranitEvents, NodeTag, SourceError};
+use self::fast::FastEvents;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
@@ -70,6 +76,13 @@ impl Map {
     }
 
     #[must_use]
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            entries: IndexMap::with_capacity(capacity),
+        }
+    }
+
+    #[must_use]
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entries.get(key).map(|e| &e.value)
     }
@@ -85,6 +98,26 @@ impl Map {
 
     pub fn insert(&mut self, key: String, key_span: Span, value: Node) -> Option<Entry> {
         self.entries.insert(key, Entry { key_span, value })
+    }
+
+    /// Adds an entry for a key not there yet; for a key already there, gives the key back
+    /// with the place where it was first written.
+    fn insert_new(
+        &mut self,
+        key: String,
+        key_span: Span,
+        value: Node,
+    ) -> Result<(), (String, Span)> {
+        match self.entries.entry(key) {
+            indexmap::map::Entry::Occupied(first) => {
+                let first_span = first.get().key_span;
+                Err((first.key().clone(), first_span))
+            }
+            indexmap::map::Entry::Vacant(vacant) => {
+                vacant.insert(Entry { key_span, value });
+                Ok(())
+            }
+        }
     }
 
     /// Removes a key, keeping the order of the others.
@@ -256,32 +289,70 @@ const ALIAS_NODE_BUDGET: usize = 1_000_000;
 
 /// Parses every document of a file. A syntax error ends the file with one diagnostic; the
 /// documents read before it are returned.
+///
+/// The fast scanner reads the file first; if it meets anything it does not handle, granit
+/// reads the whole file again, so the result never depends on which of the two read it.
 #[must_use]
 pub fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Vec<Node> {
+    let built = match FastEvents::new(text).map(|events| build(file, text, events)) {
+        Some(built) if built.complete => built,
+        _ => build(file, text, GranitEvents::new(text)),
+    };
+    diagnostics.extend(built.diagnostics);
+    built.documents
+}
+
+/// What the builder made of a file.
+#[derive(Debug)]
+struct Built {
+    /// The documents read (up to an error).
+    documents: Vec<Node>,
+    diagnostics: Diagnostics,
+    /// The stream was read to its end.
+    complete: bool,
+}
+
+fn build<'input>(file: FileId, text: &str, events: impl EventSource<'input>) -> Built {
     let mut builder = Builder {
         file,
-        parser: Parser::new_from_str(text),
+        events,
         anchors: IndexMap::new(),
         alias_budget: ALIAS_NODE_BUDGET.saturating_add(text.len()),
-        diagnostics,
+        diagnostics: Diagnostics::new(),
         text_len: text.len(),
+        items: Vec::new(),
+        entries: Vec::new(),
     };
-    builder.stream()
+    let mut documents = Vec::new();
+    let complete = builder.stream(&mut documents).is_ok();
+    Built {
+        documents,
+        diagnostics: builder.diagnostics,
+        complete,
+    }
 }
 
-struct Builder<'input, 'd> {
+struct Builder<S> {
     file: FileId,
-    parser: Parser<'input, serde_saphyr::granit_parser::StrInput<'input>>,
+    events: S,
     anchors: IndexMap<usize, Node>,
     alias_budget: usize,
-    diagnostics: &'d mut Diagnostics,
+    diagnostics: Diagnostics,
     text_len: usize,
+    /// The items of the sequences being built, innermost last (one buffer for all of them,
+    /// so that every sequence is allocated once, at its final size).
+    items: Vec<Node>,
+    /// The entries of the mappings being built, likewise.
+    entries: Vec<Pending>,
 }
 
-/// Why building a document stopped early.
+/// Why building stopped early.
+#[derive(Debug)]
 enum Stop {
     /// Reported already.
     Reported,
+    /// The fast scanner cannot read the file.
+    Unsupported,
 }
 
 /// One entry of a mapping before merge keys are resolved.
@@ -290,20 +361,27 @@ enum Pending {
     Merge(Node),
 }
 
-impl<'input> Builder<'input, '_> {
-    fn stream(&mut self) -> Vec<Node> {
-        let mut documents = Vec::new();
+impl<'input, S: EventSource<'input>> Builder<S> {
+    fn stream(&mut self, documents: &mut Vec<Node>) -> Result<(), Stop> {
         loop {
             match self.next() {
-                Ok(Some((Event::DocumentStart(..), _))) => {
+                Ok(Some(Event {
+                    kind: EventKind::DocumentStart,
+                    ..
+                })) => {
                     self.anchors.clear();
-                    match self.document() {
-                        Ok(Some(node)) => documents.push(node),
-                        Ok(None) => {}
-                        Err(Stop::Reported) => return documents,
+                    if let Some(node) = self.document()? {
+                        documents.push(node);
                     }
                 }
-                Ok(Some((Event::StreamEnd, _)) | None) | Err(Stop::Reported) => return documents,
+                Ok(
+                    Some(Event {
+                        kind: EventKind::StreamEnd,
+                        ..
+                    })
+                    | None,
+                ) => return Ok(()),
+                Err(stop) => return Err(stop),
                 Ok(Some(_)) => {}
             }
         }
@@ -312,35 +390,26 @@ impl<'input> Builder<'input, '_> {
     fn document(&mut self) -> Result<Option<Node>, Stop> {
         let mut root = None;
         loop {
-            let Some((event, span)) = self.next()? else {
+            let Some(event) = self.next()? else {
                 return Ok(root);
             };
-            match event {
-                Event::DocumentEnd => return Ok(root),
-                other => {
-                    if let Some(node) = self.node(other, span)? {
-                        root = Some(node);
-                    }
-                }
+            if matches!(event.kind, EventKind::DocumentEnd) {
+                return Ok(root);
+            }
+            if let Some(node) = self.node(event)? {
+                root = Some(node);
             }
         }
     }
 
-    fn next(&mut self) -> Result<Option<(Event<'input>, YamlSpan)>, Stop> {
-        loop {
-            match self.parser.next_event() {
-                None => return Ok(None),
-                Some(Ok((event, span))) => {
-                    if matches!(event, Event::Comment(..) | Event::Anchor(..)) {
-                        continue;
-                    }
-                    return Ok(Some((event, span)));
-                }
-                Some(Err(error)) => {
-                    self.syntax_error(&error);
-                    return Err(Stop::Reported);
-                }
+    fn next(&mut self) -> Result<Option<Event<'input>>, Stop> {
+        match self.events.next_event() {
+            Ok(event) => Ok(event),
+            Err(SourceError::Syntax(error)) => {
+                self.syntax_error(&error);
+                Err(Stop::Reported)
             }
+            Err(SourceError::Unsupported) => Err(Stop::Unsupported),
         }
     }
 
@@ -358,18 +427,16 @@ impl<'input> Builder<'input, '_> {
         );
     }
 
-    fn span(&self, span: YamlSpan) -> Span {
-        let start = span.start.byte_offset().unwrap_or(0);
-        let end = span.end.byte_offset().unwrap_or(start);
+    fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start, end)
     }
 
     /// Builds the node an event starts; `None` for events that are not nodes.
-    fn node(&mut self, event: Event<'input>, yaml_span: YamlSpan) -> Result<Option<Node>, Stop> {
-        let span = self.span(yaml_span);
-        let node = match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                let (tag, quoted_by_tag) = self.tag(tag.as_deref(), yaml_span, span);
+    fn node(&mut self, event: Event<'input>) -> Result<Option<Node>, Stop> {
+        let span = self.span(event.start, event.end);
+        let node = match event.kind {
+            EventKind::Scalar(text, style, properties) => {
+                let (tag, quoted_by_tag) = self.tag(properties.tag.as_deref(), span);
                 let node = Node {
                     value: Value::Scalar(Scalar {
                         text: text.into_owned(),
@@ -378,84 +445,91 @@ impl<'input> Builder<'input, '_> {
                     span,
                     tag,
                 };
-                self.remember(anchor, &node);
+                self.remember(properties.anchor, &node);
                 node
             }
-            Event::SequenceStart(style, anchor, tag) => {
-                let (tag, _) = self.tag(tag.as_deref(), yaml_span, span);
-                let mut items: Vec<Node> = Vec::new();
-                let end = loop {
-                    let Some((event, item_span)) = self.next()? else {
-                        break span;
-                    };
-                    if matches!(event, Event::SequenceEnd) {
-                        // A block sequence ends at its last item, not at the next token.
-                        break match (style, items.last()) {
-                            (StructureStyle::Block, Some(last)) => last.span,
-                            _ => self.span(item_span),
-                        };
-                    }
-                    if let Some(item) = self.node(event, item_span)? {
-                        items.push(item);
-                    }
-                };
+            EventKind::SequenceStart(style, properties) => {
+                let (tag, _) = self.tag(properties.tag.as_deref(), span);
+                let (items, end) = self.sequence(span, style)?;
                 let node = Node {
                     value: Value::Seq(items),
                     span: span.join(end),
                     tag,
                 };
-                self.remember(anchor, &node);
+                self.remember(properties.anchor, &node);
                 node
             }
-            Event::MappingStart(style, anchor, tag) => {
-                let (tag, _) = self.tag(tag.as_deref(), yaml_span, span);
+            EventKind::MappingStart(style, properties) => {
+                let (tag, _) = self.tag(properties.tag.as_deref(), span);
                 let (map, end) = self.mapping(span, style)?;
                 let node = Node {
                     value: Value::Map(map),
                     span: span.join(end),
                     tag,
                 };
-                self.remember(anchor, &node);
+                self.remember(properties.anchor, &node);
                 node
             }
-            Event::Alias(id) => self.alias(id, span)?,
+            EventKind::Alias(id) => self.alias(id, span)?,
             _ => return Ok(None),
         };
         Ok(Some(node))
     }
 
-    fn mapping(&mut self, start: Span, style: StructureStyle) -> Result<(Map, Span), Stop> {
-        let mut pending = Vec::new();
-        let mut last_value_end: Option<Span> = None;
+    fn sequence(&mut self, start: Span, style: StructureStyle) -> Result<(Vec<Node>, Span), Stop> {
+        let base = self.items.len();
+        let mut last_item_end = None;
         let end = loop {
-            let Some((event, key_yaml_span)) = self.next()? else {
+            let Some(event) = self.next()? else {
                 break start;
             };
-            if matches!(event, Event::MappingEnd) {
+            if matches!(event.kind, EventKind::SequenceEnd) {
+                // A block sequence ends at its last item, not at the next token.
+                break match (style, last_item_end) {
+                    (StructureStyle::Block, Some(last)) => last,
+                    _ => self.span(event.start, event.end),
+                };
+            }
+            if let Some(item) = self.node(event)? {
+                last_item_end = Some(item.span);
+                self.items.push(item);
+            }
+        };
+        Ok((self.items.drain(base..).collect(), end))
+    }
+
+    fn mapping(&mut self, start: Span, style: StructureStyle) -> Result<(Map, Span), Stop> {
+        let base = self.entries.len();
+        let mut last_value_end: Option<Span> = None;
+        let end = loop {
+            let Some(key_event) = self.next()? else {
+                break start;
+            };
+            if matches!(key_event.kind, EventKind::MappingEnd) {
                 // A block mapping ends at its last value, not at the next token.
                 break match (style, last_value_end) {
                     (StructureStyle::Block, Some(last)) => last,
-                    _ => self.span(key_yaml_span),
+                    _ => self.span(key_event.start, key_event.end),
                 };
             }
-            let Some(key) = self.node(event, key_yaml_span)? else {
+            let Some(key) = self.node(key_event)? else {
                 continue;
             };
-            let Some((value_event, value_span)) = self.next()? else {
+            let Some(value_event) = self.next()? else {
                 break start;
             };
             let value = self
-                .node(value_event, value_span)?
+                .node(value_event)?
                 .unwrap_or_else(|| Node::null(key.span));
             last_value_end = Some(value.span);
-            match &key.value {
+            match key.value {
                 Value::Scalar(s) if s.plain && s.text == "<<" => {
-                    pending.push(Pending::Merge(value));
+                    self.entries.push(Pending::Merge(value));
                 }
-                Value::Scalar(s) => {
-                    pending.push(Pending::Explicit(s.text.clone(), key.span, value));
-                }
-                _ => self.diagnostics.push(
+                Value::Scalar(s) => self
+                    .entries
+                    .push(Pending::Explicit(s.text, key.span, value)),
+                Value::Seq(_) | Value::Map(_) => self.diagnostics.push(
                     Diagnostic::error(
                         Code::InvalidKey,
                         format!("a mapping key must be a string, found {}", key.kind_name()),
@@ -465,24 +539,36 @@ impl<'input> Builder<'input, '_> {
                 ),
             }
         };
-        Ok((self.resolve_merges(pending), end))
+        let map = self.resolve_merges(base);
+        Ok((map, end))
     }
 
-    /// Applies `<<` merge keys: keys written in the mapping win over merged ones, and among
-    /// `<<: [*a, *b]` the earlier mapping wins (YAML merge key rules).
-    fn resolve_merges(&mut self, pending: Vec<Pending>) -> Map {
-        let explicit: std::collections::HashSet<String> = pending
+    /// Makes the map of the entries from `base` on, applying `<<` merge keys: keys written
+    /// in the mapping win over merged ones, and among `<<: [*a, *b]` the earlier mapping wins
+    /// (YAML merge key rules).
+    fn resolve_merges(&mut self, base: usize) -> Map {
+        let mut pending = std::mem::take(&mut self.entries);
+        let has_merges = pending
             .iter()
-            .filter_map(|p| match p {
-                Pending::Explicit(key, ..) => Some(key.clone()),
-                Pending::Merge(_) => None,
-            })
-            .collect();
-        let mut map = Map::new();
-        for entry in pending {
+            .skip(base)
+            .any(|p| matches!(p, Pending::Merge(_)));
+        let explicit: std::collections::HashSet<String> = if has_merges {
+            pending
+                .iter()
+                .skip(base)
+                .filter_map(|p| match p {
+                    Pending::Explicit(key, ..) => Some(key.clone()),
+                    Pending::Merge(_) => None,
+                })
+                .collect()
+        } else {
+            std::collections::HashSet::new()
+        };
+        let mut map = Map::with_capacity(pending.len().saturating_sub(base));
+        for entry in pending.drain(base..) {
             match entry {
                 Pending::Explicit(key, key_span, value) => {
-                    if let Some(first) = map.entry(&key).map(|e| e.key_span) {
+                    if let Err((key, first)) = map.insert_new(key, key_span, value) {
                         self.diagnostics.push(
                             Diagnostic::error(
                                 Code::DuplicateKey,
@@ -493,8 +579,6 @@ impl<'input> Builder<'input, '_> {
                             .related(first, "first defined here")
                             .help("remove one of the two definitions"),
                         );
-                    } else {
-                        map.insert(key, key_span, value);
                     }
                 }
                 Pending::Merge(source) => {
@@ -525,6 +609,7 @@ impl<'input> Builder<'input, '_> {
                 }
             }
         }
+        self.entries = pending;
         map
     }
 
@@ -559,16 +644,11 @@ impl<'input> Builder<'input, '_> {
 
     /// Interprets a node's tag: Compose's `!reset`/`!override`, or YAML core tags (`!!str`
     /// makes a plain scalar a string). Other tags are reported and ignored.
-    fn tag(
-        &mut self,
-        tag: Option<&serde_saphyr::granit_parser::Tag>,
-        yaml_span: YamlSpan,
-        node_span: Span,
-    ) -> (Option<Tag>, bool) {
-        let Some(tag) = tag else {
+    fn tag(&mut self, tag: Option<&NodeTag<'_>>, node_span: Span) -> (Option<Tag>, bool) {
+        let Some(NodeTag { tag, span }) = tag else {
             return (None, false);
         };
-        let tag_span = yaml_span.tag_span().map_or(node_span, |s| self.span(s));
+        let tag_span = span.map_or(node_span, |(start, end)| self.span(start, end));
         if tag.is_yaml_core_schema() {
             return (None, tag.suffix() == "str");
         }
