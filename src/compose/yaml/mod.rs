@@ -15,6 +15,8 @@ mod equivalence;
 mod event;
 mod fast;
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 use serde_saphyr::granit_parser::{ScalarStyle, ScanError, StructureStyle};
 
@@ -57,10 +59,21 @@ pub struct Scalar {
 }
 
 /// A mapping with string keys, in source order.
-#[derive(Clone, Debug, Default)]
+///
+/// Compose mappings mostly have a handful of keys: for them a linear search is faster than
+/// hashing, and one vector is one allocation (a hash map needs two, and more to drop). A
+/// mapping that grows beyond [`INDEXED_LEN`] entries (the `services` of a large project) also
+/// keeps the position of every key, so that looking keys up in it stays fast.
+#[derive(Clone, Default)]
 pub struct Map {
-    entries: IndexMap<String, Entry>,
+    entries: Vec<(String, Entry)>,
+    // Boxed: few mappings have an index, and this keeps `Map` (so every `Node`) small.
+    #[allow(clippy::box_collection)]
+    index: Option<Box<HashMap<String, usize>>>,
 }
+
+/// Mappings longer than this keep an index of their keys.
+const INDEXED_LEN: usize = 16;
 
 /// A mapping entry: where its key was written, and its value.
 #[derive(Clone, Debug)]
@@ -78,26 +91,48 @@ impl Map {
     #[must_use]
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            entries: IndexMap::with_capacity(capacity),
+            entries: Vec::with_capacity(capacity),
+            index: None,
+        }
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| k == key),
         }
     }
 
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entries.get(key).map(|e| &e.value)
+        self.entry(key).map(|e| &e.value)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
-        self.entries.get_mut(key).map(|e| &mut e.value)
+        let position = self.position(key)?;
+        self.entries.get_mut(position).map(|(_, e)| &mut e.value)
     }
 
     #[must_use]
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.get(key)
+        let position = self.position(key)?;
+        self.entries.get(position).map(|(_, e)| e)
     }
 
+    /// Sets the value of a key; a key already there keeps its place and its old entry is
+    /// returned.
     pub fn insert(&mut self, key: String, key_span: Span, value: Node) -> Option<Entry> {
-        self.entries.insert(key, Entry { key_span, value })
+        let entry = Entry { key_span, value };
+        match self.position(&key) {
+            Some(position) => self
+                .entries
+                .get_mut(position)
+                .map(|(_, old)| std::mem::replace(old, entry)),
+            None => {
+                self.push(key, entry);
+                None
+            }
+        }
     }
 
     /// Adds an entry for a key not there yet; for a key already there, gives the key back
@@ -108,38 +143,62 @@ impl Map {
         key_span: Span,
         value: Node,
     ) -> Result<(), (String, Span)> {
-        match self.entries.entry(key) {
-            indexmap::map::Entry::Occupied(first) => {
-                let first_span = first.get().key_span;
-                Err((first.key().clone(), first_span))
-            }
-            indexmap::map::Entry::Vacant(vacant) => {
-                vacant.insert(Entry { key_span, value });
+        match self.entry(&key) {
+            Some(first) => Err((key, first.key_span)),
+            None => {
+                self.push(key, Entry { key_span, value });
                 Ok(())
             }
         }
     }
 
+    fn push(&mut self, key: String, entry: Entry) {
+        match &mut self.index {
+            Some(index) => {
+                index.insert(key.clone(), self.entries.len());
+            }
+            None if self.entries.len() == INDEXED_LEN => {
+                let mut index: HashMap<String, usize> = self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .map(|(position, (k, _))| (k.clone(), position))
+                    .collect();
+                index.insert(key.clone(), self.entries.len());
+                self.index = Some(Box::new(index));
+            }
+            None => {}
+        }
+        self.entries.push((key, entry));
+    }
+
     /// Removes a key, keeping the order of the others.
     pub fn remove(&mut self, key: &str) -> Option<Entry> {
-        self.entries.shift_remove(key)
+        let position = self.position(key)?;
+        if let Some(index) = &mut self.index {
+            index.remove(key);
+            for later in index.values_mut().filter(|p| **p > position) {
+                *later -= 1;
+            }
+        }
+        Some(self.entries.remove(position).1)
     }
 
     #[must_use]
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.position(key).is_some()
     }
 
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&String, &Entry)> {
-        self.entries.iter()
+        self.entries.iter().map(|(k, e)| (k, e))
     }
 
     pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&String, &mut Entry)> {
-        self.entries.iter_mut()
+        self.entries.iter_mut().map(|(k, e)| (&*k, e))
     }
 
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &String> {
-        self.entries.keys()
+        self.entries.iter().map(|(k, _)| k)
     }
 
     #[must_use]
@@ -153,9 +212,16 @@ impl Map {
     }
 }
 
+/// The entries in order (the index is a cache, and prints in no fixed order).
+impl std::fmt::Debug for Map {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
 impl IntoIterator for Map {
     type Item = (String, Entry);
-    type IntoIter = indexmap::map::IntoIter<String, Entry>;
+    type IntoIter = std::vec::IntoIter<(String, Entry)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
@@ -754,6 +820,44 @@ mod tests {
         let d = diags.iter().next().unwrap();
         assert_eq!(d.code, Code::YamlSyntax);
         assert!(sources.location(d.span.unwrap()).is_some());
+    }
+
+    #[test]
+    fn long_maps_find_keys_in_order_after_replacements_and_removals() {
+        let file = SourceMap::new().add("t.yaml", None, ".", "");
+        let span = Span::new(file, 0, 0);
+        let mut map = Map::new();
+        for i in 0..40 {
+            assert!(
+                map.insert(format!("k{i}"), span, Node::string(i.to_string(), span))
+                    .is_none()
+            );
+        }
+        let old = map.insert("k3".to_owned(), span, Node::string("new", span));
+        assert_eq!(old.unwrap().value.as_str(), Some("3"));
+        for i in (0..40).step_by(3).filter(|i| *i != 3) {
+            assert_eq!(
+                map.remove(&format!("k{i}")).unwrap().value.as_str(),
+                Some(i.to_string().as_str())
+            );
+        }
+        let expected: Vec<String> = (0..40)
+            .filter(|i| i % 3 != 0 || *i == 3)
+            .map(|i| format!("k{i}"))
+            .collect();
+        assert_eq!(map.keys().cloned().collect::<Vec<_>>(), expected);
+        for (position, key) in expected.iter().enumerate() {
+            let value = map.get(key).and_then(Node::as_str).unwrap().to_owned();
+            let want = if key == "k3" {
+                "new".to_owned()
+            } else {
+                key[1..].to_owned()
+            };
+            assert_eq!((position, value), (position, want));
+        }
+        assert!(!map.contains_key("k0"));
+        map.insert("k0".to_owned(), span, Node::null(span));
+        assert_eq!(map.keys().last().map(String::as_str), Some("k0"));
     }
 
     #[test]
