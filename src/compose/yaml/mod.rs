@@ -10,10 +10,18 @@
 //! field wants a string or a number. A plain scalar remembers that it was plain, because only
 //! a plain `null`, `~` or empty value means null.
 
+#[cfg(test)]
+mod equivalence;
+mod event;
+mod fast;
+
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
-use serde_saphyr::granit_parser::{
-    Event, Parser, ScalarStyle, ScanError, Span as YamlSpan, StructureStyle,
-};
+use serde_saphyr::granit_parser::{ScalarStyle, ScanError, StructureStyle};
+
+use self::event::{Event, EventKind, EventSource, GranitEvents, NodeTag, SourceError};
+use self::fast::FastEvents;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
@@ -51,10 +59,21 @@ pub struct Scalar {
 }
 
 /// A mapping with string keys, in source order.
-#[derive(Clone, Debug, Default)]
+///
+/// Compose mappings mostly have a handful of keys: for them a linear search is faster than
+/// hashing, and one vector is one allocation (a hash map needs two, and more to drop). A
+/// mapping that grows beyond [`INDEXED_LEN`] entries (the `services` of a large project) also
+/// keeps the position of every key, so that looking keys up in it stays fast.
+#[derive(Clone, Default)]
 pub struct Map {
-    entries: IndexMap<String, Entry>,
+    entries: Vec<(String, Entry)>,
+    // Boxed: few mappings have an index, and this keeps `Map` (so every `Node`) small.
+    #[allow(clippy::box_collection)]
+    index: Option<Box<HashMap<String, usize>>>,
 }
+
+/// Mappings longer than this keep an index of their keys.
+const INDEXED_LEN: usize = 16;
 
 /// A mapping entry: where its key was written, and its value.
 #[derive(Clone, Debug)]
@@ -70,43 +89,116 @@ impl Map {
     }
 
     #[must_use]
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            entries: Vec::with_capacity(capacity),
+            index: None,
+        }
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| k == key),
+        }
+    }
+
+    #[must_use]
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entries.get(key).map(|e| &e.value)
+        self.entry(key).map(|e| &e.value)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
-        self.entries.get_mut(key).map(|e| &mut e.value)
+        let position = self.position(key)?;
+        self.entries.get_mut(position).map(|(_, e)| &mut e.value)
     }
 
     #[must_use]
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.get(key)
+        let position = self.position(key)?;
+        self.entries.get(position).map(|(_, e)| e)
     }
 
+    /// Sets the value of a key; a key already there keeps its place and its old entry is
+    /// returned.
     pub fn insert(&mut self, key: String, key_span: Span, value: Node) -> Option<Entry> {
-        self.entries.insert(key, Entry { key_span, value })
+        let entry = Entry { key_span, value };
+        match self.position(&key) {
+            Some(position) => self
+                .entries
+                .get_mut(position)
+                .map(|(_, old)| std::mem::replace(old, entry)),
+            None => {
+                self.push(key, entry);
+                None
+            }
+        }
+    }
+
+    /// Adds an entry for a key not there yet; for a key already there, gives the key back
+    /// with the place where it was first written.
+    fn insert_new(
+        &mut self,
+        key: String,
+        key_span: Span,
+        value: Node,
+    ) -> Result<(), (String, Span)> {
+        match self.entry(&key) {
+            Some(first) => Err((key, first.key_span)),
+            None => {
+                self.push(key, Entry { key_span, value });
+                Ok(())
+            }
+        }
+    }
+
+    fn push(&mut self, key: String, entry: Entry) {
+        match &mut self.index {
+            Some(index) => {
+                index.insert(key.clone(), self.entries.len());
+            }
+            None if self.entries.len() == INDEXED_LEN => {
+                let mut index: HashMap<String, usize> = self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .map(|(position, (k, _))| (k.clone(), position))
+                    .collect();
+                index.insert(key.clone(), self.entries.len());
+                self.index = Some(Box::new(index));
+            }
+            None => {}
+        }
+        self.entries.push((key, entry));
     }
 
     /// Removes a key, keeping the order of the others.
     pub fn remove(&mut self, key: &str) -> Option<Entry> {
-        self.entries.shift_remove(key)
+        let position = self.position(key)?;
+        if let Some(index) = &mut self.index {
+            index.remove(key);
+            for later in index.values_mut().filter(|p| **p > position) {
+                *later -= 1;
+            }
+        }
+        Some(self.entries.remove(position).1)
     }
 
     #[must_use]
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.position(key).is_some()
     }
 
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&String, &Entry)> {
-        self.entries.iter()
+        self.entries.iter().map(|(k, e)| (k, e))
     }
 
     pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&String, &mut Entry)> {
-        self.entries.iter_mut()
+        self.entries.iter_mut().map(|(k, e)| (&*k, e))
     }
 
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &String> {
-        self.entries.keys()
+        self.entries.iter().map(|(k, _)| k)
     }
 
     #[must_use]
@@ -120,9 +212,16 @@ impl Map {
     }
 }
 
+/// The entries in order (the index is a cache, and prints in no fixed order).
+impl std::fmt::Debug for Map {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
 impl IntoIterator for Map {
     type Item = (String, Entry);
-    type IntoIter = indexmap::map::IntoIter<String, Entry>;
+    type IntoIter = std::vec::IntoIter<(String, Entry)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
@@ -256,32 +355,70 @@ const ALIAS_NODE_BUDGET: usize = 1_000_000;
 
 /// Parses every document of a file. A syntax error ends the file with one diagnostic; the
 /// documents read before it are returned.
+///
+/// The fast scanner reads the file first; if it meets anything it does not handle, granit
+/// reads the whole file again, so the result never depends on which of the two read it.
 #[must_use]
 pub fn parse(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Vec<Node> {
+    let built = match FastEvents::new(text).map(|events| build(file, text, events)) {
+        Some(built) if built.complete => built,
+        _ => build(file, text, GranitEvents::new(text)),
+    };
+    diagnostics.extend(built.diagnostics);
+    built.documents
+}
+
+/// What the builder made of a file.
+#[derive(Debug)]
+struct Built {
+    /// The documents read (up to an error).
+    documents: Vec<Node>,
+    diagnostics: Diagnostics,
+    /// The stream was read to its end.
+    complete: bool,
+}
+
+fn build<'input>(file: FileId, text: &str, events: impl EventSource<'input>) -> Built {
     let mut builder = Builder {
         file,
-        parser: Parser::new_from_str(text),
+        events,
         anchors: IndexMap::new(),
         alias_budget: ALIAS_NODE_BUDGET.saturating_add(text.len()),
-        diagnostics,
+        diagnostics: Diagnostics::new(),
         text_len: text.len(),
+        items: Vec::new(),
+        entries: Vec::new(),
     };
-    builder.stream()
+    let mut documents = Vec::new();
+    let complete = builder.stream(&mut documents).is_ok();
+    Built {
+        documents,
+        diagnostics: builder.diagnostics,
+        complete,
+    }
 }
 
-struct Builder<'input, 'd> {
+struct Builder<S> {
     file: FileId,
-    parser: Parser<'input, serde_saphyr::granit_parser::StrInput<'input>>,
+    events: S,
     anchors: IndexMap<usize, Node>,
     alias_budget: usize,
-    diagnostics: &'d mut Diagnostics,
+    diagnostics: Diagnostics,
     text_len: usize,
+    /// The items of the sequences being built, innermost last (one buffer for all of them,
+    /// so that every sequence is allocated once, at its final size).
+    items: Vec<Node>,
+    /// The entries of the mappings being built, likewise.
+    entries: Vec<Pending>,
 }
 
-/// Why building a document stopped early.
+/// Why building stopped early.
+#[derive(Debug)]
 enum Stop {
     /// Reported already.
     Reported,
+    /// The fast scanner cannot read the file.
+    Unsupported,
 }
 
 /// One entry of a mapping before merge keys are resolved.
@@ -290,20 +427,27 @@ enum Pending {
     Merge(Node),
 }
 
-impl<'input> Builder<'input, '_> {
-    fn stream(&mut self) -> Vec<Node> {
-        let mut documents = Vec::new();
+impl<'input, S: EventSource<'input>> Builder<S> {
+    fn stream(&mut self, documents: &mut Vec<Node>) -> Result<(), Stop> {
         loop {
             match self.next() {
-                Ok(Some((Event::DocumentStart(..), _))) => {
+                Ok(Some(Event {
+                    kind: EventKind::DocumentStart,
+                    ..
+                })) => {
                     self.anchors.clear();
-                    match self.document() {
-                        Ok(Some(node)) => documents.push(node),
-                        Ok(None) => {}
-                        Err(Stop::Reported) => return documents,
+                    if let Some(node) = self.document()? {
+                        documents.push(node);
                     }
                 }
-                Ok(Some((Event::StreamEnd, _)) | None) | Err(Stop::Reported) => return documents,
+                Ok(
+                    Some(Event {
+                        kind: EventKind::StreamEnd,
+                        ..
+                    })
+                    | None,
+                ) => return Ok(()),
+                Err(stop) => return Err(stop),
                 Ok(Some(_)) => {}
             }
         }
@@ -312,35 +456,26 @@ impl<'input> Builder<'input, '_> {
     fn document(&mut self) -> Result<Option<Node>, Stop> {
         let mut root = None;
         loop {
-            let Some((event, span)) = self.next()? else {
+            let Some(event) = self.next()? else {
                 return Ok(root);
             };
-            match event {
-                Event::DocumentEnd => return Ok(root),
-                other => {
-                    if let Some(node) = self.node(other, span)? {
-                        root = Some(node);
-                    }
-                }
+            if matches!(event.kind, EventKind::DocumentEnd) {
+                return Ok(root);
+            }
+            if let Some(node) = self.node(event)? {
+                root = Some(node);
             }
         }
     }
 
-    fn next(&mut self) -> Result<Option<(Event<'input>, YamlSpan)>, Stop> {
-        loop {
-            match self.parser.next_event() {
-                None => return Ok(None),
-                Some(Ok((event, span))) => {
-                    if matches!(event, Event::Comment(..) | Event::Anchor(..)) {
-                        continue;
-                    }
-                    return Ok(Some((event, span)));
-                }
-                Some(Err(error)) => {
-                    self.syntax_error(&error);
-                    return Err(Stop::Reported);
-                }
+    fn next(&mut self) -> Result<Option<Event<'input>>, Stop> {
+        match self.events.next_event() {
+            Ok(event) => Ok(event),
+            Err(SourceError::Syntax(error)) => {
+                self.syntax_error(&error);
+                Err(Stop::Reported)
             }
+            Err(SourceError::Unsupported) => Err(Stop::Unsupported),
         }
     }
 
@@ -358,18 +493,16 @@ impl<'input> Builder<'input, '_> {
         );
     }
 
-    fn span(&self, span: YamlSpan) -> Span {
-        let start = span.start.byte_offset().unwrap_or(0);
-        let end = span.end.byte_offset().unwrap_or(start);
+    fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start, end)
     }
 
     /// Builds the node an event starts; `None` for events that are not nodes.
-    fn node(&mut self, event: Event<'input>, yaml_span: YamlSpan) -> Result<Option<Node>, Stop> {
-        let span = self.span(yaml_span);
-        let node = match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                let (tag, quoted_by_tag) = self.tag(tag.as_deref(), yaml_span, span);
+    fn node(&mut self, event: Event<'input>) -> Result<Option<Node>, Stop> {
+        let span = self.span(event.start, event.end);
+        let node = match event.kind {
+            EventKind::Scalar(text, style, properties) => {
+                let (tag, quoted_by_tag) = self.tag(properties.tag.as_deref(), span);
                 let node = Node {
                     value: Value::Scalar(Scalar {
                         text: text.into_owned(),
@@ -378,84 +511,91 @@ impl<'input> Builder<'input, '_> {
                     span,
                     tag,
                 };
-                self.remember(anchor, &node);
+                self.remember(properties.anchor, &node);
                 node
             }
-            Event::SequenceStart(style, anchor, tag) => {
-                let (tag, _) = self.tag(tag.as_deref(), yaml_span, span);
-                let mut items: Vec<Node> = Vec::new();
-                let end = loop {
-                    let Some((event, item_span)) = self.next()? else {
-                        break span;
-                    };
-                    if matches!(event, Event::SequenceEnd) {
-                        // A block sequence ends at its last item, not at the next token.
-                        break match (style, items.last()) {
-                            (StructureStyle::Block, Some(last)) => last.span,
-                            _ => self.span(item_span),
-                        };
-                    }
-                    if let Some(item) = self.node(event, item_span)? {
-                        items.push(item);
-                    }
-                };
+            EventKind::SequenceStart(style, properties) => {
+                let (tag, _) = self.tag(properties.tag.as_deref(), span);
+                let (items, end) = self.sequence(span, style)?;
                 let node = Node {
                     value: Value::Seq(items),
                     span: span.join(end),
                     tag,
                 };
-                self.remember(anchor, &node);
+                self.remember(properties.anchor, &node);
                 node
             }
-            Event::MappingStart(style, anchor, tag) => {
-                let (tag, _) = self.tag(tag.as_deref(), yaml_span, span);
+            EventKind::MappingStart(style, properties) => {
+                let (tag, _) = self.tag(properties.tag.as_deref(), span);
                 let (map, end) = self.mapping(span, style)?;
                 let node = Node {
                     value: Value::Map(map),
                     span: span.join(end),
                     tag,
                 };
-                self.remember(anchor, &node);
+                self.remember(properties.anchor, &node);
                 node
             }
-            Event::Alias(id) => self.alias(id, span)?,
+            EventKind::Alias(id) => self.alias(id, span)?,
             _ => return Ok(None),
         };
         Ok(Some(node))
     }
 
-    fn mapping(&mut self, start: Span, style: StructureStyle) -> Result<(Map, Span), Stop> {
-        let mut pending = Vec::new();
-        let mut last_value_end: Option<Span> = None;
+    fn sequence(&mut self, start: Span, style: StructureStyle) -> Result<(Vec<Node>, Span), Stop> {
+        let base = self.items.len();
+        let mut last_item_end = None;
         let end = loop {
-            let Some((event, key_yaml_span)) = self.next()? else {
+            let Some(event) = self.next()? else {
                 break start;
             };
-            if matches!(event, Event::MappingEnd) {
+            if matches!(event.kind, EventKind::SequenceEnd) {
+                // A block sequence ends at its last item, not at the next token.
+                break match (style, last_item_end) {
+                    (StructureStyle::Block, Some(last)) => last,
+                    _ => self.span(event.start, event.end),
+                };
+            }
+            if let Some(item) = self.node(event)? {
+                last_item_end = Some(item.span);
+                self.items.push(item);
+            }
+        };
+        Ok((self.items.drain(base..).collect(), end))
+    }
+
+    fn mapping(&mut self, start: Span, style: StructureStyle) -> Result<(Map, Span), Stop> {
+        let base = self.entries.len();
+        let mut last_value_end: Option<Span> = None;
+        let end = loop {
+            let Some(key_event) = self.next()? else {
+                break start;
+            };
+            if matches!(key_event.kind, EventKind::MappingEnd) {
                 // A block mapping ends at its last value, not at the next token.
                 break match (style, last_value_end) {
                     (StructureStyle::Block, Some(last)) => last,
-                    _ => self.span(key_yaml_span),
+                    _ => self.span(key_event.start, key_event.end),
                 };
             }
-            let Some(key) = self.node(event, key_yaml_span)? else {
+            let Some(key) = self.node(key_event)? else {
                 continue;
             };
-            let Some((value_event, value_span)) = self.next()? else {
+            let Some(value_event) = self.next()? else {
                 break start;
             };
             let value = self
-                .node(value_event, value_span)?
+                .node(value_event)?
                 .unwrap_or_else(|| Node::null(key.span));
             last_value_end = Some(value.span);
-            match &key.value {
+            match key.value {
                 Value::Scalar(s) if s.plain && s.text == "<<" => {
-                    pending.push(Pending::Merge(value));
+                    self.entries.push(Pending::Merge(value));
                 }
-                Value::Scalar(s) => {
-                    pending.push(Pending::Explicit(s.text.clone(), key.span, value));
-                }
-                _ => self.diagnostics.push(
+                Value::Scalar(s) => self
+                    .entries
+                    .push(Pending::Explicit(s.text, key.span, value)),
+                Value::Seq(_) | Value::Map(_) => self.diagnostics.push(
                     Diagnostic::error(
                         Code::InvalidKey,
                         format!("a mapping key must be a string, found {}", key.kind_name()),
@@ -465,24 +605,36 @@ impl<'input> Builder<'input, '_> {
                 ),
             }
         };
-        Ok((self.resolve_merges(pending), end))
+        let map = self.resolve_merges(base);
+        Ok((map, end))
     }
 
-    /// Applies `<<` merge keys: keys written in the mapping win over merged ones, and among
-    /// `<<: [*a, *b]` the earlier mapping wins (YAML merge key rules).
-    fn resolve_merges(&mut self, pending: Vec<Pending>) -> Map {
-        let explicit: std::collections::HashSet<String> = pending
+    /// Makes the map of the entries from `base` on, applying `<<` merge keys: keys written
+    /// in the mapping win over merged ones, and among `<<: [*a, *b]` the earlier mapping wins
+    /// (YAML merge key rules).
+    fn resolve_merges(&mut self, base: usize) -> Map {
+        let mut pending = std::mem::take(&mut self.entries);
+        let has_merges = pending
             .iter()
-            .filter_map(|p| match p {
-                Pending::Explicit(key, ..) => Some(key.clone()),
-                Pending::Merge(_) => None,
-            })
-            .collect();
-        let mut map = Map::new();
-        for entry in pending {
+            .skip(base)
+            .any(|p| matches!(p, Pending::Merge(_)));
+        let explicit: std::collections::HashSet<String> = if has_merges {
+            pending
+                .iter()
+                .skip(base)
+                .filter_map(|p| match p {
+                    Pending::Explicit(key, ..) => Some(key.clone()),
+                    Pending::Merge(_) => None,
+                })
+                .collect()
+        } else {
+            std::collections::HashSet::new()
+        };
+        let mut map = Map::with_capacity(pending.len().saturating_sub(base));
+        for entry in pending.drain(base..) {
             match entry {
                 Pending::Explicit(key, key_span, value) => {
-                    if let Some(first) = map.entry(&key).map(|e| e.key_span) {
+                    if let Err((key, first)) = map.insert_new(key, key_span, value) {
                         self.diagnostics.push(
                             Diagnostic::error(
                                 Code::DuplicateKey,
@@ -493,8 +645,6 @@ impl<'input> Builder<'input, '_> {
                             .related(first, "first defined here")
                             .help("remove one of the two definitions"),
                         );
-                    } else {
-                        map.insert(key, key_span, value);
                     }
                 }
                 Pending::Merge(source) => {
@@ -525,6 +675,7 @@ impl<'input> Builder<'input, '_> {
                 }
             }
         }
+        self.entries = pending;
         map
     }
 
@@ -559,16 +710,11 @@ impl<'input> Builder<'input, '_> {
 
     /// Interprets a node's tag: Compose's `!reset`/`!override`, or YAML core tags (`!!str`
     /// makes a plain scalar a string). Other tags are reported and ignored.
-    fn tag(
-        &mut self,
-        tag: Option<&serde_saphyr::granit_parser::Tag>,
-        yaml_span: YamlSpan,
-        node_span: Span,
-    ) -> (Option<Tag>, bool) {
-        let Some(tag) = tag else {
+    fn tag(&mut self, tag: Option<&NodeTag<'_>>, node_span: Span) -> (Option<Tag>, bool) {
+        let Some(NodeTag { tag, span }) = tag else {
             return (None, false);
         };
-        let tag_span = yaml_span.tag_span().map_or(node_span, |s| self.span(s));
+        let tag_span = span.map_or(node_span, |(start, end)| self.span(start, end));
         if tag.is_yaml_core_schema() {
             return (None, tag.suffix() == "str");
         }
@@ -674,6 +820,44 @@ mod tests {
         let d = diags.iter().next().unwrap();
         assert_eq!(d.code, Code::YamlSyntax);
         assert!(sources.location(d.span.unwrap()).is_some());
+    }
+
+    #[test]
+    fn long_maps_find_keys_in_order_after_replacements_and_removals() {
+        let file = SourceMap::new().add("t.yaml", None, ".", "");
+        let span = Span::new(file, 0, 0);
+        let mut map = Map::new();
+        for i in 0..40 {
+            assert!(
+                map.insert(format!("k{i}"), span, Node::string(i.to_string(), span))
+                    .is_none()
+            );
+        }
+        let old = map.insert("k3".to_owned(), span, Node::string("new", span));
+        assert_eq!(old.unwrap().value.as_str(), Some("3"));
+        for i in (0..40).step_by(3).filter(|i| *i != 3) {
+            assert_eq!(
+                map.remove(&format!("k{i}")).unwrap().value.as_str(),
+                Some(i.to_string().as_str())
+            );
+        }
+        let expected: Vec<String> = (0..40)
+            .filter(|i| i % 3 != 0 || *i == 3)
+            .map(|i| format!("k{i}"))
+            .collect();
+        assert_eq!(map.keys().cloned().collect::<Vec<_>>(), expected);
+        for (position, key) in expected.iter().enumerate() {
+            let value = map.get(key).and_then(Node::as_str).unwrap().to_owned();
+            let want = if key == "k3" {
+                "new".to_owned()
+            } else {
+                key[1..].to_owned()
+            };
+            assert_eq!((position, value), (position, want));
+        }
+        assert!(!map.contains_key("k0"));
+        map.insert("k0".to_owned(), span, Node::null(span));
+        assert_eq!(map.keys().last().map(String::as_str), Some("k0"));
     }
 
     #[test]
