@@ -5,7 +5,9 @@
 //!   corpus README, which fail with their own code at a place (and never panic);
 //! - what `compose2kube config` prints for a file loads back to the same model, with no new
 //!   diagnostics;
-//! - every `.env` fixture parses, except the one that is invalid on purpose.
+//! - every `.env` fixture parses, except the one that is invalid on purpose;
+//! - compose2kube's YAML writer writes every object converted from the corpus, and every
+//!   resolved project, byte for byte as serde-saphyr (the writer it replaced) does.
 //!
 //! Each file is loaded as `docker compose -f FILE` run in the file's directory, with an empty
 //! process environment (so a sibling `.env` is read, as `cli/testdata` needs).
@@ -22,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use compose2kube::compose::{self, FileArg, LoadOptions, Loaded};
 use compose2kube::diag::Severity;
+use compose2kube::plan::ConvertOptions;
 use compose2kube::source::SourceMap;
 
 /// What a corpus file is expected to do, when it is not simply "loads without errors".
@@ -375,4 +378,59 @@ fn every_dotenv_fixture_parses_except_the_invalid_one() {
             );
         }
     }
+}
+
+/// What serde-saphyr, the YAML writer compose2kube used before its own, writes for `value`
+/// with the options compose2kube gave it.
+fn serde_saphyr_yaml<T: serde::Serialize>(value: &T, indent: usize) -> String {
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.folded_wrap_chars = usize::MAX;
+    options.indent_step = indent;
+    let mut out = String::new();
+    serde_saphyr::to_fmt_writer_with_options(&mut out, value, options).unwrap();
+    out
+}
+
+/// The YAML writer against serde-saphyr on what compose2kube writes: every object converted
+/// from the corpus at four indentations, and each object and resolved project (what `config`
+/// prints) as the JSON values the Helm, Kustomize and `config` outputs are made of.
+#[test]
+fn every_object_of_the_corpus_is_written_as_serde_saphyr_writes_it() {
+    let corpus = corpus_dir();
+    let mut differences = Vec::new();
+    let mut objects = 0;
+    for (name, path) in compose_files(&corpus) {
+        let loaded = load_file(&path);
+        let Some(project) = &loaded.project else {
+            continue;
+        };
+        // What `config` prints is the resolved project, as a JSON value.
+        let config = serde_json::to_value(project).unwrap();
+        let mut values = vec![("the project".to_owned(), config)];
+        if !compose2kube::check(&loaded).iter().any(|d| d.is_error()) {
+            let converted = compose2kube::convert(&loaded, &ConvertOptions::default());
+            for object in &converted.objects {
+                let what = format!("{} {}", object.kind(), object.name());
+                values.push((what, serde_json::to_value(object).unwrap()));
+                objects += 1;
+                for indent in [1, 2, 3, 4] {
+                    let ours = compose2kube::render::to_yaml_indented(object, indent).unwrap();
+                    if ours != serde_saphyr_yaml(object, indent) {
+                        differences.push(format!(
+                            "{name}: {} {} (indent {indent})",
+                            object.kind(),
+                            object.name()
+                        ));
+                    }
+                }
+            }
+        }
+        for (what, value) in &values {
+            if compose2kube::render::to_yaml(value).unwrap() != serde_saphyr_yaml(value, 2) {
+                differences.push(format!("{name}: {what} as a JSON value"));
+            }
+        }
+    }
+    assert!(objects > 2000, "only {objects} objects written");
+    assert!(differences.is_empty(), "{differences:#?}");
 }

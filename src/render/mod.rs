@@ -8,11 +8,14 @@ pub mod image;
 pub mod kustomize;
 pub mod manifests;
 pub mod svg;
+pub mod yaml;
+
+pub use yaml::YamlError;
 
 /// Serializes a value as YAML that `kubectl` and `docker compose` read back unchanged:
 /// strings such as `on`, `yes` or `012` are quoted, multi-line strings are literal blocks
 /// (`|`), and long lines are never folded.
-pub fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String, serde_saphyr::SerializeError> {
+pub fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String, YamlError> {
     to_yaml_indented(value, DEFAULT_INDENT)
 }
 
@@ -23,7 +26,7 @@ pub const DEFAULT_INDENT: usize = 2;
 pub fn to_yaml_indented<T: serde::Serialize>(
     value: &T,
     indent: usize,
-) -> Result<String, serde_saphyr::SerializeError> {
+) -> Result<String, YamlError> {
     let mut out = String::new();
     write_yaml_indented(&mut out, value, indent)?;
     Ok(out)
@@ -34,9 +37,6 @@ pub fn write_yaml_indented<T: serde::Serialize>(
     out: &mut String,
     value: &T,
     indent: usize,
-) -> Result<(), serde_saphyr::SerializeError> {
-    let mut options = serde_saphyr::SerializerOptions::default();
-    options.folded_wrap_chars = usize::MAX;
-    options.indent_step = indent;
-    serde_saphyr::to_fmt_writer_with_options(out, value, options)
+) -> Result<(), YamlError> {
+    yaml::write(out, value, indent)
 }
