@@ -119,19 +119,15 @@ fn refusing_to_overwrite_a_users_file_is_an_output_exists_diagnostic() {
     let stderr = text(&output.stderr);
     assert!(
         stderr.starts_with("output-exists\n")
-            && stderr.contains("out/web-deployment.yaml exists and was not written by compose2kube")
+            && stderr
+                .contains("out/web-deployment.yaml exists and was not written by compose2kube")
             && stderr.contains("help: move or rename the file, or pass `--force` to overwrite it")
             && stderr.ends_with("1 service, 0 objects, 1 error, 0 warnings, 0 notes\n"),
         "{stderr}"
     );
     // The JSON report carries it too.
-    let output = run(compose2kube(dir.path()).args([
-        "convert",
-        "-o",
-        "out",
-        "--report-format",
-        "json",
-    ]));
+    let output =
+        run(compose2kube(dir.path()).args(["convert", "-o", "out", "--report-format", "json"]));
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["diagnostics"][0]["code"], "output-exists", "{json}");
