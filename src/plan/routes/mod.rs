@@ -244,15 +244,7 @@ impl Exposure {
         if context.options.expose == Expose::Auto && routing_labels {
             for proxy in &proxies {
                 report.add(
-                    Entry::approximated(
-                        Some(&proxy.service),
-                        "image",
-                        proxy.span,
-                        format!(
-                            "the {} proxy is kept, though it reads routes from the Docker API, which a cluster does not have; the Ingresses of its routes take its place",
-                            proxy.kind
-                        ),
-                    )
+                    proxy.approximated("is kept, though it reads routes from the Docker API, which a cluster does not have; the Ingresses of its routes take its place")
                     .help("convert with `--expose ingress` or `--expose gateway` to leave it out"),
                 );
             }
