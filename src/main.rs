@@ -758,16 +758,17 @@ fn main() -> ExitCode {
         Command::Down(args) => down(&cli.project, &args),
         Command::Config { report } => {
             let loaded = load(&cli.project);
-            let diagnostics = compose2kube::check(&loaded);
+            let mut diagnostics = compose2kube::check(&loaded);
+            let yaml = (exit_code(&diagnostics, report.strict) == ExitCode::SUCCESS)
+                .then(|| compose2kube::render::config::render(&loaded))
+                .and_then(|rendered| {
+                    rendered
+                        .map_err(|error| diagnostics.push(error.into()))
+                        .ok()
+                });
             let code = finish(&loaded, &diagnostics, &report);
-            if code == ExitCode::SUCCESS {
-                match compose2kube::render::config::render(&loaded) {
-                    Ok(yaml) => print_stdout(&yaml),
-                    Err(error) => {
-                        eprintln!("error: cannot write the model as YAML: {error}");
-                        return ExitCode::from(1);
-                    }
-                }
+            if let Some(yaml) = yaml {
+                print_stdout(&yaml);
             }
             code
         }
@@ -790,7 +791,7 @@ fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArg
             .filter(|d| d.severity == severity)
             .count()
     };
-    let (errors, warnings, notes) = (
+    let (mut errors, warnings, notes) = (
         count(Severity::Error),
         count(Severity::Warning),
         count(Severity::Note),
@@ -801,69 +802,29 @@ fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArg
         diagnostics.retain(|d| d.severity != Severity::Note);
     }
     let report = args.report();
-    print_diagnostics(&loaded, &diagnostics, report.format);
-    if args.kompose.with_kompose_annotation == Some(true) && report.format == Format::Text {
-        eprintln!(
-            "note: `--with-kompose-annotation`: compose2kube writes no `kompose.cmd`/`kompose.version` annotations; every object is labelled `app.kubernetes.io/managed-by: compose2kube`"
-        );
-    }
     let strict_failure =
         (report.strict && warnings + notes > 0) || (kompose.error_on_warning && warnings > 0);
     let mut written = 0;
     let mut code = ExitCode::SUCCESS;
     match &converted {
         Some(converted) if errors == 0 && !strict_failure => {
-            let format = if args.json || args.format == OutputFormat::Json {
-                manifests::Format::Json
-            } else {
-                manifests::Format::Yaml {
-                    indent: usize::from(args.kompose.indent),
-                }
-            };
-            let helm = args.chart || args.format == OutputFormat::Helm;
-            let out = args.out.as_ref().filter(|_| !args.stdout);
-            let result = match out {
-                Some(dir) if helm => {
-                    let objects = converted.objects();
-                    write_chart(dir, &converted.plan, &objects, args).map(|()| objects.len())
-                }
-                Some(dir) if args.format == OutputFormat::Kustomize => {
-                    let objects = converted.objects();
-                    kustomize::files(dir, &objects, &args.overlays)
-                        .and_then(|files| Ok(manifests::write_files(&files, args.force)?))
-                        .map(|()| objects.len())
-                        .map_err(|e| e.to_string())
-                }
-                None => {
-                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                    match manifests::write_stream(
-                        compose2kube::emit::objects(&converted.plan),
-                        format,
-                        &mut out,
-                        std::path::Path::new("standard output"),
-                    ) {
-                        Ok(count) => Ok(count),
-                        // A closed pipe (`| head`) is not an error worth reporting.
-                        Err(manifests::WriteError::Io { .. }) => Ok(0),
-                        Err(error) => Err(error.to_string()),
-                    }
-                }
-                Some(path) => {
-                    let objects = converted.objects();
-                    write_out(path, &objects, format, args.force)
-                        .map(|()| objects.len())
-                        .map_err(|e| e.to_string())
-                }
-            };
-            match result {
+            match write_converted(converted, args) {
                 Ok(count) => written = count,
-                Err(error) => {
-                    eprintln!("error: {error}");
+                Err(failure) => {
+                    // Reported with the others, so that JSON reports carry it too.
+                    diagnostics.push(failure);
+                    errors += 1;
                     code = ExitCode::from(1);
                 }
             }
         }
         _ => code = ExitCode::from(1),
+    }
+    print_diagnostics(&loaded, &diagnostics, report.format);
+    if args.kompose.with_kompose_annotation == Some(true) && report.format == Format::Text {
+        eprintln!(
+            "note: `--with-kompose-annotation`: compose2kube writes no `kompose.cmd`/`kompose.version` annotations; every object is labelled `app.kubernetes.io/managed-by: compose2kube`"
+        );
     }
     if report.format == Format::Text {
         let services = loaded.project.as_ref().map_or(0, |p| p.services.len());
@@ -879,6 +840,54 @@ fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArg
     // allocator one small allocation at a time would cost a tenth of a large conversion.
     std::mem::forget((loaded, diagnostics, converted));
     code
+}
+
+/// Writes the converted objects where `convert`'s flags say: a chart, a Kustomize layout, files
+/// under `-o`, or standard output (one object at a time). Returns how many objects it wrote.
+fn write_converted(
+    converted: &compose2kube::Converted,
+    args: &ConvertArgs,
+) -> Result<usize, Diagnostic> {
+    let format = if args.json || args.format == OutputFormat::Json {
+        manifests::Format::Json
+    } else {
+        manifests::Format::Yaml {
+            indent: usize::from(args.kompose.indent),
+        }
+    };
+    let helm = args.chart || args.format == OutputFormat::Helm;
+    match args.out.as_ref().filter(|_| !args.stdout) {
+        Some(dir) if helm => {
+            let objects = converted.objects();
+            write_chart(dir, &converted.plan, &objects, args)?;
+            Ok(objects.len())
+        }
+        Some(dir) if args.format == OutputFormat::Kustomize => {
+            let objects = converted.objects();
+            let files = kustomize::files(dir, &objects, &args.overlays)?;
+            manifests::write_files(&files, args.force)?;
+            Ok(objects.len())
+        }
+        Some(path) => {
+            let objects = converted.objects();
+            write_out(path, &objects, format, args.force)?;
+            Ok(objects.len())
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match manifests::write_stream(
+                compose2kube::emit::objects(&converted.plan),
+                format,
+                &mut out,
+                std::path::Path::new("standard output"),
+            ) {
+                Ok(count) => Ok(count),
+                // A closed pipe (`| head`) is not an error worth reporting.
+                Err(manifests::WriteError::Io { .. }) => Ok(0),
+                Err(error) => Err(error.into()),
+            }
+        }
+    }
 }
 
 /// Loads, checks and (when there is no error) converts the project: the diagnostics of all
@@ -1036,7 +1045,7 @@ fn explain(project: &ProjectArgs, args: &ExplainArgs) -> ExitCode {
             )
             .exit();
     }
-    let (loaded, diagnostics, converted) = load_and_convert(project, &args.plan);
+    let (loaded, mut diagnostics, converted) = load_and_convert(project, &args.plan);
     let report = ReportArgs {
         format: Format::Text,
         strict: args.strict,
@@ -1048,8 +1057,12 @@ fn explain(project: &ProjectArgs, args: &ExplainArgs) -> ExitCode {
     let kind = match (args.format, args.graph) {
         (ExplainFormat::Html, _) => {
             let page = html::page(&loaded, &converted, &diagnostics);
-            let code = write_explained(args, &page);
-            // The page lists every diagnostic; standard error only counts them.
+            // The page lists every diagnostic; standard error only counts them, after saying
+            // why the page could not be written.
+            if let Err(failure) = write_explained(args, &page) {
+                print_diagnostics(&loaded, std::slice::from_ref(&failure), Format::Text);
+                diagnostics.push(failure);
+            }
             let count = |severity| {
                 diagnostics
                     .iter()
@@ -1063,13 +1076,14 @@ fn explain(project: &ProjectArgs, args: &ExplainArgs) -> ExitCode {
                 plural(count(Severity::Warning), "warning"),
                 plural(count(Severity::Note), "note")
             );
-            return code.unwrap_or_else(|| exit_code(&diagnostics, args.strict));
+            return exit_code(&diagnostics, args.strict);
         }
         (_, Some(GraphArg::Svg)) => {
             let picture = svg::picture(&converted.plan, loaded.project.as_ref());
-            let code = write_explained(args, &picture);
-            let finished = finish(&loaded, &diagnostics, &report);
-            return code.unwrap_or(finished);
+            if let Err(failure) = write_explained(args, &picture) {
+                diagnostics.push(failure);
+            }
+            return finish(&loaded, &diagnostics, &report);
         }
         (_, Some(GraphArg::Mermaid)) => explain::Graph::Mermaid,
         (_, Some(GraphArg::Dot)) => explain::Graph::Dot,
@@ -1088,25 +1102,18 @@ fn explain(project: &ProjectArgs, args: &ExplainArgs) -> ExitCode {
 }
 
 /// Prints the page or picture, or writes it to `-o` (marked as compose2kube's, atomically,
-/// never over a file compose2kube did not write unless `--force`). `Some(1)` when it could
-/// not be written.
-fn write_explained(args: &ExplainArgs, markup: &str) -> Option<ExitCode> {
+/// never over a file compose2kube did not write unless `--force`).
+fn write_explained(args: &ExplainArgs, markup: &str) -> Result<(), Diagnostic> {
     let Some(path) = &args.out else {
         print_stdout(markup);
-        return None;
+        return Ok(());
     };
     let text = if manifests::written_by_us(markup) {
         markup.to_owned()
     } else {
         manifests::Marker::Markup.mark(markup)
     };
-    match manifests::write_files(&[(path.clone(), text)], args.force) {
-        Ok(()) => None,
-        Err(error) => {
-            eprintln!("error: {error}");
-            Some(ExitCode::from(1))
-        }
-    }
+    Ok(manifests::write_files(&[(path.clone(), text)], args.force)?)
 }
 
 /// `--format helm -o DIR`: the chart's files under DIR.
@@ -1115,18 +1122,17 @@ fn write_chart(
     plan: &compose2kube::plan::Plan,
     objects: &[compose2kube::emit::Object],
     args: &ConvertArgs,
-) -> Result<(), String> {
+) -> Result<(), Diagnostic> {
     let options = helm::ChartOptions {
         version: args.chart_version.clone(),
         app_version: args.app_version.clone(),
         inline_secrets: args.helm_inline_secrets,
     };
-    let files = helm::chart(plan, objects, &options)
-        .map_err(|e| e.to_string())?
+    let files = helm::chart(plan, objects, &options)?
         .into_iter()
         .map(|(path, text)| (dir.join(path), text))
         .collect::<Vec<_>>();
-    manifests::write_files(&files, args.force).map_err(|e| e.to_string())
+    Ok(manifests::write_files(&files, args.force)?)
 }
 
 /// `-o`: a file for names ending in `.yaml`, `.yml` or `.json`, a directory otherwise.

@@ -1,5 +1,5 @@
 //! The `compose2kube` command end to end: what it prints where, and its exit codes
-//! (0 ok, 1 invalid input, 2 usage error).
+//! (0 ok, 1 invalid input or output that cannot be written, 2 usage error).
 // Test helpers outside `#[test]` functions may panic too.
 #![allow(
     clippy::unwrap_used,
@@ -106,6 +106,53 @@ fn missing_compose_file_exits_1() {
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     assert!(text(&output.stderr).contains("cannot-read"));
+}
+
+#[test]
+fn refusing_to_overwrite_a_users_file_is_an_output_exists_diagnostic() {
+    let dir = project("services:\n  web:\n    image: nginx\n");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("web-deployment.yaml"), "# mine\n").unwrap();
+    let output = run(compose2kube(dir.path()).args(["convert", "-o", "out"]));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.starts_with("output-exists\n")
+            && stderr
+                .contains("out/web-deployment.yaml exists and was not written by compose2kube")
+            && stderr.contains("help: move or rename the file, or pass `--force` to overwrite it")
+            && stderr.ends_with("1 service, 0 objects, 1 error, 0 warnings, 0 notes\n"),
+        "{stderr}"
+    );
+    // The JSON report carries it too.
+    let output =
+        run(compose2kube(dir.path()).args(["convert", "-o", "out", "--report-format", "json"]));
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["code"], "output-exists", "{json}");
+    assert_eq!(json["errors"], 1, "{json}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("web-deployment.yaml")).unwrap(),
+        "# mine\n"
+    );
+}
+
+#[test]
+fn a_failed_write_is_a_cannot_write_diagnostic() {
+    let dir = project("services:\n  web:\n    image: nginx\n");
+    // A file where the output directory should be.
+    std::fs::write(dir.path().join("out"), "not a directory\n").unwrap();
+    let output = run(compose2kube(dir.path()).args(["convert", "-o", "out/all.yaml"]));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.starts_with("cannot-write\n")
+            && stderr.contains("cannot write out")
+            && stderr.contains("help: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("error: "), "{stderr}");
 }
 
 #[test]

@@ -409,7 +409,7 @@ fn every_object_of_the_corpus_is_written_as_serde_saphyr_writes_it() {
         let mut values = vec![("the project".to_owned(), config)];
         if !compose2kube::check(&loaded).iter().any(|d| d.is_error()) {
             let converted = compose2kube::convert(&loaded, &ConvertOptions::default());
-            for object in &converted.objects {
+            for object in &converted.objects() {
                 let what = format!("{} {}", object.kind(), object.name());
                 values.push((what, serde_json::to_value(object).unwrap()));
                 objects += 1;

@@ -96,7 +96,9 @@ codes! {
     PortConflict = "port-conflict": "Two containers of one Pod declare the same port and protocol.",
     NameConflict = "name-conflict": "Two Compose names map to the same Kubernetes object name.",
     InvalidLabel = "invalid-label": "A `kompose.*` label with a value compose2kube cannot use.",
+    // ---- writing output -------------------------------------------------------------------
     OutputExists = "output-exists": "An output file exists and was not written by compose2kube.",
+    CannotWrite = "cannot-write": "An output file cannot be written (a file system error, or output compose2kube cannot serialize).",
 }
 
 #[cfg(test)]

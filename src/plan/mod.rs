@@ -499,33 +499,23 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     let mut report = Report::new();
     let empty = Project::default();
     let written = loaded.project.as_ref().unwrap_or(&empty);
-    let exposure = {
-        let context = Context {
-            project: written,
-            name: names::label(&loaded.name),
-            compose_name: &loaded.name,
-            directory: &loaded.directory,
-            environment: &loaded.environment,
-            env_files: &loaded.env_files,
-            options,
-            hosts: hosts::HostNames::default(),
-        };
-        routes::Exposure::collect(&context, &mut report)
-    };
-    // The reverse proxy that routed by labels is replaced by the cluster's Ingress controller
-    // or Gateway: it is planned as if the file had not written it.
-    let trimmed = exposure.without_proxies(written, &mut report);
-    let project = trimmed.as_ref().unwrap_or(written);
-    let context = Context {
-        project,
+    // The routes are read from the project as written, before anything is planned.
+    let mut context = Context {
+        project: written,
         name: names::label(&loaded.name),
         compose_name: &loaded.name,
         directory: &loaded.directory,
         environment: &loaded.environment,
         env_files: &loaded.env_files,
         options,
-        hosts: hosts::HostNames::of(project),
+        hosts: hosts::HostNames::default(),
     };
+    let exposure = routes::Exposure::collect(&context, &mut report);
+    // The reverse proxy that routed by labels is replaced by the cluster's Ingress controller
+    // or Gateway: the rest is planned as if the file had not written it.
+    let trimmed = exposure.without_proxies(written, &mut report);
+    context.project = trimmed.as_ref().unwrap_or(written);
+    context.hosts = hosts::HostNames::of(context.project);
     let mut plan = Plan {
         project: context.name.clone(),
         namespace: options.namespace.clone(),

@@ -2,15 +2,20 @@
 
 use crate::compose::Loaded;
 use crate::compose::interpolate;
+use crate::render::manifests::WriteError;
 
 /// The resolved project as Compose YAML: long syntax everywhere, the resolved project name,
 /// and every `$` escaped as `$$` (when interpolation ran) so that reading the output again
 /// gives the same model.
-pub fn render(loaded: &Loaded) -> Result<String, String> {
+pub fn render(loaded: &Loaded) -> Result<String, WriteError> {
     let Some(project) = &loaded.project else {
         return Ok(String::new());
     };
-    let mut value = serde_json::to_value(project).map_err(|e| e.to_string())?;
+    let serialize = |e: &dyn std::fmt::Display| WriteError::Serialize {
+        what: "the model as YAML".into(),
+        message: e.to_string(),
+    };
+    let mut value = serde_json::to_value(project).map_err(|e| serialize(&e))?;
     if let Some(map) = value.as_object_mut() {
         map.shift_remove("version");
         map.insert("name".into(), loaded.name.clone().into());
@@ -23,7 +28,7 @@ pub fn render(loaded: &Loaded) -> Result<String, String> {
     if loaded.interpolated {
         escape_strings(&mut value);
     }
-    super::to_yaml(&value).map_err(|e| e.to_string())
+    super::to_yaml(&value).map_err(|e| serialize(&e))
 }
 
 fn escape_strings(value: &mut serde_json::Value) {

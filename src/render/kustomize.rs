@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::manifests::{self, Format, Marker, WriteError};
+use crate::diag::{Code, Diagnostic};
 use crate::emit::Object;
 use crate::plan::labels::PART_OF;
 use crate::render::image::ImageReference;
@@ -26,6 +27,18 @@ pub enum KustomizeError {
     Write(#[from] WriteError),
     #[error("`{name}` is not an overlay name: {reason}")]
     OverlayName { name: String, reason: &'static str },
+}
+
+impl From<KustomizeError> for Diagnostic {
+    fn from(error: KustomizeError) -> Self {
+        match error {
+            KustomizeError::Write(error) => error.into(),
+            KustomizeError::OverlayName { .. } => {
+                Diagnostic::error(Code::InvalidValue, error.to_string())
+                    .help("name the overlay with one path component, such as `--overlay prod`")
+            }
+        }
+    }
 }
 
 /// Whether `name` can name an overlay directory (`overlays/<name>`): one path component that

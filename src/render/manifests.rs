@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::diag::{Code, Diagnostic};
 use crate::emit::Object;
 use crate::plan::labels::{MANAGED_BY, MANAGER};
 use crate::render::html::DOCTYPE;
@@ -86,7 +87,7 @@ impl Format {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("{path} exists and was not written by compose2kube (use --force to overwrite it)")]
+    #[error("{path} exists and was not written by compose2kube")]
     NotOurs { path: PathBuf },
     #[error("cannot write {path}: {source}")]
     Io {
@@ -95,6 +96,27 @@ pub enum WriteError {
     },
     #[error("cannot serialize {what}: {message}")]
     Serialize { what: String, message: String },
+}
+
+/// What to do about output compose2kube failed to serialize.
+pub const SERIALIZE_HELP: &str =
+    "this is a bug in compose2kube; please report it with the Compose file that causes it";
+
+impl From<WriteError> for Diagnostic {
+    fn from(error: WriteError) -> Self {
+        let (code, help) = match &error {
+            WriteError::NotOurs { .. } => (
+                Code::OutputExists,
+                "move or rename the file, or pass `--force` to overwrite it",
+            ),
+            WriteError::Io { .. } => (
+                Code::CannotWrite,
+                "check that the path names a file or directory you may write",
+            ),
+            WriteError::Serialize { .. } => (Code::CannotWrite, SERIALIZE_HELP),
+        };
+        Diagnostic::error(code, error.to_string()).help(help)
+    }
 }
 
 /// All objects as one YAML stream (`---` before each document).

@@ -225,21 +225,15 @@ pub fn routes(
                 origin: origin.clone(),
             }),
         };
+        let route_name = if site == "caddy" {
+            String::new()
+        } else {
+            site.replace('_', "-")
+        };
         routes.push(Route {
-            service: name.to_owned(),
-            name: if site == "caddy" {
-                String::new()
-            } else {
-                site.replace('_', "-")
-            },
-            origin,
-            alternatives,
-            port,
             tls,
-            object_name: None,
-            class_name: None,
-            annotations: BTreeMap::new(),
             middlewares,
+            ..Route::new(name, route_name, origin, alternatives, port)
         });
     }
     routes

@@ -191,15 +191,9 @@ pub fn routes(
             .collect()
     };
     Some(Route {
-        service: name.to_owned(),
-        name: String::new(),
-        origin,
-        alternatives,
-        port,
         tls,
-        object_name: None,
         class_name: map.get("className").and_then(text).map(str::to_owned),
         annotations,
-        middlewares: Vec::new(),
+        ..Route::new(name, String::new(), origin, alternatives, port)
     })
 }

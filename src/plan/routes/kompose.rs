@@ -76,18 +76,12 @@ pub fn routes(
         ),
     });
     Some(Route {
-        service: name.to_owned(),
-        name: String::new(),
         object_name: Some(
             name_override(service).map_or_else(|| names::label(name), |n| n.value.clone()),
         ),
-        origin,
-        alternatives,
-        port,
         tls,
         class_name: label(service, SERVICE_EXPOSE_INGRESS_CLASS).map(|c| c.value.clone()),
-        annotations: std::collections::BTreeMap::new(),
-        middlewares: Vec::new(),
+        ..Route::new(name, String::new(), origin, alternatives, port)
     })
 }
 

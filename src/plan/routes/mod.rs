@@ -109,6 +109,32 @@ pub struct Route {
     pub middlewares: Vec<Middleware>,
 }
 
+impl Route {
+    /// The route `name` (empty: none) of `service`, to `port`, with none of what a source may
+    /// add: TLS, an object name, an Ingress class, annotations, middlewares.
+    #[must_use]
+    pub fn new(
+        service: &str,
+        name: String,
+        origin: Origin,
+        alternatives: Vec<Alternative>,
+        port: i32,
+    ) -> Self {
+        Self {
+            service: service.to_owned(),
+            name,
+            object_name: None,
+            origin,
+            alternatives,
+            port,
+            tls: None,
+            class_name: None,
+            annotations: BTreeMap::new(),
+            middlewares: Vec::new(),
+        }
+    }
+}
+
 /// One kind of request a route accepts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Alternative {
@@ -218,15 +244,7 @@ impl Exposure {
         if context.options.expose == Expose::Auto && routing_labels {
             for proxy in &proxies {
                 report.add(
-                    Entry::approximated(
-                        Some(&proxy.service),
-                        "image",
-                        proxy.span,
-                        format!(
-                            "the {} proxy is kept, though it reads routes from the Docker API, which a cluster does not have; the Ingresses of its routes take its place",
-                            proxy.kind
-                        ),
-                    )
+                    proxy.approximated("is kept, though it reads routes from the Docker API, which a cluster does not have; the Ingresses of its routes take its place")
                     .help("convert with `--expose ingress` or `--expose gateway` to leave it out"),
                 );
             }
@@ -878,22 +896,14 @@ mod tests {
     }
 
     fn route(path: Option<(PathType, &str)>, middlewares: Vec<MiddlewareKind>) -> Route {
+        let alternatives = vec![Alternative {
+            host: Some("a.example.com".into()),
+            request: HttpMatch {
+                path: path.map(|(k, p)| (k, p.to_owned())),
+                ..HttpMatch::default()
+            },
+        }];
         Route {
-            service: "web".into(),
-            name: "web".into(),
-            object_name: None,
-            origin: Origin::new("labels.x", None),
-            alternatives: vec![Alternative {
-                host: Some("a.example.com".into()),
-                request: HttpMatch {
-                    path: path.map(|(k, p)| (k, p.to_owned())),
-                    ..HttpMatch::default()
-                },
-            }],
-            port: 80,
-            tls: None,
-            class_name: None,
-            annotations: BTreeMap::new(),
             middlewares: middlewares
                 .into_iter()
                 .map(|kind| Middleware {
@@ -902,6 +912,13 @@ mod tests {
                     origin: Origin::new("labels.y", None),
                 })
                 .collect(),
+            ..Route::new(
+                "web",
+                "web".into(),
+                Origin::new("labels.x", None),
+                alternatives,
+                80,
+            )
         }
     }
 

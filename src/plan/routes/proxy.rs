@@ -16,6 +16,19 @@ pub struct Proxy {
     pub kind: &'static str,
 }
 
+impl Proxy {
+    /// The note about what happens to the proxy: "the Traefik proxy `what`", on its image.
+    #[must_use]
+    pub fn approximated(&self, what: &str) -> Entry {
+        Entry::approximated(
+            Some(&self.service),
+            "image",
+            self.span,
+            format!("the {} proxy {what}", self.kind),
+        )
+    }
+}
+
 /// The label-reading proxies of a project.
 pub fn find(project: &Project) -> Vec<Proxy> {
     project
@@ -84,15 +97,7 @@ pub fn leave_out(project: &Project, proxies: &[Proxy], report: &mut Report) -> O
                 .is_some_and(|target| target == proxy.service)
         });
         if shared {
-            report.add(Entry::approximated(
-                Some(&proxy.service),
-                "image",
-                proxy.span,
-                format!(
-                    "the {} proxy is kept: another service shares its network stack",
-                    proxy.kind
-                ),
-            ));
+            report.add(proxy.approximated("is kept: another service shares its network stack"));
             continue;
         }
         trimmed
@@ -107,15 +112,7 @@ pub fn leave_out(project: &Project, proxies: &[Proxy], report: &mut Report) -> O
                 .retain(|link| link.split(':').next() != Some(proxy.service.as_str()));
         }
         report.add(
-            Entry::approximated(
-                Some(&proxy.service),
-                "image",
-                proxy.span,
-                format!(
-                    "the {} proxy is left out: it reads routes from the Docker API, which a cluster does not have; the cluster's Ingress controller or Gateway takes its place (its published ports do not become a LoadBalancer)",
-                    proxy.kind
-                ),
-            )
+            proxy.approximated("is left out: it reads routes from the Docker API, which a cluster does not have; the cluster's Ingress controller or Gateway takes its place (its published ports do not become a LoadBalancer)")
             .help("install an Ingress controller or Gateway in the cluster; the routes of its labels are the Ingresses or HTTPRoutes"),
         );
     }

@@ -281,16 +281,9 @@ pub fn routes(
         let tls = tls(name, &prefix, &mut labels, report);
         let used = router_middlewares(name, &prefix, &mut labels, middlewares, report);
         routes.push(Route {
-            service: name.to_owned(),
-            name: router.clone(),
-            origin,
-            alternatives,
-            port,
             tls,
-            object_name: None,
-            class_name: None,
-            annotations: BTreeMap::new(),
             middlewares: used,
+            ..Route::new(name, router.clone(), origin, alternatives, port)
         });
     }
     for service_name in &services {

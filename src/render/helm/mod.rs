@@ -27,9 +27,11 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
+use crate::diag::{Code, Diagnostic};
 use crate::emit::Object;
 use crate::plan::Plan;
 use crate::render::image::ImageReference;
+use crate::render::manifests::SERIALIZE_HELP;
 
 /// What the chart is made with (`convert --format helm` flags).
 #[derive(Clone, Debug)]
@@ -57,12 +59,29 @@ impl Default for ChartOptions {
 pub enum HelmError {
     #[error("cannot write the chart: {0}")]
     Serialize(String),
-    #[error("`{0}` is not a chart version: Helm needs a SemVer 2 version such as 0.1.0")]
+    #[error("`{0}` is not a chart version")]
     Version(String),
     #[error(
-        "the Compose service `{0}` has the name of a values key the chart reserves (`global`, `secrets`); rename the service to make a Helm chart"
+        "the Compose service `{0}` has the name of a values key the chart reserves (`global`, `secrets`)"
     )]
     Reserved(String),
+}
+
+impl From<HelmError> for Diagnostic {
+    fn from(error: HelmError) -> Self {
+        let (code, help) = match &error {
+            HelmError::Serialize(_) => (Code::CannotWrite, SERIALIZE_HELP),
+            HelmError::Version(_) => (
+                Code::InvalidValue,
+                "Helm needs a SemVer 2 version such as 0.1.0 (`--chart-version 0.1.0`)",
+            ),
+            HelmError::Reserved(_) => (
+                Code::InvalidValue,
+                "rename the service to make a Helm chart",
+            ),
+        };
+        Diagnostic::error(code, error.to_string()).help(help)
+    }
 }
 
 /// The keys of `values.yaml` that are not Compose services.
