@@ -23,9 +23,13 @@ pub(super) struct Unsupported;
 
 type Read<T> = Result<T, Unsupported>;
 
-/// Nesting of flow collections beyond which the scanner gives up (granit has no limit of its
-/// own below the stack's; Compose files nest two or three levels).
+/// Nesting of flow collections beyond which the scanner gives up (granit rejects more than
+/// 255 levels; Compose files nest two or three).
 const MAX_FLOW_DEPTH: usize = 32;
+
+/// Nesting of block collections beyond which the scanner gives up: granit rejects more than
+/// 255 levels, and the builder recurses once per level.
+const MAX_BLOCK_DEPTH: usize = 64;
 
 /// Longest implicit key the scanner reads; YAML allows 1024 characters, which is at least
 /// this many bytes.
@@ -370,6 +374,9 @@ impl<'input> FastEvents<'input> {
     /// Closes and opens block collections so that an entry of `kind` at `column` (starting
     /// at `at`) continues the innermost one.
     fn enter(&mut self, column: usize, kind: Entry, at: usize) -> Read<()> {
+        if self.open.len() >= MAX_BLOCK_DEPTH {
+            return Err(Unsupported);
+        }
         if let Some(pending) = self.pending.take() {
             if pending.parent.is_none_or(|parent| column > parent) {
                 let (block, event) = match kind {
