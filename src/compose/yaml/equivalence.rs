@@ -150,6 +150,25 @@ fn deep_nesting_is_left_to_granit() {
     }
 }
 
+#[test]
+fn long_comment_blocks_before_a_value_are_left_to_granit() {
+    let comments = |n: usize| {
+        (0..n).fold(String::new(), |mut text, i| {
+            let _ = writeln!(text, "  # {i}");
+            text
+        })
+    };
+    let before_value = |n| format!("services:\n{}  web:\n    image: x\n", comments(n));
+    assert_eq!(agrees(&before_value(40)), Ok(true));
+    // granit rejects this one ("too many buffered comments"), and so must `parse`.
+    assert_eq!(agrees(&before_value(120)), Ok(false));
+    let between_entries = format!(
+        "services:\n  web:\n    image: x\n{}  db: {{}}\n",
+        comments(120)
+    );
+    assert_eq!(agrees(&between_entries), Ok(true));
+}
+
 /// Keys as Compose files write them, and ones that look like other YAML.
 const KEYS: &[&str] = &[
     "image",

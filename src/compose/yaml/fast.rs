@@ -31,6 +31,10 @@ const MAX_FLOW_DEPTH: usize = 32;
 /// 255 levels, and the builder recurses once per level.
 const MAX_BLOCK_DEPTH: usize = 64;
 
+/// Comment lines between a `key:` or `-` and its value beyond which the scanner gives up:
+/// granit rejects more than 96 ("too many buffered comments").
+const MAX_PENDING_COMMENTS: usize = 64;
+
 /// Longest implicit key the scanner reads; YAML allows 1024 characters, which is at least
 /// this many bytes.
 const MAX_KEY_BYTES: usize = 1000;
@@ -49,6 +53,8 @@ pub(super) struct FastEvents<'input> {
     open: Vec<Block>,
     /// A node (a `key:`'s value, a `-` item, a document) that has not started yet.
     pending: Option<PendingNode<'input>>,
+    /// Comment lines read since the last line with content.
+    comment_lines: usize,
     /// Anchor names of the document with their ids, the latest definition last.
     anchors: Vec<(&'input str, usize)>,
     /// The id the next anchor gets (granit numbers them from 1 over the whole stream).
@@ -139,6 +145,7 @@ impl<'input> FastEvents<'input> {
             next_line: 0,
             open: Vec::new(),
             pending: None,
+            comment_lines: 0,
             anchors: Vec::new(),
             next_anchor: 1,
             in_document: false,
@@ -201,9 +208,18 @@ impl<'input> FastEvents<'input> {
         self.line_break = eol;
         self.next_line = eol + 1;
         let at = self.skip_spaces(start);
-        if at == eol || self.byte(at) == b'#' {
+        if at == eol {
             return Ok(());
         }
+        if self.byte(at) == b'#' {
+            self.comment_lines += 1;
+            let after_key_or_dash = self.pending.as_ref().is_some_and(|p| p.parent.is_some());
+            if after_key_or_dash && self.comment_lines > MAX_PENDING_COMMENTS {
+                return Err(Unsupported);
+            }
+            return Ok(());
+        }
+        self.comment_lines = 0;
         if at == start && self.is_marker(at, b"---") {
             return self.document_start(at);
         }
