@@ -23,9 +23,17 @@ pub(super) struct Unsupported;
 
 type Read<T> = Result<T, Unsupported>;
 
-/// Nesting of flow collections beyond which the scanner gives up (granit has no limit of its
-/// own below the stack's; Compose files nest two or three levels).
+/// Nesting of flow collections beyond which the scanner gives up (granit rejects more than
+/// 255 levels; Compose files nest two or three).
 const MAX_FLOW_DEPTH: usize = 32;
+
+/// Nesting of block collections beyond which the scanner gives up: granit rejects more than
+/// 255 levels, and the builder recurses once per level.
+const MAX_BLOCK_DEPTH: usize = 64;
+
+/// Comment lines between a `key:` or `-` and its value beyond which the scanner gives up:
+/// granit rejects more than 96 ("too many buffered comments").
+const MAX_PENDING_COMMENTS: usize = 64;
 
 /// Longest implicit key the scanner reads; YAML allows 1024 characters, which is at least
 /// this many bytes.
@@ -45,6 +53,8 @@ pub(super) struct FastEvents<'input> {
     open: Vec<Block>,
     /// A node (a `key:`'s value, a `-` item, a document) that has not started yet.
     pending: Option<PendingNode<'input>>,
+    /// Comment lines read since the last line with content.
+    comment_lines: usize,
     /// Anchor names of the document with their ids, the latest definition last.
     anchors: Vec<(&'input str, usize)>,
     /// The id the next anchor gets (granit numbers them from 1 over the whole stream).
@@ -117,14 +127,13 @@ impl<'input> FastEvents<'input> {
     /// A scanner for `text`, or `None` if the text has characters the scanner leaves to
     /// granit: tabs, carriage returns, a byte order mark, and anything YAML does not allow.
     pub(super) fn new(text: &'input str) -> Option<Self> {
-        // Counted rather than searched, in blocks, so that the check runs vectorized.
-        let plain_ascii = text.as_bytes().chunks(4096).all(|block| {
-            block
-                .iter()
-                .filter(|&&b| !((b' '..=b'~').contains(&b) || b == b'\n'))
-                .count()
-                == 0
-        });
+        // Folded with bit operations rather than searched, in blocks, so that the check
+        // runs vectorized.
+        let unusual = |b: u8| u8::from(b > b'~') | (u8::from(b < b' ') & u8::from(b != b'\n'));
+        let plain_ascii = text
+            .as_bytes()
+            .chunks(4096)
+            .all(|block| block.iter().fold(0, |found, &b| found | unusual(b)) == 0);
         if !plain_ascii && !text.chars().all(is_handled_char) {
             return None;
         }
@@ -136,6 +145,7 @@ impl<'input> FastEvents<'input> {
             next_line: 0,
             open: Vec::new(),
             pending: None,
+            comment_lines: 0,
             anchors: Vec::new(),
             next_anchor: 1,
             in_document: false,
@@ -198,9 +208,18 @@ impl<'input> FastEvents<'input> {
         self.line_break = eol;
         self.next_line = eol + 1;
         let at = self.skip_spaces(start);
-        if at == eol || self.byte(at) == b'#' {
+        if at == eol {
             return Ok(());
         }
+        if self.byte(at) == b'#' {
+            self.comment_lines += 1;
+            let after_key_or_dash = self.pending.as_ref().is_some_and(|p| p.parent.is_some());
+            if after_key_or_dash && self.comment_lines > MAX_PENDING_COMMENTS {
+                return Err(Unsupported);
+            }
+            return Ok(());
+        }
+        self.comment_lines = 0;
         if at == start && self.is_marker(at, b"---") {
             return self.document_start(at);
         }
@@ -371,6 +390,9 @@ impl<'input> FastEvents<'input> {
     /// Closes and opens block collections so that an entry of `kind` at `column` (starting
     /// at `at`) continues the innermost one.
     fn enter(&mut self, column: usize, kind: Entry, at: usize) -> Read<()> {
+        if self.open.len() >= MAX_BLOCK_DEPTH {
+            return Err(Unsupported);
+        }
         if let Some(pending) = self.pending.take() {
             if pending.parent.is_none_or(|parent| column > parent) {
                 let (block, event) = match kind {
@@ -586,19 +608,27 @@ impl<'input> FastEvents<'input> {
     /// excluded) and, if it is a key, where its colon is.
     fn plain_block(&self, at: usize) -> (usize, Option<usize>) {
         let bytes = self.text.as_bytes();
-        let mut end = at;
         let mut i = at;
-        while let Some(&b) = bytes.get(i) {
-            match b {
-                b'\n' => break,
-                b':' if matches!(self.byte(i + 1), b' ' | b'\n') => return (end, Some(i)),
-                b'#' if self.byte(i - 1) == b' ' => break,
-                b' ' => {}
-                _ => end = i + 1,
+        let colon = loop {
+            // Only these bytes can end a plain scalar on its line.
+            while bytes
+                .get(i)
+                .is_some_and(|&b| !matches!(b, b':' | b'#' | b'\n'))
+            {
+                i += 1;
             }
-            i += 1;
+            match self.byte(i) {
+                b':' if matches!(self.byte(i + 1), b' ' | b'\n') => break Some(i),
+                b'#' if self.byte(i - 1) != b' ' => i += 1,
+                b':' => i += 1,
+                _ => break None,
+            }
+        };
+        let mut end = i;
+        while end > at && self.byte(end - 1) == b' ' {
+            end -= 1;
         }
-        (end, None)
+        (end, colon)
     }
 
     /// Reads a single- or double-quoted scalar that ends on its line.

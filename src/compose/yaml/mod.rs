@@ -702,6 +702,7 @@ impl<'input, S: EventSource<'input>> Builder<S> {
         Ok(target.clone())
     }
 
+    #[inline]
     fn remember(&mut self, anchor: usize, node: &Node) {
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
@@ -710,10 +711,16 @@ impl<'input, S: EventSource<'input>> Builder<S> {
 
     /// Interprets a node's tag: Compose's `!reset`/`!override`, or YAML core tags (`!!str`
     /// makes a plain scalar a string). Other tags are reported and ignored.
+    #[inline]
     fn tag(&mut self, tag: Option<&NodeTag<'_>>, node_span: Span) -> (Option<Tag>, bool) {
-        let Some(NodeTag { tag, span }) = tag else {
-            return (None, false);
-        };
+        match tag {
+            None => (None, false),
+            Some(tag) => self.explicit_tag(tag, node_span),
+        }
+    }
+
+    fn explicit_tag(&mut self, tag: &NodeTag<'_>, node_span: Span) -> (Option<Tag>, bool) {
+        let NodeTag { tag, span } = tag;
         let tag_span = span.map_or(node_span, |(start, end)| self.span(start, end));
         if tag.is_yaml_core_schema() {
             return (None, tag.suffix() == "str");
