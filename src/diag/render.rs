@@ -673,7 +673,7 @@ impl<'a> IndexedSource<'a> {
     /// line (at the span itself for none); the context after ends with the `after`-th line
     /// end after the line end that follows the span's last byte (right after the span for
     /// none).
-    fn from_index(
+    fn read_indexed(
         &self,
         span: &SourceSpan,
         before: usize,
@@ -681,7 +681,7 @@ impl<'a> IndexedSource<'a> {
     ) -> Option<MietteSpanContents<'a>> {
         let start = span.offset();
         let end = start.checked_add(span.len())?;
-        if span.len() == 0 || end > self.text.len() {
+        if span.is_empty() || end > self.text.len() {
             return None;
         }
         let line = self.line_of(start);
@@ -721,8 +721,8 @@ impl<'a> IndexedSource<'a> {
 
     /// What miette reads of the whole text, read by miette from the lines around the span
     /// (with a margin: miette decides the exact context itself), for the spans
-    /// [`IndexedSource::from_index`] does not take.
-    fn from_window(
+    /// [`IndexedSource::read_indexed`] does not take.
+    fn read_window(
         &self,
         span: &SourceSpan,
         before: usize,
@@ -759,9 +759,9 @@ impl SourceCode for IndexedSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents = match self.from_index(span, context_lines_before, context_lines_after) {
+        let contents = match self.read_indexed(span, context_lines_before, context_lines_after) {
             Some(contents) => contents,
-            None => self.from_window(span, context_lines_before, context_lines_after)?,
+            None => self.read_window(span, context_lines_before, context_lines_after)?,
         };
         Ok(Box::new(contents))
     }

@@ -24,7 +24,10 @@ pub(super) struct Plain<'a>(&'a str);
 impl<'a> Plain<'a> {
     pub(super) fn new(text: &'a str) -> Option<Self> {
         let bytes = text.as_bytes();
-        let printable = bytes.iter().all(|byte| (b' '..=b'~').contains(byte));
+        // Without stopping at the first other character: the loop vectorises.
+        let printable = bytes.iter().fold(true, |printable, byte| {
+            printable & (b' '..=b'~').contains(byte)
+        });
         (printable && bytes.first().is_some_and(|&first| first != b' ')).then_some(Self(text))
     }
 
@@ -34,7 +37,8 @@ impl<'a> Plain<'a> {
 
     /// Writes the lines `textwrap::fill` makes of the text with an indent on every line and
     /// `width` columns after it (miette's case: the width of both indents of a text is the
-    /// same), without the indents, one `\n` between lines.
+    /// same), without the indents, one `\n` between lines. (A `width` of 0 is taken for 1,
+    /// where textwrap would start with an empty line.)
     pub(super) fn fill(self, width: usize, out: &mut impl fmt::Write) -> fmt::Result {
         let text = self.0.trim_end_matches(' ');
         if text.len() <= width {
@@ -46,91 +50,105 @@ impl<'a> Plain<'a> {
             width: width.max(1),
             out,
             line_start: 0,
-            used: 0,
             line_end: 0,
         };
+        let dropped = self.dropped_opportunity();
+        let bytes = text.as_bytes();
+        let first = bytes.first().copied().unwrap_or(b' ');
+        let mut breaks = Breaks::after(first);
         let mut word_start = 0;
-        for at in self.word_starts() {
-            lines.word(word_start, at)?;
-            word_start = at;
+        let mut hyphenated = first == b'-';
+        for (at, &byte) in bytes.iter().enumerate().skip(1) {
+            if breaks.before(byte) && Some(at) != dropped {
+                lines.word(word_start, at, hyphenated)?;
+                word_start = at;
+                hyphenated = false;
+            }
+            hyphenated |= byte == b'-';
         }
-        lines.word(word_start, text.len())?;
+        lines.word(word_start, text.len(), hyphenated)?;
         lines.finish()
     }
 
-    /// Where the words after the first start, as textwrap's word separator finds them.
-    fn word_starts(self) -> impl Iterator<Item = usize> + 'a {
-        let text = self.0.trim_end_matches(' ');
-        // textwrap drops the last opportunity it finds, taking it for the end of the text;
-        // when the text ends with `-` the end is none (it follows a `-`), and the last word
-        // start goes instead.
-        let dropped = if self.0.ends_with('-') {
-            Breaks::new(text).last()
+    /// textwrap drops the last break opportunity it finds, taking it for the end of the text;
+    /// when the text ends with `-` the end is none (it follows a `-`), and the last word start
+    /// goes instead.
+    fn dropped_opportunity(self) -> Option<usize> {
+        if self.0.ends_with('-') {
+            opportunities(self.0).last()
         } else {
             None
-        };
-        Breaks::new(text).filter(move |&at| Some(at) != dropped)
+        }
     }
 }
 
+/// The break opportunities textwrap takes from icu_segmenter in a [`Plain`] text, from left
+/// to right: the positions of the characters a line may start with.
+fn opportunities(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let mut breaks = Breaks::after(bytes.first().copied().unwrap_or(b' '));
+    (1..)
+        .zip(bytes.iter().skip(1))
+        .filter_map(move |(at, &byte)| breaks.before(byte).then_some(at))
+}
+
 /// textwrap's first-fit wrapping, fed one word (the text between two break opportunities) at a
-/// time.
+/// time. Every character is a column and the fragments textwrap places follow one another in
+/// the text, so a fragment fits on the current line when it ends within `width` columns of the
+/// line's start.
 struct FirstFit<'t, 'o, W> {
     text: &'t str,
     width: usize,
     out: &'o mut W,
     /// Where the current line starts in `text`.
     line_start: usize,
-    /// The columns the current line has used, the whitespace after its last fragment included.
-    used: usize,
-    /// Where the current line's last fragment ends, before its whitespace.
+    /// Where the current line's last fragment ends, before its spaces.
     line_end: usize,
 }
 
 impl<W: fmt::Write> FirstFit<'_, '_, W> {
-    /// A word: the text from `start` to `end`, spaces at its end included.
-    fn word(&mut self, start: usize, end: usize) -> fmt::Result {
-        let bytes = self.text.as_bytes();
-        let byte = |at: usize| bytes.get(at).copied().unwrap_or(b' ');
-        let mut word_end = end;
-        while word_end > start && byte(word_end - 1) == b' ' {
-            word_end -= 1;
-        }
+    /// A word: the text from `start` to `end`, spaces at its end included, with a `-` in it
+    /// if `hyphenated`.
+    fn word(&mut self, start: usize, end: usize, hyphenated: bool) -> fmt::Result {
+        let word = self
+            .text
+            .get(start..end)
+            .unwrap_or_default()
+            .trim_end_matches(' ');
         // The hyphen splitter: after each `-` between two letters or digits of the word.
         let mut piece_start = start;
-        for at in start + 1..word_end.saturating_sub(1) {
-            if byte(at) == b'-'
-                && byte(at - 1).is_ascii_alphanumeric()
-                && byte(at + 1).is_ascii_alphanumeric()
+        let around_hyphens = if hyphenated { word.as_bytes() } else { &[] };
+        for (at, around) in around_hyphens.windows(3).enumerate() {
+            if let [before, b'-', after] = around
+                && before.is_ascii_alphanumeric()
+                && after.is_ascii_alphanumeric()
             {
-                self.piece(piece_start, at + 1, 0)?;
-                piece_start = at + 1;
+                self.piece(piece_start, start + at + 2)?;
+                piece_start = start + at + 2;
             }
         }
-        self.piece(piece_start, word_end, end - word_end)
+        self.piece(piece_start, start + word.len())
     }
 
-    /// A piece of a word, followed by `whitespace` spaces. textwrap breaks a piece wider than a
-    /// line into lines of exactly the width (`break_words`), the spaces going with the last.
-    fn piece(&mut self, mut start: usize, end: usize, whitespace: usize) -> fmt::Result {
+    /// A piece of a word (its spaces left out), broken into lines of exactly the width when it
+    /// is wider (`break_words`).
+    fn piece(&mut self, mut start: usize, end: usize) -> fmt::Result {
         while end - start > self.width {
-            self.fragment(start, self.width, 0)?;
+            self.place(start, start + self.width)?;
             start += self.width;
         }
-        self.fragment(start, end - start, whitespace)
+        self.place(start, end)
     }
 
-    /// A fragment of `len` columns at `start`: on the current line if it fits, else first on a
-    /// new one. No fragment is wider than a line, so one always fits on an empty line.
-    fn fragment(&mut self, start: usize, len: usize, whitespace: usize) -> fmt::Result {
-        if self.used + len > self.width {
+    /// A fragment at most a line wide: on the current line if it fits, else first on a new
+    /// one.
+    fn place(&mut self, start: usize, end: usize) -> fmt::Result {
+        if end - self.line_start > self.width {
             self.write_line()?;
             self.out.write_char('\n')?;
             self.line_start = start;
-            self.used = 0;
         }
-        self.used += len + whitespace;
-        self.line_end = start + len;
+        self.line_end = end;
         Ok(())
     }
 
@@ -201,6 +219,11 @@ impl Class {
     ];
 
     fn of(byte: u8) -> Self {
+        CLASS_OF.get(usize::from(byte)).copied().unwrap_or(Self::Al)
+    }
+
+    /// The class UAX #14 gives a character (ASCII; any other byte is taken for a letter).
+    const fn of_character(byte: u8) -> Self {
         match byte {
             b'0'..=b'9' => Self::Nu,
             b' ' => Self::Sp,
@@ -220,11 +243,26 @@ impl Class {
     }
 }
 
+/// [`Class::of_character`] of every byte, looked up rather than matched on the way through a
+/// text.
+#[allow(clippy::indexing_slicing)] // evaluated by the compiler: out of bounds, no build
+const CLASS_OF: [Class; 256] = {
+    let mut table = [Class::Al; 256];
+    let mut byte: u8 = 0;
+    loop {
+        table[byte as usize] = Class::of_character(byte);
+        if byte == u8::MAX {
+            break table;
+        }
+        byte += 1;
+    }
+};
+
 /// The rules of UAX #14 that can apply between two neighbouring printable ASCII characters,
 /// in the standard's order (the first that matches decides), as icu_segmenter's data has
 /// them: LB13 still forbids a break before `,.:;` after a space, and LB25 is the pairs of
 /// classes (the standard's rules before Unicode 15.1). LB14, not after `([{` even after
-/// spaces, reads further back: [`Breaks`] applies it.
+/// spaces, reads further back: [`BREAKS_AFTER`] applies it.
 const fn breaks_between(before: Class, here: Class) -> bool {
     use Class::{Al, Ba, Cl, Cp, Ex, Hy, Is, Nu, Op, Po, Pr, Qu, Sp, Sy};
     if matches!(before, Hy) {
@@ -239,31 +277,49 @@ const fn breaks_between(before: Class, here: Class) -> bool {
         // LB18: after spaces.
         return true;
     }
-    !matches!(
+    // LB19: not on either side of a quotation mark.
+    let quotation = matches!((before, here), (Qu, _) | (_, Qu));
+    // LB21: not before `|` and `-`.
+    let before_break_after = matches!(here, Ba | Hy);
+    // LB23: not between letters and digits.
+    let alphanumeric = matches!((before, here), (Al, Nu) | (Nu, Al));
+    // LB24: not between letters and `$+\%`.
+    let affixed = matches!((before, here), (Pr | Po, Al) | (Al, Pr | Po));
+    // LB25: not within numbers.
+    let numeric = matches!(
         (before, here),
-        // LB19: not on either side of a quotation mark.
-        (Qu, _) | (_, Qu)
-        // LB21: not before `|` and `-`.
-        | (_, Ba | Hy)
-        // LB23: not between letters and digits; LB24: nor between letters and `$+\%`.
-        | (Al, Nu) | (Nu, Al) | (Pr | Po, Al) | (Al, Pr | Po)
-        // LB25: not within numbers.
-        | (Cl | Cp | Nu, Po | Pr) | (Po | Pr, Op | Nu) | (Hy | Is | Nu | Sy, Nu)
-        // LB28: not between letters; LB29: nor between `,.:;` and a letter.
-        | (Al, Al) | (Is, Al)
-        // LB30: nor between a letter or digit and `([{`, or `)]` and a letter or digit.
-        | (Al | Nu, Op) | (Cp, Al | Nu)
-    )
+        (Cl | Cp | Nu, Po | Pr) | (Po | Pr, Op | Nu) | (Hy | Is | Nu | Sy, Nu)
+    );
+    // LB28: not between letters; LB29: nor between `,.:;` and a letter.
+    let alphabetic = matches!((before, here), (Al | Is, Al));
+    // LB30: not between a letter or digit and `([{`, or `)]` and a letter or digit.
+    let parenthesised = matches!((before, here), (Al | Nu, Op) | (Cp, Al | Nu));
+    !(quotation
+        || before_break_after
+        || alphanumeric
+        || affixed
+        || numeric
+        || alphabetic
+        || parenthesised)
 }
 
-/// [`breaks_between`] of every two classes, by discriminant: one bit for each second class.
-const BREAKS_BETWEEN: [u16; 14] = {
-    let mut table = [0; 14];
+/// The state of [`Breaks`] between two characters: the class of the one before (its
+/// discriminant), or this, after `([{` and spaces.
+const AFTER_OPEN: usize = Class::ALL.len();
+
+/// For each state of [`Breaks`], the classes of the characters a line may break before: one
+/// bit for each, by discriminant. None after `([{` (LB14), even after spaces; otherwise
+/// [`breaks_between`].
+#[allow(clippy::indexing_slicing)] // evaluated by the compiler: out of bounds, no build
+const BREAKS_AFTER: [u16; AFTER_OPEN + 1] = {
+    let mut table = [0; AFTER_OPEN + 1];
     let mut before = 0;
     while before < Class::ALL.len() {
         let mut here = 0;
         while here < Class::ALL.len() {
-            if breaks_between(Class::ALL[before], Class::ALL[here]) {
+            if !matches!(Class::ALL[before], Class::Op)
+                && breaks_between(Class::ALL[before], Class::ALL[here])
+            {
                 table[before] |= 1 << here;
             }
             here += 1;
@@ -273,52 +329,33 @@ const BREAKS_BETWEEN: [u16; 14] = {
     table
 };
 
-/// The break opportunities textwrap takes from icu_segmenter in a [`Plain`] text, from left
-/// to right: the positions of the characters a line may start with.
-struct Breaks<'a> {
-    bytes: std::slice::Iter<'a, u8>,
-    /// The position of the character last read.
-    at: usize,
-    /// Its class.
-    before: Class,
-    /// Whether the last character other than a space is `([{` (LB14).
-    after_open: bool,
+/// The break opportunities textwrap takes from icu_segmenter, read one character at a time.
+struct Breaks {
+    /// See [`AFTER_OPEN`].
+    state: usize,
 }
 
-impl<'a> Breaks<'a> {
-    fn new(text: &'a str) -> Self {
-        let mut bytes = text.as_bytes().iter();
-        let before = bytes.next().map_or(Class::Sp, |&byte| Class::of(byte));
+impl Breaks {
+    /// Before the character after `first`.
+    fn after(first: u8) -> Self {
         Self {
-            bytes,
-            at: 0,
-            before,
-            after_open: before == Class::Op,
+            state: Class::of(first) as usize,
         }
     }
-}
 
-impl Iterator for Breaks<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        for &byte in self.bytes.by_ref() {
-            self.at += 1;
-            let here = Class::of(byte);
-            let row = BREAKS_BETWEEN
-                .get(self.before as usize)
-                .copied()
-                .unwrap_or(0);
-            let breaks = !self.after_open && row & (1 << here as u16) != 0;
-            if here != Class::Sp {
-                self.after_open = here == Class::Op;
-            }
-            self.before = here;
-            if breaks {
-                return Some(self.at);
-            }
-        }
-        None
+    /// Whether a line may break before `byte`, the next character.
+    fn before(&mut self, byte: u8) -> bool {
+        let here = Class::of(byte);
+        let breaks = BREAKS_AFTER
+            .get(self.state)
+            .is_some_and(|classes| classes & (1 << here as u16) != 0);
+        let open = self.state == Class::Op as usize || self.state == AFTER_OPEN;
+        self.state = if open && here == Class::Sp {
+            AFTER_OPEN
+        } else {
+            here as usize
+        };
+        breaks
     }
 }
 
@@ -360,6 +397,14 @@ mod tests {
             .collect()
     }
 
+    /// Where the words after the first start.
+    fn word_starts(text: Plain<'_>) -> Vec<usize> {
+        let dropped = text.dropped_opportunity();
+        opportunities(text.0)
+            .filter(|&at| Some(at) != dropped)
+            .collect()
+    }
+
     fn representatives() -> Vec<char> {
         CLASSES
             .iter()
@@ -385,11 +430,7 @@ mod tests {
             let Some(plain) = Plain::new(text) else {
                 continue;
             };
-            assert_eq!(
-                plain.word_starts().collect::<Vec<_>>(),
-                textwrap_opportunities(text),
-                "{text:?}"
-            );
+            assert_eq!(word_starts(plain), textwrap_opportunities(text), "{text:?}");
         }
     }
 
@@ -410,7 +451,7 @@ mod tests {
                             continue;
                         };
                         assert_eq!(
-                            plain.word_starts().collect::<Vec<_>>(),
+                            word_starts(plain),
                             textwrap_opportunities(&text),
                             "{text:?}"
                         );
