@@ -884,17 +884,13 @@ struct IncludeEntry {
 /// of the last file that has one, interpolated on its own and normalised, else the
 /// directory's name. Reads the documents the loader parsed (each file is parsed once).
 fn name_in_files(parsed: &[Vec<Node>], environment: &Environment, directory: &Path) -> String {
-    let written = parsed
-        .iter()
-        .flatten()
-        .filter_map(|document| {
-            document
-                .as_map()
-                .and_then(|m| m.get("name"))
-                .and_then(Node::as_str)
-                .filter(|n| !n.is_empty())
-        })
-        .last();
+    let written = parsed.iter().flatten().rev().find_map(|document| {
+        document
+            .as_map()
+            .and_then(|m| m.get("name"))
+            .and_then(Node::as_str)
+            .filter(|n| !n.is_empty())
+    });
     let interpolated = written
         .map(|name| {
             interpolate::interpolate(name, &environment.lookup())
