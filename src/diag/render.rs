@@ -53,7 +53,7 @@ pub fn write_text(
 /// The columns of miette's report.
 const WIDTH: usize = 100;
 /// The columns miette wraps a message to: the width less a margin of 2 and the message's
-/// indent (`  × ` on the first line, `  │ ` on the others: 4 columns).
+/// indent (`  × `, `  ⚠ ` or `  ☞ ` on the first line, `  │ ` on the others: 4 columns).
 const MESSAGE_WIDTH: usize = WIDTH - 2 - 4;
 /// The columns miette wraps a help to: the width less a margin of 2 and the help's indent
 /// (`  help: ` on the first line, as many spaces on the others: 8 columns).

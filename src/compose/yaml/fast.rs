@@ -11,7 +11,7 @@
 //! the two readers to the same events on every file the scanner accepts.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use serde_saphyr::granit_parser::{ScalarStyle, StructureStyle, Tag};
 
@@ -55,8 +55,8 @@ pub(super) struct FastEvents<'input> {
     pending: Option<PendingNode<'input>>,
     /// Comment lines read since the last line with content.
     comment_lines: usize,
-    /// Anchor names of the document with their ids, the latest definition last.
-    anchors: Vec<(&'input str, usize)>,
+    /// The id of the latest definition of each anchor name in the document.
+    anchors: HashMap<&'input str, usize>,
     /// The id the next anchor gets (granit numbers them from 1 over the whole stream).
     next_anchor: usize,
     in_document: bool,
@@ -82,7 +82,7 @@ enum BlockKind {
 
 /// What a line continues: a mapping with a key, or a sequence with an item.
 #[derive(Clone, Copy, PartialEq)]
-enum Entry {
+enum EntryKind {
     Key,
     Item,
 }
@@ -146,7 +146,7 @@ impl<'input> FastEvents<'input> {
             open: Vec::new(),
             pending: None,
             comment_lines: 0,
-            anchors: Vec::new(),
+            anchors: HashMap::new(),
             next_anchor: 1,
             in_document: false,
             ended_explicitly: false,
@@ -325,7 +325,7 @@ impl<'input> FastEvents<'input> {
         let column = at - self.line_start;
         let eol = self.line_break;
         if self.byte(at) == b'-' && matches!(self.byte(at + 1), b' ' | b'\n') {
-            self.enter(column, Entry::Item, at)?;
+            self.enter(column, EntryKind::Item, at)?;
             let after = self.skip_spaces(at + 1);
             let (properties, after) = self.properties(after, false)?;
             if after == eol || (self.byte(after) == b'#' && after > at + 1) {
@@ -353,7 +353,7 @@ impl<'input> FastEvents<'input> {
         }
         match self.head(at)? {
             Head::Key(key, colon) => {
-                self.enter(column, Entry::Key, at)?;
+                self.enter(column, EntryKind::Key, at)?;
                 self.push_scalar(key, Properties::default());
                 let after = self.skip_spaces(colon + 1);
                 let (properties, after) = self.properties(after, false)?;
@@ -389,18 +389,18 @@ impl<'input> FastEvents<'input> {
 
     /// Closes and opens block collections so that an entry of `kind` at `column` (starting
     /// at `at`) continues the innermost one.
-    fn enter(&mut self, column: usize, kind: Entry, at: usize) -> Read<()> {
+    fn enter(&mut self, column: usize, kind: EntryKind, at: usize) -> Read<()> {
         if self.open.len() >= MAX_BLOCK_DEPTH {
             return Err(Unsupported);
         }
         if let Some(pending) = self.pending.take() {
             if pending.parent.is_none_or(|parent| column > parent) {
                 let (block, event) = match kind {
-                    Entry::Key => (
+                    EntryKind::Key => (
                         BlockKind::Map,
                         EventKind::MappingStart(StructureStyle::Block, pending.properties),
                     ),
-                    Entry::Item => (
+                    EntryKind::Item => (
                         BlockKind::Seq,
                         EventKind::SequenceStart(StructureStyle::Block, pending.properties),
                     ),
@@ -412,7 +412,7 @@ impl<'input> FastEvents<'input> {
                 self.push(event, at, at);
                 return Ok(());
             }
-            if kind == Entry::Item && !pending.item && pending.parent == Some(column) {
+            if kind == EntryKind::Item && !pending.item && pending.parent == Some(column) {
                 // granit starts an indentless sequence at its first item's first token.
                 let first = self.skip_spaces(at + 1);
                 if matches!(self.byte(first), b'\n' | b'#') {
@@ -435,7 +435,7 @@ impl<'input> FastEvents<'input> {
             let closes = top.indent > column
                 || (top.kind == BlockKind::IndentlessSeq
                     && top.indent == column
-                    && kind == Entry::Key);
+                    && kind == EntryKind::Key);
             if !closes {
                 break;
             }
@@ -447,8 +447,8 @@ impl<'input> FastEvents<'input> {
                 if top.indent == column
                     && matches!(
                         (top.kind, kind),
-                        (BlockKind::Map, Entry::Key)
-                            | (BlockKind::Seq | BlockKind::IndentlessSeq, Entry::Item)
+                        (BlockKind::Map, EntryKind::Key)
+                            | (BlockKind::Seq | BlockKind::IndentlessSeq, EntryKind::Item)
                     ) =>
             {
                 Ok(())
@@ -470,7 +470,7 @@ impl<'input> FastEvents<'input> {
                         return Err(Unsupported);
                     }
                     properties.anchor = self.next_anchor;
-                    self.anchors.push((name, self.next_anchor));
+                    self.anchors.insert(name, self.next_anchor);
                     self.next_anchor += 1;
                     at = end;
                 }
@@ -525,13 +525,7 @@ impl<'input> FastEvents<'input> {
     fn alias(&mut self, at: usize) -> Read<usize> {
         let end = self.anchor_name_end(at + 1);
         let name = self.slice(at + 1, end)?;
-        let id = self
-            .anchors
-            .iter()
-            .rev()
-            .find(|(anchor, _)| *anchor == name)
-            .map(|&(_, id)| id)
-            .ok_or(Unsupported)?;
+        let id = *self.anchors.get(name).ok_or(Unsupported)?;
         self.push(EventKind::Alias(id), at, end);
         Ok(end)
     }
