@@ -56,14 +56,20 @@ fn value_shape(s: &str) -> Option<Start> {
         unprintable |= !(b' '..=b'~').contains(&byte);
         spaces |= byte == b' ';
     }
-    if unprintable
-        || first == b' '
-        || last == b' '
-        || (spaces && bytes.windows(2).any(|pair| pair == b": " || pair == b" #"))
-    {
+    if unprintable || first == b' ' || last == b' ' || (spaces && has_separator(bytes)) {
         return None;
     }
     Some(start_of(first))
+}
+
+/// Whether `: ` or ` #` occurs in `bytes`.
+fn has_separator(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .zip(bytes.get(1..).unwrap_or_default())
+        .fold(false, |found, (&a, &b)| {
+            found | (a == b':') & (b == b' ') | (a == b' ') & (b == b'#')
+        })
 }
 
 /// The fast path for keys: whether `s` is printable ASCII without space, `:`, `,`, brackets
@@ -72,10 +78,11 @@ fn value_shape(s: &str) -> Option<Start> {
 fn key_shape(s: &str) -> Option<Start> {
     let bytes = s.as_bytes();
     let first = *bytes.first()?;
-    if !bytes.iter().all(|&b| has_class(b, PLAIN_KEY)) {
-        return None;
-    }
-    Some(start_of(first))
+    // No early exit: keys are short, and a loop without branches is faster.
+    let plain = bytes
+        .iter()
+        .fold(PLAIN_KEY, |plain, &b| plain & class_of(b));
+    (plain != 0).then(|| start_of(first))
 }
 
 #[inline]
@@ -132,15 +139,26 @@ static BYTE_CLASSES: [u8; 256] = {
 };
 
 #[inline]
+fn class_of(byte: u8) -> u8 {
+    BYTE_CLASSES.get(usize::from(byte)).copied().unwrap_or(0)
+}
+
+#[inline]
 fn has_class(byte: u8, class: u8) -> bool {
-    BYTE_CLASSES
-        .get(usize::from(byte))
-        .is_some_and(|classes| classes & class != 0)
+    class_of(byte) & class != 0
 }
 
 /// The words that read as null, a boolean or a float in YAML 1.1 or 1.2, in any case.
 #[inline]
 fn is_yaml_word(s: &str) -> bool {
+    if !s.as_bytes().first().is_some_and(|first| {
+        matches!(
+            first.to_ascii_lowercase(),
+            b'f' | b'i' | b'n' | b'o' | b't' | b'y'
+        )
+    }) {
+        return false;
+    }
     let words: &[&str] = match s.len() {
         1 => &["y", "n"],
         2 => &["on", "no"],
