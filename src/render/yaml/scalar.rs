@@ -16,10 +16,10 @@ pub(super) fn is_plain_value(s: &str) -> bool {
         // No white space at the ends, no `: `, ` #` or control character: what is left of
         // the full rules is how it starts and whether a reader would type it.
         Some(Start::Other) => {
-            !is_ambiguous(s, false)
+            !starts_with_indicator(s.as_bytes())
                 && !starts_with_document_marker(s)
-                && !starts_with_indicator(s.as_bytes())
                 && !s.ends_with(':')
+                && !is_ambiguous(s, false)
         }
         None => is_plain_value_safe(s, false, false),
     }
@@ -64,12 +64,13 @@ fn value_shape(s: &str) -> Option<Start> {
 
 /// Whether `: ` or ` #` occurs in `bytes`.
 fn has_separator(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .zip(bytes.get(1..).unwrap_or_default())
-        .fold(false, |found, (&a, &b)| {
-            found | (a == b':') & (b == b' ') | (a == b' ') & (b == b'#')
-        })
+    // No early exit: this loop is vectorized.
+    let mut found = false;
+    for (&a, &b) in bytes.iter().zip(bytes.get(1..).unwrap_or_default()) {
+        found |= a == b':' && b == b' ';
+        found |= a == b' ' && b == b'#';
+    }
+    found
 }
 
 /// The fast path for keys: whether `s` is printable ASCII without space, `:`, `,`, brackets
