@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use compose2kube::compose::{self, FileArg, LoadOptions, Loaded};
-use compose2kube::diag::Severity;
+use compose2kube::diag::{Diagnostic, Severity};
 use compose2kube::plan::ConvertOptions;
 use compose2kube::source::SourceMap;
 
@@ -409,7 +409,7 @@ fn every_object_of_the_corpus_is_written_as_serde_saphyr_writes_it() {
         let mut values = vec![("the project".to_owned(), config)];
         if !compose2kube::check(&loaded)
             .iter()
-            .any(compose2kube::diag::Diagnostic::is_error)
+            .any(Diagnostic::is_error)
         {
             let converted = compose2kube::convert(&loaded, &ConvertOptions::default());
             for object in &converted.objects() {

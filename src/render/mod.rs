@@ -8,7 +8,7 @@ pub mod image;
 pub mod kustomize;
 pub mod manifests;
 pub mod svg;
-pub mod yaml;
+mod yaml;
 
 pub use yaml::YamlError;
 

@@ -55,7 +55,6 @@ pub fn write<T: Serialize + ?Sized>(
         at_line_start: true,
         pending_space_after_colon: false,
         pending_inline_map: false,
-        inline_map_after_dash: false,
         last_value_was_block: false,
         after_dash_depth: None,
         current_map_depth: None,
@@ -69,16 +68,15 @@ pub fn write<T: Serialize + ?Sized>(
 struct Writer<'o> {
     out: &'o mut String,
     indent: usize,
-    /// The nesting level of a node at the start of a line (changes only for a mapping opened
-    /// after `- ` with one-space indentation, which starts on its own line).
+    /// The nesting level of a node at the start of a line (changes for a mapping opened after
+    /// `- ` with one-space indentation, which starts on its own line, and while the value of
+    /// an explicit `? key` is written).
     depth: usize,
     at_line_start: bool,
     /// A `key:` was written; a scalar value needs the space after it.
     pending_space_after_colon: bool,
     /// A `- ` was written; a mapping that follows puts its first key on the same line.
     pending_inline_map: bool,
-    /// The mapping being written started on the line of a `- `.
-    inline_map_after_dash: bool,
     /// The value written last was a non-empty block collection.
     last_value_was_block: bool,
     /// The level of the `- ` just written, for the node that follows it.
@@ -264,9 +262,8 @@ impl Writer<'_> {
     }
 
     /// Writes an enum variant's name and `:`, on its own line when it is a mapping value.
-    /// Returns the level of the variant's content, and whether the variant is a mapping
-    /// value (its content then follows its own key) rather than a top-level node or
-    /// sequence entry.
+    /// Returns the level of the name, and whether the variant is a mapping value rather than
+    /// a top-level node or a sequence entry.
     fn variant_label(&mut self, variant: &str) -> (usize, bool) {
         if self.pending_space_after_colon {
             self.pending_space_after_colon = false;
@@ -352,10 +349,6 @@ fn first_line_leading_spaces(content: &str) -> usize {
         .split('\n')
         .find(|line| !line.is_empty())
         .map_or(0, |line| line.len() - line.trim_start_matches(' ').len())
-}
-
-fn bytes_error() -> YamlError {
-    YamlError("bytes have no YAML form here".into())
 }
 
 impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
@@ -446,7 +439,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
     }
 
     fn serialize_bytes(self, _v: &[u8]) -> Result<(), YamlError> {
-        Err(bytes_error())
+        Err(YamlError("bytes have no YAML form here".into()))
     }
 
     fn serialize_none(self) -> Result<(), YamlError> {
@@ -601,7 +594,6 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
         }
         if inline_first {
             self.pending_inline_map = false;
-            self.inline_map_after_dash = true;
         } else if was_inline_value && len.is_some_and(|n| n > 0) {
             self.pending_space_after_colon = false;
             if !self.at_line_start {
@@ -672,7 +664,6 @@ impl SeqWriter<'_, '_> {
             }
             w.pending_inline_map = false;
         }
-        w.inline_map_after_dash = false;
         if !(self.first && (!w.at_line_start || w.pending_inline_map)) {
             w.indent_to(self.depth);
         }
@@ -701,7 +692,6 @@ impl SeqWriter<'_, '_> {
             w.last_value_was_block = true;
             w.pending_inline_map = false;
             w.after_dash_depth = None;
-            w.inline_map_after_dash = false;
         }
     }
 }
@@ -771,6 +761,7 @@ struct MapWriter<'a, 'o> {
     align_after_dash: bool,
     /// A mapping value of unknown length still on its key's line.
     inline_value_start: bool,
+    /// No entry was written yet: the mapping is `{}`.
     empty: bool,
     /// The key just written was an explicit `? key`: its value needs a `:` line.
     explicit_key: bool,

@@ -16,10 +16,10 @@ pub(super) fn is_plain_value(s: &str) -> bool {
         // No white space at the ends, no `: `, ` #` or control character: what is left of
         // the full rules is how it starts and whether a reader would type it.
         Some(Start::Other) => {
-            !is_ambiguous(s, false)
+            !starts_with_indicator(s.as_bytes())
                 && !starts_with_document_marker(s)
-                && !starts_with_indicator(s.as_bytes())
                 && !s.ends_with(':')
+                && !is_ambiguous(s, false)
         }
         None => is_plain_value_safe(s, false, false),
     }
@@ -56,14 +56,21 @@ fn value_shape(s: &str) -> Option<Start> {
         unprintable |= !(b' '..=b'~').contains(&byte);
         spaces |= byte == b' ';
     }
-    if unprintable
-        || first == b' '
-        || last == b' '
-        || (spaces && bytes.windows(2).any(|pair| pair == b": " || pair == b" #"))
-    {
+    if unprintable || first == b' ' || last == b' ' || (spaces && has_separator(bytes)) {
         return None;
     }
     Some(start_of(first))
+}
+
+/// Whether `: ` or ` #` occurs in `bytes`.
+fn has_separator(bytes: &[u8]) -> bool {
+    // No early exit: this loop is vectorized.
+    let mut found = false;
+    for (&a, &b) in bytes.iter().zip(bytes.get(1..).unwrap_or_default()) {
+        found |= a == b':' && b == b' ';
+        found |= a == b' ' && b == b'#';
+    }
+    found
 }
 
 /// The fast path for keys: whether `s` is printable ASCII without space, `:`, `,`, brackets
@@ -72,10 +79,11 @@ fn value_shape(s: &str) -> Option<Start> {
 fn key_shape(s: &str) -> Option<Start> {
     let bytes = s.as_bytes();
     let first = *bytes.first()?;
-    if !bytes.iter().all(|&b| has_class(b, PLAIN_KEY)) {
-        return None;
-    }
-    Some(start_of(first))
+    // No early exit: keys are short, and a loop without branches is faster.
+    let plain = bytes
+        .iter()
+        .fold(PLAIN_KEY, |plain, &b| plain & class_of(b));
+    (plain != 0).then(|| start_of(first))
 }
 
 #[inline]
@@ -132,15 +140,26 @@ static BYTE_CLASSES: [u8; 256] = {
 };
 
 #[inline]
+fn class_of(byte: u8) -> u8 {
+    BYTE_CLASSES.get(usize::from(byte)).copied().unwrap_or(0)
+}
+
+#[inline]
 fn has_class(byte: u8, class: u8) -> bool {
-    BYTE_CLASSES
-        .get(usize::from(byte))
-        .is_some_and(|classes| classes & class != 0)
+    class_of(byte) & class != 0
 }
 
 /// The words that read as null, a boolean or a float in YAML 1.1 or 1.2, in any case.
 #[inline]
 fn is_yaml_word(s: &str) -> bool {
+    if !s.as_bytes().first().is_some_and(|first| {
+        matches!(
+            first.to_ascii_lowercase(),
+            b'f' | b'i' | b'n' | b'o' | b't' | b'y'
+        )
+    }) {
+        return false;
+    }
     let words: &[&str] = match s.len() {
         1 => &["y", "n"],
         2 => &["on", "no"],
