@@ -660,14 +660,7 @@ impl<'input> FastEvents<'input> {
                     segment = i;
                 }
                 b'\'' => {
-                    let rest = self.slice(segment, i)?;
-                    let text = match owned {
-                        Some(mut text) => {
-                            text.push_str(rest);
-                            Cow::Owned(text)
-                        }
-                        None => Cow::Borrowed(rest),
-                    };
+                    let text = joined(owned, self.slice(segment, i)?);
                     return Ok((text, i + 1));
                 }
                 _ => i += 1,
@@ -685,14 +678,7 @@ impl<'input> FastEvents<'input> {
             match self.byte(i) {
                 b'\n' => return Err(Unsupported),
                 b'"' => {
-                    let rest = self.slice(segment, i)?;
-                    let text = match owned {
-                        Some(mut text) => {
-                            text.push_str(rest);
-                            Cow::Owned(text)
-                        }
-                        None => Cow::Borrowed(rest),
-                    };
+                    let text = joined(owned, self.slice(segment, i)?);
                     return Ok((text, i + 1));
                 }
                 b'\\' => {
@@ -1013,5 +999,17 @@ impl<'input> EventSource<'input> for FastEvents<'input> {
                 .map_err(|Unsupported| SourceError::Unsupported)?;
         }
         Ok(self.queue.pop_front())
+    }
+}
+
+/// The text of a quoted scalar: borrowed from the input when it had no escape, else the
+/// unescaped text read so far with the last segment added.
+fn joined(owned: Option<String>, rest: &str) -> Cow<'_, str> {
+    match owned {
+        Some(mut text) => {
+            text.push_str(rest);
+            Cow::Owned(text)
+        }
+        None => Cow::Borrowed(rest),
     }
 }
