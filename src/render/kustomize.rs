@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use k8s_openapi::Resource as _;
+use k8s_openapi::api::apps::v1::Deployment;
 use serde_json::{Value, json};
 
 use super::manifests::{self, Format, Marker, WriteError};
@@ -171,8 +173,8 @@ fn overlay_kustomization(name: &str, objects: &[Object]) -> Result<String, Write
             metadata.insert("namespace".into(), json!(namespace));
         }
         let patch = json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
+            "apiVersion": Deployment::API_VERSION,
+            "kind": Deployment::KIND,
             "metadata": metadata,
             "spec": { "replicas": replicas.to },
         });
