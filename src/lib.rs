@@ -43,7 +43,7 @@ impl Converted {
     /// Every object of the plan, in apply order.
     #[must_use]
     pub fn objects(&self) -> Vec<emit::Object> {
-        emit::emit(&self.plan)
+        emit::objects(&self.plan).collect()
     }
 }
 

@@ -1,6 +1,6 @@
 //! The kinds compose2kube makes and the order they are applied in — the one place that order
-//! is defined. [`emit`](super::emit) makes its objects in it, `apply` sends them in it, and
-//! `down` and `--prune` list these kinds and delete in the reverse order.
+//! is defined. [`emit::objects`](super::objects) makes its objects in it, `apply` sends them
+//! in it, and `down` and `--prune` list these kinds and delete in the reverse order.
 //!
 //! Objects are applied in stages, so that what others refer to exists before them: the
 //! Namespace; data, storage and identities (ServiceAccounts, RBAC, ConfigMaps, Secrets,

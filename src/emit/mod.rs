@@ -189,13 +189,7 @@ impl Object {
     }
 }
 
-/// Every object of the plan, in apply order ([`Kind::stage`]).
-#[must_use]
-pub fn emit(plan: &Plan) -> Vec<Object> {
-    objects(plan).collect()
-}
-
-/// The objects of the plan one at a time, in apply order: the plan's lists come stage by
+/// The objects of the plan one at a time, in apply order ([`Kind::stage`]): the plan's lists come stage by
 /// stage (the Namespace; identities, data and claims; Services; workloads; policies, routes
 /// and autoscalers), so nothing is sorted and a writer can send each object out before the
 /// next is made — a large project's objects are never all in memory.
