@@ -526,7 +526,7 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     context.hosts.report(&mut report);
     let groups = pods::group(&context, &mut report);
     container::check_port_conflicts(&context, &groups, &mut report);
-    let storage = storage::Storage::plan(&context, &groups, &mut plan, &mut report);
+    let mut storage = storage::Storage::plan(&context, &groups, &mut plan, &mut report);
     for config_map in &mut plan.config_maps {
         for (key, value) in &mut config_map.data {
             let place = format!("ConfigMap {}, key {key}", config_map.name);
@@ -541,12 +541,13 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
     }
     let order = ordering::order(&context, &groups, &mut report);
     ordering::job_waiters(&context, &order, &mut plan, &mut report);
+    plan.workloads.reserve_exact(groups.groups.len());
     for group in &groups.groups {
         let workload = workloads::workload(
             &context,
             group,
             &order,
-            &storage,
+            &mut storage,
             &mut plan.claims,
             &mut report,
         );

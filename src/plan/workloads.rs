@@ -32,7 +32,7 @@ pub fn workload(
     context: &Context,
     group: &PodGroup,
     order: &Order,
-    storage: &Storage,
+    storage: &mut Storage,
     claims: &mut Vec<Claim>,
     report: &mut Report,
 ) -> Workload {
@@ -413,7 +413,7 @@ fn pod_spec(
     group: &PodGroup,
     root: &Service,
     order: &Order,
-    storage: &Storage,
+    storage: &mut Storage,
     mut templates: Option<ClaimTemplates>,
     report: &mut Report,
 ) -> PodSpec {
@@ -433,7 +433,7 @@ fn pod_spec(
             .filter_map(|m| services.get(m.service.as_str()))
             .filter_map(kompose_init_container),
     );
-    let mut main = Vec::new();
+    let mut main = Vec::with_capacity(group.members.len());
     let mut volumes: Vec<Volume> = Vec::new();
     let sequence = order
         .init_sequence
@@ -446,12 +446,12 @@ fn pod_spec(
         let Some(service) = services.get(member.service.as_str()) else {
             continue;
         };
-        let own = storage.of(&member.service);
-        for volume in &own.volumes {
+        let mut own = storage.take(&member.service);
+        for volume in std::mem::take(&mut own.volumes) {
             if !volumes.iter().any(|v| v.name == volume.name) {
                 volumes.push(match &mut templates {
-                    Some(templates) => templates.volume(volume),
-                    None => volume.clone(),
+                    Some(templates) => templates.volume(&volume),
+                    None => volume,
                 });
             }
         }

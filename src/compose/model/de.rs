@@ -316,19 +316,18 @@ impl<T: FromNode> FromNode for Vec<T> {
             cx.invalid_type(node, "a list");
             return None;
         };
-        Some(
-            items
-                .iter()
-                .filter_map(|item| {
-                    if item.is_null() && !T::NULLABLE {
-                        cx.invalid_type(item, "a list item");
-                        None
-                    } else {
-                        T::from_node(item, cx)
-                    }
-                })
-                .collect(),
-        )
+        // Sized from the list, not grown: filter_map's size hint is 0, and a model holds
+        // thousands of these.
+        let mut out = Vec::with_capacity(items.len());
+        out.extend(items.iter().filter_map(|item| {
+            if item.is_null() && !T::NULLABLE {
+                cx.invalid_type(item, "a list item");
+                None
+            } else {
+                T::from_node(item, cx)
+            }
+        }));
+        Some(out)
     }
 }
 
@@ -338,19 +337,18 @@ impl<T: FromNode> FromNode for IndexMap<Spanned<String>, T> {
             cx.invalid_type(node, "a mapping");
             return None;
         };
-        Some(
-            map.iter()
-                .filter_map(|(key, entry)| {
-                    let value = if entry.value.is_null() && !T::NULLABLE {
-                        cx.invalid_type(&entry.value, "a value");
-                        None
-                    } else {
-                        T::from_node(&entry.value, cx)
-                    }?;
-                    Some((Spanned::new(key.clone(), entry.key_span), value))
-                })
-                .collect(),
-        )
+        // Sized from the mapping, as lists are.
+        let mut out = IndexMap::with_capacity(map.len());
+        out.extend(map.iter().filter_map(|(key, entry)| {
+            let value = if entry.value.is_null() && !T::NULLABLE {
+                cx.invalid_type(&entry.value, "a value");
+                None
+            } else {
+                T::from_node(&entry.value, cx)
+            }?;
+            Some((Spanned::new(key.clone(), entry.key_span), value))
+        }));
+        Some(out)
     }
 }
 

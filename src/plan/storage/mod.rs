@@ -85,10 +85,11 @@ impl Storage {
         planner.storage
     }
 
-    /// The mounts, Pod volumes and env sources of a service.
-    #[must_use]
-    pub fn of(&self, service: &str) -> ServiceStorage {
-        self.by_service.get(service).cloned().unwrap_or_default()
+    /// The mounts, Pod volumes and env sources of a service, moved out: each service's
+    /// storage goes into its one Pod (a Pod volume is a large object, and a plan of thousands
+    /// of services would otherwise hold each twice).
+    pub fn take(&mut self, service: &str) -> ServiceStorage {
+        self.by_service.swap_remove(service).unwrap_or_default()
     }
 
     /// Whether a service mounts a claim only one node can mount (so rolling updates must
