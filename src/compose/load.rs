@@ -647,19 +647,23 @@ impl Loader<'_> {
         environment: &Environment,
         files: &mut ExtendsFiles,
     ) {
-        let Some(services) = document
+        let Some(written) = document
             .as_map()
             .and_then(|m| m.get("services"))
             .and_then(Node::as_map)
-            .cloned()
         else {
             return;
         };
-        let names: Vec<String> = services
+        let names: Vec<String> = written
             .iter()
             .filter(|(_, e)| e.value.as_map().is_some_and(|m| m.contains_key("extends")))
             .map(|(k, _)| k.clone())
             .collect();
+        if names.is_empty() {
+            return;
+        }
+        // Each service extends the services as written, not as already resolved.
+        let services = written.clone();
         for name in names {
             let mut stack = Vec::new();
             let file = services
