@@ -806,21 +806,39 @@ fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArg
         (report.strict && warnings + notes > 0) || (kompose.error_on_warning && warnings > 0);
     let mut written = 0;
     let mut code = ExitCode::SUCCESS;
-    match &converted {
+    let drawn = match &converted {
         Some(converted) if errors == 0 && !strict_failure => {
-            match write_converted(converted, args) {
-                Ok(count) => written = count,
+            // The report needs neither the objects nor their writing: on a second core it is
+            // drawn while they are written (a large project's report costs as much as its
+            // YAML), and printed after them as before.
+            let (result, drawn) = std::thread::scope(|scope| {
+                let drawing =
+                    scope.spawn(|| draw_diagnostics(&loaded, &diagnostics, report.format));
+                let result = write_converted(converted, args);
+                (result, drawing.join())
+            });
+            match result {
+                Ok(count) => {
+                    written = count;
+                    drawn.ok()
+                }
                 Err(failure) => {
                     // Reported with the others, so that JSON reports carry it too.
                     diagnostics.push(failure);
                     errors += 1;
                     code = ExitCode::from(1);
+                    None
                 }
             }
         }
-        _ => code = ExitCode::from(1),
-    }
-    print_diagnostics(&loaded, &diagnostics, report.format);
+        _ => {
+            code = ExitCode::from(1);
+            None
+        }
+    };
+    drawn
+        .unwrap_or_else(|| draw_diagnostics(&loaded, &diagnostics, report.format))
+        .print();
     if args.kompose.with_kompose_annotation == Some(true) && report.format == Format::Text {
         eprintln!(
             "note: `--with-kompose-annotation`: compose2kube writes no `kompose.cmd`/`kompose.version` annotations; every object is labelled `app.kubernetes.io/managed-by: compose2kube`"
@@ -1234,23 +1252,43 @@ fn exit_code(diagnostics: &[Diagnostic], strict: bool) -> ExitCode {
 
 /// Prints diagnostics: as text on standard error, or as JSON on standard output.
 fn print_diagnostics(loaded: &Loaded, diagnostics: &[Diagnostic], format: Format) {
+    draw_diagnostics(loaded, diagnostics, format).print();
+}
+
+/// The report of [`print_diagnostics`], drawn but not printed yet.
+struct DrawnReport {
+    bytes: Vec<u8>,
+    /// JSON goes to standard output, text to standard error.
+    format: Format,
+}
+
+impl DrawnReport {
+    fn print(&self) {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        let _ = match self.format {
+            Format::Json => std::io::stdout().lock().write_all(&self.bytes),
+            Format::Text => std::io::stderr().lock().write_all(&self.bytes),
+        };
+    }
+}
+
+fn draw_diagnostics(loaded: &Loaded, diagnostics: &[Diagnostic], format: Format) -> DrawnReport {
     let shown: Vec<&Diagnostic> = diagnostics.iter().collect();
-    match format {
-        Format::Json => {
-            let json = render::to_json(&shown, &loaded.sources);
-            print_stdout(&format!("{json:#}\n"));
-        }
+    let bytes = match format {
+        Format::Json => format!("{:#}\n", render::to_json(&shown, &loaded.sources)).into_bytes(),
         Format::Text => {
-            let stderr = std::io::stderr();
-            let style = if stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            let style = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            {
                 Style::Fancy
             } else {
                 Style::Plain
             };
-            let mut out = std::io::BufWriter::new(stderr.lock());
-            let _ = render::write_text(&shown, &loaded.sources, style, &mut out);
+            let mut bytes = Vec::new();
+            let _ = render::write_text(&shown, &loaded.sources, style, &mut bytes);
+            bytes
         }
-    }
+    };
+    DrawnReport { bytes, format }
 }
 
 /// `1 warning`, `2 warnings`.
