@@ -315,11 +315,6 @@ fn claim(claim: &Claim) -> PersistentVolumeClaim {
 #[must_use]
 pub fn service(service: &NetworkService) -> Service {
     let headless = service.kind == ServiceType::Headless;
-    let kind = match service.kind {
-        ServiceType::ClusterIp | ServiceType::Headless => "ClusterIP",
-        ServiceType::NodePort => "NodePort",
-        ServiceType::LoadBalancer => "LoadBalancer",
-    };
     let ports: Vec<K8sServicePort> = service
         .ports
         .iter()
@@ -335,7 +330,7 @@ pub fn service(service: &NetworkService) -> Service {
     Service {
         metadata: meta(&service.name, &service.labels, &BTreeMap::new()),
         spec: Some(ServiceSpec {
-            type_: Some(kind.into()),
+            type_: Some(service.kind.as_str().into()),
             cluster_ip: headless.then(|| "None".to_owned()),
             selector: Some(service.selector.clone()),
             ports: (!ports.is_empty()).then_some(ports),

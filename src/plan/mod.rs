@@ -152,13 +152,32 @@ pub enum Controller {
 }
 
 /// How a Service exposes published ports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ServiceType {
+    /// What a Service is when nothing asks for more: reachable in the cluster only, as
+    /// Compose keeps a port that is not published.
+    #[default]
     ClusterIp,
     NodePort,
     LoadBalancer,
     /// `clusterIP: None`: the name resolves to the Pod IPs.
     Headless,
+}
+
+impl ServiceType {
+    /// The types a Service's `spec.type` names (a headless Service is a `ClusterIP` one), in
+    /// the order the Helm chart's values schema lists them.
+    pub const SPEC_TYPES: [Self; 3] = [Self::ClusterIp, Self::NodePort, Self::LoadBalancer];
+
+    /// The Service's `spec.type`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClusterIp | Self::Headless => "ClusterIP",
+            Self::NodePort => "NodePort",
+            Self::LoadBalancer => "LoadBalancer",
+        }
+    }
 }
 
 /// What bind mounts become.
@@ -396,8 +415,11 @@ pub struct IngressRule {
 }
 
 /// How a path matches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PathType {
+    /// What a path without a type matches as: a proxy's path rule, and `/` for a route that
+    /// names no path, accept everything below it.
+    #[default]
     Prefix,
     Exact,
     /// The controller's own syntax (nginx's regular expressions).
@@ -405,6 +427,9 @@ pub enum PathType {
 }
 
 impl PathType {
+    /// Every type, in the order the Helm chart's values schema lists them.
+    pub const ALL: [Self; 3] = [Self::Prefix, Self::Exact, Self::ImplementationSpecific];
+
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {

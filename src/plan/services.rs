@@ -444,11 +444,8 @@ fn service_type(
     });
     match from_label {
         Some(kind) => kind,
-        None if !ports.published.is_empty() => context
-            .options
-            .service_type
-            .unwrap_or(ServiceType::ClusterIp),
-        None => ServiceType::ClusterIp,
+        None if !ports.published.is_empty() => context.options.service_type.unwrap_or_default(),
+        None => ServiceType::default(),
     }
 }
 

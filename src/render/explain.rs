@@ -232,11 +232,10 @@ fn describe_service(service: &NetworkService) -> String {
 
 /// The Service type as `kubectl get` shows it (`headless` for `clusterIP: None`).
 pub(super) fn service_type(kind: ServiceType) -> &'static str {
-    match kind {
-        ServiceType::ClusterIp => "ClusterIP",
-        ServiceType::NodePort => "NodePort",
-        ServiceType::LoadBalancer => "LoadBalancer",
-        ServiceType::Headless => "headless",
+    if kind == ServiceType::Headless {
+        "headless"
+    } else {
+        kind.as_str()
     }
 }
 

@@ -464,7 +464,7 @@ fn ingress(
             .request
             .path
             .clone()
-            .unwrap_or((PathType::Prefix, "/".to_owned()));
+            .unwrap_or((PathType::default(), "/".to_owned()));
         let rule = IngressRule {
             host: alternative.host.clone(),
             path,
