@@ -138,8 +138,8 @@ fn routes(plan: &Plan) -> Vec<String> {
                             .path
                             .as_ref()
                             .map_or_else(|| "/".to_owned(), |(_, p)| p.clone());
-                        if let Some(method) = &m.method {
-                            let _ = write!(text, " [{method}]");
+                        if let Some(method) = m.method {
+                            let _ = write!(text, " [{}]", method.as_str());
                         }
                         for (name, value) in &m.headers {
                             let _ = write!(text, " [{name}: {value}]");

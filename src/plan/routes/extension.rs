@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::compose::model::Service;
 use crate::compose::yaml::{Node, Value};
 use crate::plan::routes::{Alternative, Origin, Route, Tls, default_port, valid_host, valid_path};
-use crate::plan::{Context, HttpMatch, PathType};
+use crate::plan::{Context, HttpMatch, PathMatch};
 use crate::report::{Entry, Report};
 
 const KEY: &str = "x-kubernetes";
@@ -173,7 +173,7 @@ pub fn routes(
         }
     }
     let request = HttpMatch {
-        path: Some((PathType::Prefix, path)),
+        path: Some((PathMatch::PathPrefix, path)),
         ..HttpMatch::default()
     };
     let alternatives = if hosts.is_empty() {

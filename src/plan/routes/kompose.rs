@@ -6,7 +6,7 @@ use crate::plan::kompose::{
     SERVICE_EXPOSE, SERVICE_EXPOSE_INGRESS_CLASS, SERVICE_EXPOSE_TLS_SECRET, label, name_override,
 };
 use crate::plan::routes::{Alternative, Origin, Route, Tls};
-use crate::plan::{Context, HttpMatch, PathType, names};
+use crate::plan::{Context, HttpMatch, PathMatch, names};
 use crate::report::{Entry, Report};
 
 /// The route of `kompose.service.expose`, if the service has the label.
@@ -45,7 +45,7 @@ pub fn routes(
         vec![Alternative {
             host: None,
             request: HttpMatch {
-                path: Some((PathType::Prefix, "/".into())),
+                path: Some((PathMatch::PathPrefix, "/".into())),
                 ..HttpMatch::default()
             },
         }]
@@ -61,7 +61,7 @@ pub fn routes(
                 Alternative {
                     host: Some(host.to_owned()),
                     request: HttpMatch {
-                        path: Some((PathType::Prefix, path)),
+                        path: Some((PathMatch::PathPrefix, path)),
                         ..HttpMatch::default()
                     },
                 }
