@@ -361,8 +361,8 @@ fn pod_ports(
             }
         }
         for expose in &service.expose {
-            for (port, protocol) in super::container::expose_ports(expose) {
-                push_port(&mut in_cluster, port, port, &protocol, None, None);
+            for port in super::container::expose_ports(expose) {
+                push_port(&mut in_cluster, port, port, expose.protocol(), None, None);
             }
         }
         for port in exposure.target_ports(owner) {
@@ -687,9 +687,10 @@ fn another_name(
 fn links(context: &Context, index: &mut ServiceIndex, report: &mut Report) {
     for (name, service) in &context.project.services {
         for link in &service.links {
-            let Some((target, alias)) = link.split_once(':') else {
+            let Some(alias) = &link.alias else {
                 continue;
             };
+            let target = link.service.as_str();
             let alias_name = names::service(alias);
             if let Some(existing) = index.named(&alias_name) {
                 if existing.service != target {

@@ -23,11 +23,10 @@ pub fn routes(
         .first()
         .map(|p| i32::from(p.target))
         .or_else(|| {
-            service.expose.iter().find_map(|e| {
-                crate::plan::container::expose_ports(e)
-                    .first()
-                    .map(|(p, _)| *p)
-            })
+            service
+                .expose
+                .iter()
+                .find_map(|e| crate::plan::container::expose_ports(e).first().copied())
         });
     let Some(port) = first else {
         report.add(

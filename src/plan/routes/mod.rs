@@ -826,11 +826,7 @@ pub fn valid_path(path: &str) -> bool {
 fn single_port(service: &crate::compose::model::Service) -> Result<i32, Vec<i32>> {
     let mut ports: BTreeSet<i32> = service.ports.iter().map(|p| i32::from(p.target)).collect();
     for expose in &service.expose {
-        ports.extend(
-            super::container::expose_ports(expose)
-                .into_iter()
-                .map(|(p, _)| p),
-        );
+        ports.extend(super::container::expose_ports(expose));
     }
     let ports: Vec<i32> = ports.into_iter().collect();
     match ports.as_slice() {
