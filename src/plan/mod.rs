@@ -169,6 +169,12 @@ impl ServiceType {
     /// the order the Helm chart's values schema lists them.
     pub const SPEC_TYPES: [Self; 3] = [Self::ClusterIp, Self::NodePort, Self::LoadBalancer];
 
+    /// Whether the Service is reachable from outside the cluster (a NodePort or LoadBalancer).
+    #[must_use]
+    pub fn reachable_from_outside(self) -> bool {
+        matches!(self, Self::NodePort | Self::LoadBalancer)
+    }
+
     /// The Service's `spec.type`.
     #[must_use]
     pub fn as_str(self) -> &'static str {

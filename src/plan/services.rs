@@ -36,6 +36,7 @@ use crate::plan::{
     labels, names,
 };
 use crate::report::{Entry, Report};
+use crate::source::Spanned;
 
 /// Plans the Services of every Pod.
 pub fn plan(
@@ -96,9 +97,10 @@ pub fn plan(
             // Inside the cluster the name answers on every port; a NodePort or LoadBalancer
             // Service of its own carries the published ports only, so that nothing becomes
             // reachable from outside that Compose does not publish.
-            let kind = match exposure {
-                ServiceType::NodePort | ServiceType::LoadBalancer => ServiceType::ClusterIp,
-                other => other,
+            let kind = if exposure.reachable_from_outside() {
+                ServiceType::ClusterIp
+            } else {
+                exposure
             };
             let primary = NetworkService {
                 name: primary_name(&member.service, service, report),
@@ -239,7 +241,7 @@ fn published(
     report: &mut Report,
 ) -> Option<NetworkService> {
     let external_traffic_policy = external_traffic_policy(name, service, exposure, report);
-    if !matches!(exposure, ServiceType::NodePort | ServiceType::LoadBalancer) {
+    if !exposure.reachable_from_outside() {
         node_port(name, service, exposure, Vec::new(), report);
         return None;
     }
@@ -503,22 +505,39 @@ fn node_port(
         return ports;
     };
     match (kind, label.parse::<i32>(), ports.first_mut()) {
-        (ServiceType::NodePort | ServiceType::LoadBalancer, Ok(number), Some(first))
-            if (30000..=32767).contains(&number) =>
+        (kind, Ok(number), Some(first))
+            if kind.reachable_from_outside() && (30000..=32767).contains(&number) =>
         {
             first.node_port = Some(number);
         }
-        _ => report.add(
-            Entry::unsupported(
-                Some(name),
-                &format!("labels.{}", kompose::SERVICE_NODEPORT_PORT),
-                Some(label.span),
-                "needs a NodePort Service with a port, and a number from 30000 to 32767",
-            )
-            .help(format!("set `{}: nodeport`", kompose::SERVICE_TYPE)),
-        ),
+        _ => report.add(outside_only(
+            name,
+            kompose::SERVICE_NODEPORT_PORT,
+            label,
+            "needs a NodePort Service with a port, and a number from 30000 to 32767",
+            &["nodeport"],
+        )),
     }
     ports
+}
+
+/// The report of a label of `name` that only a Service reachable from outside the cluster
+/// has, left out; `types` are the `kompose.service.type` values that give it one.
+fn outside_only(
+    name: &str,
+    key: &str,
+    label: &Spanned<String>,
+    message: &str,
+    types: &[&str],
+) -> Entry {
+    let types = types.join("` or `");
+    Entry::unsupported(
+        Some(name),
+        &format!("labels.{key}"),
+        Some(label.span),
+        message,
+    )
+    .help(format!("set `{}: {types}`", kompose::SERVICE_TYPE))
 }
 
 /// `kompose.service.external-traffic-policy`: only a NodePort or LoadBalancer Service has one
@@ -530,18 +549,16 @@ fn external_traffic_policy(
     report: &mut Report,
 ) -> Option<String> {
     let label = kompose::label(service, kompose::SERVICE_EXTERNAL_TRAFFIC_POLICY)?;
-    if matches!(kind, ServiceType::NodePort | ServiceType::LoadBalancer) {
+    if kind.reachable_from_outside() {
         return Some(capitalize(&label.value));
     }
-    report.add(
-        Entry::unsupported(
-            Some(name),
-            &format!("labels.{}", kompose::SERVICE_EXTERNAL_TRAFFIC_POLICY),
-            Some(label.span),
-            "only a NodePort or LoadBalancer Service has an external traffic policy; the label is ignored",
-        )
-        .help(format!("set `{}: nodeport` or `loadbalancer`", kompose::SERVICE_TYPE)),
-    );
+    report.add(outside_only(
+        name,
+        kompose::SERVICE_EXTERNAL_TRAFFIC_POLICY,
+        label,
+        "only a NodePort or LoadBalancer Service has an external traffic policy; the label is ignored",
+        &["nodeport", "loadbalancer"],
+    ));
     None
 }
 
