@@ -864,14 +864,6 @@ mod tests {
         (node, sources, diagnostics)
     }
 
-    fn at<'n>(node: &'n Node, path: &[&str]) -> &'n Node {
-        path.iter()
-            .fold(node, |node, key| match key.parse::<usize>() {
-                Ok(i) => &node.as_seq().unwrap()[i],
-                Err(_) => node.as_map().unwrap().get(key).unwrap(),
-            })
-    }
-
     /// The tree of `text` interpolated, and where each diagnostic points: line, column, text.
     fn interpolated_places(text: &str) -> (Node, Vec<(usize, usize, String)>) {
         let (node, sources, diagnostics) = interpolated(text);
@@ -894,22 +886,22 @@ mod tests {
         let (node, _, diagnostics) =
             interpolated("services:\n  $FOO:\n    image: ${FOO}:1\n    command: [a, $FOO]\n");
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let service = at(&node, &["services", "$FOO"]);
-        assert_eq!(at(service, &["image"]).as_str(), Some("first:1"));
-        assert_eq!(at(service, &["command", "1"]).as_str(), Some("first"));
-        assert_eq!(at(service, &["command", "0"]).as_str(), Some("a"));
+        let service = node.at(&["services", "$FOO"]);
+        assert_eq!(service.at(&["image"]).as_str(), Some("first:1"));
+        assert_eq!(service.at(&["command", "1"]).as_str(), Some("first"));
+        assert_eq!(service.at(&["command", "0"]).as_str(), Some("a"));
     }
 
     #[test]
     fn changed_scalars_become_quoted_so_empty_stays_a_string() {
         let (node, _, _) = interpolated("a: $BAR\nb: ${FOO}\nc: plain\nd: $$x\n");
-        let a = at(&node, &["a"]);
+        let a = node.at(&["a"]);
         assert!(!a.is_null());
         assert_eq!(a.as_str(), Some(""));
         assert!(!a.as_scalar().unwrap().plain);
-        assert!(!at(&node, &["b"]).as_scalar().unwrap().plain);
-        assert!(at(&node, &["c"]).as_scalar().unwrap().plain);
-        assert_eq!(at(&node, &["d"]).as_str(), Some("$x"));
+        assert!(!node.at(&["b"]).as_scalar().unwrap().plain);
+        assert!(node.at(&["c"]).as_scalar().unwrap().plain);
+        assert_eq!(node.at(&["d"]).as_str(), Some("$x"));
     }
 
     #[test]
@@ -917,7 +909,7 @@ mod tests {
         let (node, sources, diagnostics) =
             interpolated("services:\n  web:\n    image: repo/${NAME}:${TAG:-1}\n");
         assert_eq!(
-            at(&node, &["services", "web", "image"]).as_str(),
+            node.at(&["services", "web", "image"]).as_str(),
             Some("repo/:1")
         );
         let warnings: Vec<_> = diagnostics.iter().collect();
@@ -948,17 +940,14 @@ mod tests {
     #[test]
     fn warning_in_a_folded_plain_scalar_points_at_the_expression() {
         let (node, places) = interpolated_places("command: echo\n  ${NAME} and\n  ${NAME}\n");
-        assert_eq!(at(&node, &["command"]).as_str(), Some("echo  and "));
+        assert_eq!(node.at(&["command"]).as_str(), Some("echo  and "));
         assert_eq!(places, [(2, 3, "${NAME}".into()), (3, 3, "${NAME}".into())]);
     }
 
     #[test]
     fn warning_in_a_block_scalar_points_at_the_expression() {
         let (node, places) = interpolated_places("command: |\n  echo ${NAME}\n  echo $$HOME\n");
-        assert_eq!(
-            at(&node, &["command"]).as_str(),
-            Some("echo \necho $HOME\n")
-        );
+        assert_eq!(node.at(&["command"]).as_str(), Some("echo \necho $HOME\n"));
         assert_eq!(places, [(2, 8, "${NAME}".into())]);
     }
 
@@ -984,10 +973,7 @@ mod tests {
             place(&sources, error),
             (1, 6, "${DB:?set the database}".into())
         );
-        assert_eq!(
-            at(&node, &["a"]).as_str(),
-            Some("x-${DB:?set the database}")
-        );
+        assert_eq!(node.at(&["a"]).as_str(), Some("x-${DB:?set the database}"));
     }
 
     #[test]
