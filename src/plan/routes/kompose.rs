@@ -6,16 +6,11 @@ use crate::plan::kompose::{
     SERVICE_EXPOSE, SERVICE_EXPOSE_INGRESS_CLASS, SERVICE_EXPOSE_TLS_SECRET, label, name_override,
 };
 use crate::plan::routes::{Alternative, Origin, Route, Tls};
-use crate::plan::{Context, HttpMatch, PathMatch, names};
+use crate::plan::{HttpMatch, PathMatch, names};
 use crate::report::{Entry, Report};
 
 /// The route of `kompose.service.expose`, if the service has the label.
-pub fn routes(
-    _context: &Context,
-    name: &str,
-    service: &Service,
-    report: &mut Report,
-) -> Option<Route> {
+pub fn route(name: &str, service: &Service, report: &mut Report) -> Option<Route> {
     let expose = label(service, SERVICE_EXPOSE)?;
     let origin = Origin::new(format!("labels.{SERVICE_EXPOSE}"), Some(expose.span));
     let first = service

@@ -228,8 +228,8 @@ impl Exposure {
                 report,
             ));
             found.extend(caddy::routes(context, name, service, report));
-            found.extend(extension::routes(context, name, service, report));
-            found.extend(kompose::routes(context, name, service, report));
+            found.extend(extension::route(name, service, report));
+            found.extend(kompose::route(name, service, report));
             name_routes(name, &mut found);
             routes.extend(found);
         }
