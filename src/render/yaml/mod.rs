@@ -9,6 +9,8 @@
 //! types (which this writer serializes as their plain content). The tests compare the two
 //! writers on random values and on every object of the corpus.
 
+#[cfg(test)]
+mod reference;
 mod scalar;
 #[cfg(test)]
 mod tests;
