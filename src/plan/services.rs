@@ -128,16 +128,7 @@ pub fn plan(
                 index.add(outside, report);
             }
             let ports = ports.in_cluster;
-            aliases(
-                context,
-                &member.service,
-                service,
-                &ports,
-                &selector,
-                &mut index,
-                report,
-            );
-            container_name(
+            further_names(
                 context,
                 &member.service,
                 service,
@@ -594,40 +585,6 @@ pub fn own_name(name: &str, service: &Service) -> String {
     kompose::name_override(service).map_or_else(|| names::service(name), |n| n.value.clone())
 }
 
-/// `networks.<n>.aliases`: extra names for the service's Pods.
-fn aliases(
-    context: &Context,
-    name: &str,
-    service: &Service,
-    ports: &[ServicePort],
-    selector: &BTreeMap<String, String>,
-    index: &mut ServiceIndex,
-    report: &mut Report,
-) {
-    for (network, settings) in &service.networks {
-        for alias in &settings.aliases {
-            let alias_name = names::service(alias);
-            if index.already_answers(name, service, &alias_name) {
-                continue;
-            }
-            report.add(Entry::approximated(
-                Some(name),
-                &format!("networks.{}.aliases", network.value),
-                Some(alias.span),
-                format!(
-                    "the alias `{}` resolves on every network, not only on `{}`",
-                    alias.value, network.value
-                ),
-            ));
-            let purpose = ServicePurpose::Alias {
-                alias: alias.value.clone(),
-            };
-            let alias_service = another_name(context, name, alias_name, purpose, ports, selector);
-            index.add(alias_service, report);
-        }
-    }
-}
-
 /// On a Compose network every port the container listens on answers at its name; through a
 /// ClusterIP Service only the declared ones do.
 fn undeclared_ports(name: &str, service: &Service, report: &mut Report) {
@@ -650,8 +607,9 @@ fn undeclared_ports(name: &str, service: &Service, report: &mut Report) {
     );
 }
 
-/// `container_name`: on a Compose network the container's name resolves too.
-fn container_name(
+/// The further names of a service's Pods: `networks.<n>.aliases` (which resolve on every
+/// network here), then `container_name`, which resolve on a Compose network too.
+fn further_names(
     context: &Context,
     name: &str,
     service: &Service,
@@ -660,18 +618,40 @@ fn container_name(
     index: &mut ServiceIndex,
     report: &mut Report,
 ) {
-    let Some(container_name) = &service.container_name else {
-        return;
-    };
-    let service_name = names::service(container_name);
-    if index.already_answers(name, service, &service_name) {
-        return;
+    let aliases = service.networks.iter().flat_map(|(network, settings)| {
+        settings.aliases.iter().map(move |alias| {
+            let note = Entry::approximated(
+                Some(name),
+                &format!("networks.{}.aliases", network.value),
+                Some(alias.span),
+                format!(
+                    "the alias `{}` resolves on every network, not only on `{}`",
+                    alias.value, network.value
+                ),
+            );
+            let purpose = ServicePurpose::Alias {
+                alias: alias.value.clone(),
+            };
+            (&alias.value, purpose, Some(note))
+        })
+    });
+    let container_name = service.container_name.iter().map(|container_name| {
+        let purpose = ServicePurpose::ContainerName {
+            container_name: container_name.value.clone(),
+        };
+        (&container_name.value, purpose, None)
+    });
+    for (written, purpose, note) in aliases.chain(container_name) {
+        let service_name = names::service(written);
+        if index.already_answers(name, service, &service_name) {
+            continue;
+        }
+        if let Some(note) = note {
+            report.add(note);
+        }
+        let further = another_name(context, name, service_name, purpose, ports, selector);
+        index.add(further, report);
     }
-    let purpose = ServicePurpose::ContainerName {
-        container_name: container_name.value.clone(),
-    };
-    let service = another_name(context, name, service_name, purpose, ports, selector);
-    index.add(service, report);
 }
 
 /// A further name of a service's Pods (an alias, its `container_name`): a Service with the
