@@ -74,17 +74,7 @@ impl std::fmt::Display for NamespaceMode {
     }
 }
 
-impl FromNode for NamespaceMode {
-    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        String::from_node(node, cx).map(|text| Self::parse(&text))
-    }
-}
-
-impl serde::Serialize for NamespaceMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
+crate::read_from_text!(NamespaceMode);
 
 /// A `links` entry: `SERVICE`, or `SERVICE:ALIAS` for one more name that resolves to it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -119,17 +109,7 @@ impl std::fmt::Display for Link {
     }
 }
 
-impl FromNode for Link {
-    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        String::from_node(node, cx).map(|text| Self::parse(&text))
-    }
-}
-
-impl serde::Serialize for Link {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
+crate::read_from_text!(Link);
 
 crate::compose_struct! {
     @map_only

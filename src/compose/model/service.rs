@@ -358,17 +358,7 @@ impl std::fmt::Display for Restart {
     }
 }
 
-impl FromNode for Restart {
-    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        String::from_node(node, cx).map(|text| Self::parse(&text))
-    }
-}
-
-impl serde::Serialize for Restart {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
+crate::read_from_text!(Restart);
 
 crate::compose_struct! {
     /// Where the container's logs go.

@@ -69,6 +69,29 @@ macro_rules! written_as_str {
     };
 }
 
+/// `FromNode` and `Serialize` of a value read from any text (its `parse` cannot fail) and
+/// written back as read by its `Display`.
+#[macro_export]
+macro_rules! read_from_text {
+    ($name:ident) => {
+        impl $crate::compose::model::de::FromNode for $name {
+            fn from_node(
+                node: &$crate::compose::yaml::Node,
+                cx: &mut $crate::compose::model::de::Cx,
+            ) -> Option<Self> {
+                <String as $crate::compose::model::de::FromNode>::from_node(node, cx)
+                    .map(|text| Self::parse(&text))
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+    };
+}
+
 /// Declares an enum read from one of a closed set of words (`service_healthy`, `bind`), with
 /// "did you mean" on a misspelling. With `default Variant` it is also a [`Field`] on its own
 /// (a required key whose absence is reported by `required`).
