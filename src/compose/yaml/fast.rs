@@ -636,12 +636,9 @@ impl<'input> FastEvents<'input> {
 
     /// Reads a single- or double-quoted scalar that ends on its line.
     fn quoted(&self, at: usize) -> Read<ScannedScalar<'input>> {
-        let (text, end) = if self.byte(at) == b'\'' {
-            self.single_quoted(at + 1)?
-        } else {
-            self.double_quoted(at + 1)?
-        };
-        let style = if self.byte(at) == b'\'' {
+        let quote = self.byte(at);
+        let (text, end) = self.quoted_text(at + 1, quote)?;
+        let style = if quote == b'\'' {
             ScalarStyle::SingleQuoted
         } else {
             ScalarStyle::DoubleQuoted
@@ -654,49 +651,33 @@ impl<'input> FastEvents<'input> {
         })
     }
 
-    /// The text from `start` up to the closing quote, and the end of the scalar.
-    fn single_quoted(&self, start: usize) -> Read<(Cow<'input, str>, usize)> {
+    /// The text from `start` up to the closing `quote`, and the end of the scalar: in single
+    /// quotes `''` is one quote; in double quotes an escape is replaced (escapes YAML does not
+    /// define, and escaped line breaks, are left to granit).
+    fn quoted_text(&self, start: usize, quote: u8) -> Read<(Cow<'input, str>, usize)> {
         let mut owned: Option<String> = None;
         let mut segment = start;
         let mut i = start;
         loop {
             match self.byte(i) {
                 b'\n' => return Err(Unsupported),
-                b'\'' if self.byte(i + 1) == b'\'' => {
+                b'\'' if quote == b'\'' && self.byte(i + 1) == b'\'' => {
                     let text = owned.get_or_insert_with(String::new);
                     text.push_str(self.slice(segment, i + 1)?);
                     i += 2;
                     segment = i;
                 }
-                b'\'' => {
-                    let text = joined(owned, self.slice(segment, i)?);
-                    return Ok((text, i + 1));
-                }
-                _ => i += 1,
-            }
-        }
-    }
-
-    /// The text from `start` up to the closing quote with escapes replaced, and the end of
-    /// the scalar. Escapes YAML does not define, and escaped line breaks, are left to granit.
-    fn double_quoted(&self, start: usize) -> Read<(Cow<'input, str>, usize)> {
-        let mut owned: Option<String> = None;
-        let mut segment = start;
-        let mut i = start;
-        loop {
-            match self.byte(i) {
-                b'\n' => return Err(Unsupported),
-                b'"' => {
-                    let text = joined(owned, self.slice(segment, i)?);
-                    return Ok((text, i + 1));
-                }
-                b'\\' => {
+                b'\\' if quote == b'"' => {
                     let text = owned.get_or_insert_with(String::new);
                     text.push_str(self.slice(segment, i)?);
                     let (unescaped, length) = self.escape(i + 1)?;
                     text.push(unescaped);
                     i += 1 + length;
                     segment = i;
+                }
+                byte if byte == quote => {
+                    let text = joined(owned, self.slice(segment, i)?);
+                    return Ok((text, i + 1));
                 }
                 _ => i += 1,
             }
