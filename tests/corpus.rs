@@ -27,6 +27,9 @@ use compose2kube::diag::{Diagnostic, Severity};
 use compose2kube::plan::ConvertOptions;
 use compose2kube::source::SourceMap;
 
+#[path = "../src/render/yaml/reference.rs"]
+mod reference;
+
 /// What a corpus file is expected to do, when it is not simply "loads without errors".
 #[derive(Clone, Copy, Debug)]
 enum Expect {
@@ -380,17 +383,6 @@ fn every_dotenv_fixture_parses_except_the_invalid_one() {
     }
 }
 
-/// What serde-saphyr, the YAML writer compose2kube used before its own, writes for `value`
-/// with the options compose2kube gave it.
-fn serde_saphyr_yaml<T: serde::Serialize>(value: &T, indent: usize) -> String {
-    let mut options = serde_saphyr::SerializerOptions::default();
-    options.folded_wrap_chars = usize::MAX;
-    options.indent_step = indent;
-    let mut out = String::new();
-    serde_saphyr::to_fmt_writer_with_options(&mut out, value, options).unwrap();
-    out
-}
-
 /// The YAML writer against serde-saphyr on what compose2kube writes: every object converted
 /// from the corpus at four indentations, and each object and resolved project (what `config`
 /// prints) as the JSON values the Helm, Kustomize and `config` outputs are made of.
@@ -418,7 +410,7 @@ fn every_object_of_the_corpus_is_written_as_serde_saphyr_writes_it() {
                 objects += 1;
                 for indent in [1, 2, 3, 4] {
                     let ours = compose2kube::render::to_yaml_indented(object, indent).unwrap();
-                    if ours != serde_saphyr_yaml(object, indent) {
+                    if ours != reference::reference(object, indent) {
                         differences.push(format!(
                             "{name}: {} {} (indent {indent})",
                             object.kind(),
@@ -429,7 +421,7 @@ fn every_object_of_the_corpus_is_written_as_serde_saphyr_writes_it() {
             }
         }
         for (what, value) in &values {
-            if compose2kube::render::to_yaml(value).unwrap() != serde_saphyr_yaml(value, 2) {
+            if compose2kube::render::to_yaml(value).unwrap() != reference::reference(value, 2) {
                 differences.push(format!("{name}: {what} as a JSON value"));
             }
         }

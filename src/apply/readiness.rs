@@ -11,7 +11,9 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{ContainerStatus, Event, PersistentVolumeClaim, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{
+    ContainerStatus, Event, PersistentVolumeClaim, Pod, PodSpec, PodTemplateSpec,
+};
 use k8s_openapi::jiff::Timestamp;
 
 use super::ObjectRef;
@@ -90,26 +92,20 @@ pub fn pod_labels(object: &Object) -> Option<&BTreeMap<String, String>> {
         Object::Deployment(o) => o.spec.as_ref()?.selector.match_labels.as_ref(),
         Object::StatefulSet(o) => o.spec.as_ref()?.selector.match_labels.as_ref(),
         Object::DaemonSet(o) => o.spec.as_ref()?.selector.match_labels.as_ref(),
-        Object::Job(o) => {
-            let spec = o.spec.as_ref()?;
-            spec.selector
-                .as_ref()
-                .and_then(|s| s.match_labels.as_ref())
-                .or_else(|| spec.template.metadata.as_ref()?.labels.as_ref())
-        }
-        Object::CronJob(o) => o
+        Object::Job(o) => o
             .spec
             .as_ref()?
-            .job_template
-            .spec
-            .as_ref()?
-            .template
-            .metadata
-            .as_ref()?
-            .labels
-            .as_ref(),
+            .selector
+            .as_ref()
+            .and_then(|s| s.match_labels.as_ref())
+            .or_else(|| template_labels(object)),
+        Object::CronJob(_) => template_labels(object),
         _ => None,
     }
+}
+
+fn template_labels(object: &Object) -> Option<&BTreeMap<String, String>> {
+    pod_template(object)?.metadata.as_ref()?.labels.as_ref()
 }
 
 /// The label selector of a workload's Pods (`key=value,…`), to list them.
@@ -124,24 +120,21 @@ pub fn pod_selector(object: &Object) -> Option<String> {
     )
 }
 
-/// The Pod template of a workload (for its claims when it has no Pod yet).
-fn pod_spec(object: &Object) -> Option<&PodSpec> {
+/// The Pod template of a workload.
+fn pod_template(object: &Object) -> Option<&PodTemplateSpec> {
     match object {
-        Object::Deployment(o) => o.spec.as_ref()?.template.spec.as_ref(),
-        Object::StatefulSet(o) => o.spec.as_ref()?.template.spec.as_ref(),
-        Object::DaemonSet(o) => o.spec.as_ref()?.template.spec.as_ref(),
-        Object::Job(o) => o.spec.as_ref()?.template.spec.as_ref(),
-        Object::CronJob(o) => o
-            .spec
-            .as_ref()?
-            .job_template
-            .spec
-            .as_ref()?
-            .template
-            .spec
-            .as_ref(),
+        Object::Deployment(o) => Some(&o.spec.as_ref()?.template),
+        Object::StatefulSet(o) => Some(&o.spec.as_ref()?.template),
+        Object::DaemonSet(o) => Some(&o.spec.as_ref()?.template),
+        Object::Job(o) => Some(&o.spec.as_ref()?.template),
+        Object::CronJob(o) => Some(&o.spec.as_ref()?.job_template.spec.as_ref()?.template),
         _ => None,
     }
+}
+
+/// The Pod spec of a workload's template (for its claims when it has no Pod yet).
+fn pod_spec(object: &Object) -> Option<&PodSpec> {
+    pod_template(object)?.spec.as_ref()
 }
 
 /// How far a workload got: `0 of 2 replicas ready`, `not complete (1 failed)`.

@@ -36,10 +36,9 @@ pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
             }
         }
         for link in &service.links {
-            let target = link.split(':').next().unwrap_or_default();
-            if !project.services.contains_key(target) {
+            if !project.services.contains_key(link.service.as_str()) {
                 diagnostics.push(undefined_service(
-                    target,
+                    &link.service,
                     link.span,
                     &format!("`links` of `{name}`"),
                 ));

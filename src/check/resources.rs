@@ -7,66 +7,72 @@ use crate::compose::model::de::KeySpans;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Span, Spanned};
 
+/// What an external resource of each kind cannot have: settings of what the project creates.
+const SECRET_SETTINGS: [&str; 6] = [
+    "file",
+    "environment",
+    "driver",
+    "driver_opts",
+    "template_driver",
+    "labels",
+];
+const CONFIG_SETTINGS: [&str; 5] = [
+    "file",
+    "environment",
+    "content",
+    "template_driver",
+    "labels",
+];
+const VOLUME_SETTINGS: [&str; 3] = ["driver", "driver_opts", "labels"];
+const NETWORK_SETTINGS: [&str; 8] = [
+    "driver",
+    "driver_opts",
+    "ipam",
+    "internal",
+    "attachable",
+    "enable_ipv4",
+    "enable_ipv6",
+    "labels",
+];
+
 pub fn run(project: &Project, diagnostics: &mut Diagnostics) {
     for (name, secret) in &project.secrets {
-        let external = is_true(secret.external.as_ref());
-        if !external && secret.file.is_none() && secret.environment.is_none() {
-            diagnostics.push(without_source(name, "secret", "`file` or `environment`"));
-        }
-        if external {
-            let keys = [
-                "file",
-                "environment",
-                "driver",
-                "driver_opts",
-                "template_driver",
-                "labels",
-            ];
-            with_attributes(name, "secret", &secret.keys, &keys, diagnostics);
-        }
+        let sourced = secret.file.is_some() || secret.environment.is_some();
+        let content = Some((sourced, "`file` or `environment`"));
+        let external = secret.external.as_ref();
+        let resource = (name, "secret", external, &secret.keys);
+        check(resource, &SECRET_SETTINGS, content, diagnostics);
     }
     for (name, config) in &project.configs {
-        let external = is_true(config.external.as_ref());
         let sourced =
             config.file.is_some() || config.environment.is_some() || config.content.is_some();
-        if !external && !sourced {
-            diagnostics.push(without_source(
-                name,
-                "config",
-                "`file`, `environment` or `content`",
-            ));
-        }
-        if external {
-            let keys = [
-                "file",
-                "environment",
-                "content",
-                "template_driver",
-                "labels",
-            ];
-            with_attributes(name, "config", &config.keys, &keys, diagnostics);
-        }
+        let content = Some((sourced, "`file`, `environment` or `content`"));
+        let resource = (name, "config", config.external.as_ref(), &config.keys);
+        check(resource, &CONFIG_SETTINGS, content, diagnostics);
     }
     for (name, volume) in &project.volumes {
-        if is_true(volume.external.as_ref()) {
-            let keys = ["driver", "driver_opts", "labels"];
-            with_attributes(name, "volume", &volume.keys, &keys, diagnostics);
-        }
+        let resource = (name, "volume", volume.external.as_ref(), &volume.keys);
+        check(resource, &VOLUME_SETTINGS, None, diagnostics);
     }
     for (name, network) in &project.networks {
-        if is_true(network.external.as_ref()) {
-            let keys = [
-                "driver",
-                "driver_opts",
-                "ipam",
-                "internal",
-                "attachable",
-                "enable_ipv4",
-                "enable_ipv6",
-                "labels",
-            ];
-            with_attributes(name, "network", &network.keys, &keys, diagnostics);
-        }
+        let resource = (name, "network", network.external.as_ref(), &network.keys);
+        check(resource, &NETWORK_SETTINGS, None, diagnostics);
+    }
+}
+
+/// A resource (its name, noun, `external` and keys): when external it has none of
+/// `settings`; when the project creates it and it needs `content` (whether it has some, and
+/// the keys that give it), it has some.
+fn check(
+    (name, noun, external, keys): (&Spanned<String>, &str, Option<&Spanned<bool>>, &KeySpans),
+    settings: &[&str],
+    content: Option<(bool, &str)>,
+    diagnostics: &mut Diagnostics,
+) {
+    if is_true(external) {
+        with_attributes(name, noun, keys, settings, diagnostics);
+    } else if let Some((false, sources)) = content {
+        diagnostics.push(without_source(name, noun, sources));
     }
 }
 

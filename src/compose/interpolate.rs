@@ -535,6 +535,13 @@ mod tests {
         }
     }
 
+    /// Each text expands to its value.
+    fn expands(cases: &[(&str, &str)]) {
+        for (text, expected) in cases {
+            assert_eq!(value(text), *expected, "{text:?}");
+        }
+    }
+
     fn error(text: &str) -> InterpolationError {
         match interpolate(text, &lookup) {
             Ok(done) => panic!("{text:?} gave {:?}", done.value),
@@ -544,16 +551,20 @@ mod tests {
 
     #[test]
     fn braced_and_bare_variables_substitute() {
-        assert_eq!(value("This $FOO var"), "This first var");
-        assert_eq!(value("This ${FOO} var"), "This first var");
-        assert_eq!(value("${FOO}${FOO}$FOO"), "firstfirstfirst");
+        expands(&[
+            ("This $FOO var", "This first var"),
+            ("This ${FOO} var", "This first var"),
+            ("${FOO}${FOO}$FOO", "firstfirstfirst"),
+        ]);
     }
 
     #[test]
     fn bare_name_stops_at_the_first_non_name_character() {
-        assert_eq!(value("$FOO-bar"), "first-bar");
-        assert_eq!(value("$FOO.bar"), "first.bar");
-        assert_eq!(value("${FOO}bar"), "firstbar");
+        expands(&[
+            ("$FOO-bar", "first-bar"),
+            ("$FOO.bar", "first.bar"),
+            ("${FOO}bar", "firstbar"),
+        ]);
     }
 
     #[test]
@@ -584,20 +595,21 @@ mod tests {
 
     #[test]
     fn colon_dash_default_applies_when_unset() {
-        assert_eq!(value("ok ${missing:-def}"), "ok def");
+        expands(&[("ok ${missing:-def}", "ok def")]);
     }
 
     #[test]
     fn colon_dash_default_applies_when_empty() {
-        assert_eq!(value("ok ${BAR:-def}"), "ok def");
-        assert_eq!(value("ok ${FOO:-def}"), "ok first");
+        expands(&[("ok ${BAR:-def}", "ok def"), ("ok ${FOO:-def}", "ok first")]);
     }
 
     #[test]
     fn dash_default_applies_only_when_unset() {
-        assert_eq!(value("ok ${missing-def}"), "ok def");
-        assert_eq!(value("ok ${BAR-def}"), "ok ");
-        assert_eq!(value("ok ${FOO-def}"), "ok first");
+        expands(&[
+            ("ok ${missing-def}", "ok def"),
+            ("ok ${BAR-def}", "ok "),
+            ("ok ${FOO-def}", "ok first"),
+        ]);
     }
 
     #[test]
@@ -632,7 +644,7 @@ mod tests {
                 "{text}"
             );
         }
-        assert_eq!(value("ok ${FOO:?err}"), "ok first");
+        expands(&[("ok ${FOO:?err}", "ok first")]);
     }
 
     #[test]
@@ -641,8 +653,7 @@ mod tests {
             error("${missing?err}").kind,
             InterpolationErrorKind::Required { .. }
         ));
-        assert_eq!(value("ok ${BAR?err}"), "ok ");
-        assert_eq!(value("ok ${FOO?err}"), "ok first");
+        expands(&[("ok ${BAR?err}", "ok "), ("ok ${FOO?err}", "ok first")]);
     }
 
     #[test]
@@ -659,26 +670,32 @@ mod tests {
 
     #[test]
     fn colon_plus_substitutes_when_set_and_not_empty() {
-        assert_eq!(value("ok ${FOO:+alt}"), "ok alt");
-        assert_eq!(value("ok ${BAR:+alt}"), "ok ");
-        assert_eq!(value("ok ${missing:+alt}"), "ok ");
+        expands(&[
+            ("ok ${FOO:+alt}", "ok alt"),
+            ("ok ${BAR:+alt}", "ok "),
+            ("ok ${missing:+alt}", "ok "),
+        ]);
     }
 
     #[test]
     fn plus_substitutes_when_set_even_if_empty() {
-        assert_eq!(value("ok ${FOO+alt}"), "ok alt");
-        assert_eq!(value("ok ${BAR+alt}"), "ok alt");
-        assert_eq!(value("ok ${missing+alt}"), "ok ");
+        expands(&[
+            ("ok ${FOO+alt}", "ok alt"),
+            ("ok ${BAR+alt}", "ok alt"),
+            ("ok ${missing+alt}", "ok "),
+        ]);
     }
 
     #[test]
     fn operands_may_hold_nested_expressions() {
-        assert_eq!(value("${A:-${B:-x}}"), "x");
-        assert_eq!(value("ok ${missing-$FOO}"), "ok first");
-        assert_eq!(value("ok ${missing-${FOO} ${FOO}}"), "ok first first");
-        assert_eq!(value("ok ${BAR:-${FOO}}"), "ok first");
-        assert_eq!(value("ok ${BAR+$FOO ${FOO:+second}}"), "ok first second");
-        assert_eq!(value("+ok ${missing:-${BAR-defaultValue}}"), "+ok ");
+        expands(&[
+            ("${A:-${B:-x}}", "x"),
+            ("ok ${missing-$FOO}", "ok first"),
+            ("ok ${missing-${FOO} ${FOO}}", "ok first first"),
+            ("ok ${BAR:-${FOO}}", "ok first"),
+            ("ok ${BAR+$FOO ${FOO:+second}}", "ok first second"),
+            ("+ok ${missing:-${BAR-defaultValue}}", "+ok "),
+        ]);
     }
 
     #[test]
@@ -704,7 +721,7 @@ mod tests {
 
     #[test]
     fn the_operator_is_the_one_right_after_the_name() {
-        assert_eq!(value("${missing-myerror?msg}"), "myerror?msg");
+        expands(&[("${missing-myerror?msg}", "myerror?msg")]);
         assert_eq!(
             error("${missing?bar-baz}").kind,
             InterpolationErrorKind::Required {
@@ -716,15 +733,17 @@ mod tests {
             value("ok ${BAR:-/non:-alphanumeric}"),
             "ok /non:-alphanumeric"
         );
-        assert_eq!(value(":?ok ${BAR:-defaultValue}"), ":?ok defaultValue");
+        expands(&[(":?ok ${BAR:-defaultValue}", ":?ok defaultValue")]);
     }
 
     #[test]
     fn dollar_dollar_is_a_literal_dollar() {
-        assert_eq!(value("$${foo}"), "${foo}");
-        assert_eq!(value("$$FOO"), "$FOO");
-        assert_eq!(value("a$$$FOO"), "a$first");
-        assert_eq!(value("$$$$"), "$$");
+        expands(&[
+            ("$${foo}", "${foo}"),
+            ("$$FOO", "$FOO"),
+            ("a$$$FOO", "a$first"),
+            ("$$$$", "$$"),
+        ]);
     }
 
     #[test]
@@ -738,7 +757,7 @@ mod tests {
             "cost: 5$ -$-",
             "é$ü",
         ] {
-            assert_eq!(value(text), text);
+            expands(&[(text, text)]);
         }
     }
 
@@ -769,24 +788,26 @@ mod tests {
             error("${missing:-x\ny}").kind,
             InterpolationErrorKind::InvalidSyntax
         );
-        assert_eq!(value("${missing:-x}\n${FOO}"), "x\nfirst");
+        expands(&[("${missing:-x}\n${FOO}", "x\nfirst")]);
     }
 
     #[test]
     fn braces_inside_operands_balance() {
-        assert_eq!(value("${missing:-{x}}"), "{x}");
-        assert_eq!(value("${missing:-a{b}c} ${FOO}"), "a{b}c first");
-        assert_eq!(value("${missing:-x}}"), "x}");
+        expands(&[
+            ("${missing:-{x}}", "{x}"),
+            ("${missing:-a{b}c} ${FOO}", "a{b}c first"),
+            ("${missing:-x}}", "x}"),
+        ]);
     }
 
     #[test]
     fn unbalanced_operand_runs_to_the_last_brace_of_the_line() {
-        assert_eq!(value("${missing:-{x}"), "{x");
+        expands(&[("${missing:-{x}", "{x")]);
     }
 
     #[test]
     fn named_mapping_syntax_is_kept_verbatim() {
-        assert_eq!(value("${A[x]} $FOO"), "${A[x]} first");
+        expands(&[("${A[x]} $FOO", "${A[x]} first")]);
         assert_eq!(error("${A[x}").kind, InterpolationErrorKind::InvalidSyntax);
     }
 
@@ -806,7 +827,7 @@ mod tests {
         let text = format!("{}x{}", "${A:-".repeat(depth), "}".repeat(depth));
         assert_eq!(error(&text).kind, InterpolationErrorKind::TooDeeplyNested);
         let text = format!("{}x{}", "${A:-".repeat(10), "}".repeat(10));
-        assert_eq!(value(&text), "x");
+        expands(&[(&text, "x")]);
     }
 
     #[test]
@@ -843,12 +864,11 @@ mod tests {
         (node, sources, diagnostics)
     }
 
-    fn at<'n>(node: &'n Node, path: &[&str]) -> &'n Node {
-        path.iter()
-            .fold(node, |node, key| match key.parse::<usize>() {
-                Ok(i) => &node.as_seq().unwrap()[i],
-                Err(_) => node.as_map().unwrap().get(key).unwrap(),
-            })
+    /// The tree of `text` interpolated, and where each diagnostic points: line, column, text.
+    fn interpolated_places(text: &str) -> (Node, Vec<(usize, usize, String)>) {
+        let (node, sources, diagnostics) = interpolated(text);
+        let places = diagnostics.iter().map(|d| place(&sources, d)).collect();
+        (node, places)
     }
 
     fn place(sources: &SourceMap, diagnostic: &Diagnostic) -> (usize, usize, String) {
@@ -866,22 +886,22 @@ mod tests {
         let (node, _, diagnostics) =
             interpolated("services:\n  $FOO:\n    image: ${FOO}:1\n    command: [a, $FOO]\n");
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let service = at(&node, &["services", "$FOO"]);
-        assert_eq!(at(service, &["image"]).as_str(), Some("first:1"));
-        assert_eq!(at(service, &["command", "1"]).as_str(), Some("first"));
-        assert_eq!(at(service, &["command", "0"]).as_str(), Some("a"));
+        let service = node.at(&["services", "$FOO"]);
+        assert_eq!(service.at(&["image"]).as_str(), Some("first:1"));
+        assert_eq!(service.at(&["command", "1"]).as_str(), Some("first"));
+        assert_eq!(service.at(&["command", "0"]).as_str(), Some("a"));
     }
 
     #[test]
     fn changed_scalars_become_quoted_so_empty_stays_a_string() {
         let (node, _, _) = interpolated("a: $BAR\nb: ${FOO}\nc: plain\nd: $$x\n");
-        let a = at(&node, &["a"]);
+        let a = node.at(&["a"]);
         assert!(!a.is_null());
         assert_eq!(a.as_str(), Some(""));
         assert!(!a.as_scalar().unwrap().plain);
-        assert!(!at(&node, &["b"]).as_scalar().unwrap().plain);
-        assert!(at(&node, &["c"]).as_scalar().unwrap().plain);
-        assert_eq!(at(&node, &["d"]).as_str(), Some("$x"));
+        assert!(!node.at(&["b"]).as_scalar().unwrap().plain);
+        assert!(node.at(&["c"]).as_scalar().unwrap().plain);
+        assert_eq!(node.at(&["d"]).as_str(), Some("$x"));
     }
 
     #[test]
@@ -889,7 +909,7 @@ mod tests {
         let (node, sources, diagnostics) =
             interpolated("services:\n  web:\n    image: repo/${NAME}:${TAG:-1}\n");
         assert_eq!(
-            at(&node, &["services", "web", "image"]).as_str(),
+            node.at(&["services", "web", "image"]).as_str(),
             Some("repo/:1")
         );
         let warnings: Vec<_> = diagnostics.iter().collect();
@@ -913,36 +933,22 @@ mod tests {
 
     #[test]
     fn warning_in_a_quoted_scalar_points_at_the_expression() {
-        let (_, sources, diagnostics) = interpolated("a: \"x\\ty $FOO $NAME\"\nb: 'it''s $NAME'\n");
-        let places: Vec<_> = diagnostics.iter().map(|d| place(&sources, d)).collect();
-        assert_eq!(
-            places,
-            vec![(1, 15, "$NAME".into()), (2, 11, "$NAME".into())]
-        );
+        let (_, places) = interpolated_places("a: \"x\\ty $FOO $NAME\"\nb: 'it''s $NAME'\n");
+        assert_eq!(places, [(1, 15, "$NAME".into()), (2, 11, "$NAME".into())]);
     }
 
     #[test]
     fn warning_in_a_folded_plain_scalar_points_at_the_expression() {
-        let (node, sources, diagnostics) =
-            interpolated("command: echo\n  ${NAME} and\n  ${NAME}\n");
-        assert_eq!(at(&node, &["command"]).as_str(), Some("echo  and "));
-        let places: Vec<_> = diagnostics.iter().map(|d| place(&sources, d)).collect();
-        assert_eq!(
-            places,
-            vec![(2, 3, "${NAME}".into()), (3, 3, "${NAME}".into())]
-        );
+        let (node, places) = interpolated_places("command: echo\n  ${NAME} and\n  ${NAME}\n");
+        assert_eq!(node.at(&["command"]).as_str(), Some("echo  and "));
+        assert_eq!(places, [(2, 3, "${NAME}".into()), (3, 3, "${NAME}".into())]);
     }
 
     #[test]
     fn warning_in_a_block_scalar_points_at_the_expression() {
-        let (node, sources, diagnostics) =
-            interpolated("command: |\n  echo ${NAME}\n  echo $$HOME\n");
-        assert_eq!(
-            at(&node, &["command"]).as_str(),
-            Some("echo \necho $HOME\n")
-        );
-        let places: Vec<_> = diagnostics.iter().map(|d| place(&sources, d)).collect();
-        assert_eq!(places, vec![(2, 8, "${NAME}".into())]);
+        let (node, places) = interpolated_places("command: |\n  echo ${NAME}\n  echo $$HOME\n");
+        assert_eq!(node.at(&["command"]).as_str(), Some("echo \necho $HOME\n"));
+        assert_eq!(places, [(2, 8, "${NAME}".into())]);
     }
 
     #[test]
@@ -967,10 +973,7 @@ mod tests {
             place(&sources, error),
             (1, 6, "${DB:?set the database}".into())
         );
-        assert_eq!(
-            at(&node, &["a"]).as_str(),
-            Some("x-${DB:?set the database}")
-        );
+        assert_eq!(node.at(&["a"]).as_str(), Some("x-${DB:?set the database}"));
     }
 
     #[test]

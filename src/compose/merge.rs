@@ -327,16 +327,7 @@ mod tests {
     }
 
     fn service(node: &Node) -> &Map {
-        node.as_map()
-            .unwrap()
-            .get("services")
-            .unwrap()
-            .as_map()
-            .unwrap()
-            .get("web")
-            .unwrap()
-            .as_map()
-            .unwrap()
+        node.at(&["services", "web"]).as_map().unwrap()
     }
 
     fn texts(node: &Node) -> Vec<&str> {

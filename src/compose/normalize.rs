@@ -25,6 +25,7 @@ pub fn deduplicate(project: &mut Project) {
         unique_by(&mut service.secrets, |s| s.container_path(SECRETS_DIR));
         unique_by(&mut service.configs, |c| c.container_path(""));
         unique_by(&mut service.expose, |e| e.value.clone());
+        unique_by(&mut service.links, |l| l.value.clone());
         unique_by(&mut service.env_file, |e| e.path.clone());
         unique_by(&mut service.devices, |d| {
             d.target
@@ -38,7 +39,6 @@ pub fn deduplicate(project: &mut Project) {
             &mut service.dns_opt,
             &mut service.cap_add,
             &mut service.cap_drop,
-            &mut service.links,
             &mut service.profiles,
             &mut service.external_links,
             &mut service.security_opt,

@@ -179,12 +179,7 @@ fn needs(service: &Service) -> Vec<String> {
         .filter(|(_, d)| d.required)
         .map(|(name, _)| name.value.clone())
         .collect();
-    out.extend(
-        service
-            .links
-            .iter()
-            .map(|l| l.split(':').next().unwrap_or_default().to_owned()),
-    );
+    out.extend(service.links.iter().map(|l| l.service.clone()));
     out.extend(
         service
             .volumes_from

@@ -39,8 +39,9 @@ use gateway_api::httproutes::{
 };
 
 use crate::plan::{
-    Autoscaler, Claim, Data, HttpFilter, HttpMatch, HttpRoute as PlannedRoute, Ingress, JobWaiter,
-    NetworkService, PathType, Plan, Policy, ServiceType, Workload, WorkloadKind,
+    Autoscaler, Claim, Data, HttpFilter, HttpMatch, HttpMethod, HttpRoute as PlannedRoute, Ingress,
+    JobWaiter, NetworkService, PathMatch, Plan, Policy, RedirectScheme, ServiceType, Workload,
+    WorkloadKind,
 };
 
 pub use kind::{Kind, in_apply_order};
@@ -315,11 +316,6 @@ fn claim(claim: &Claim) -> PersistentVolumeClaim {
 #[must_use]
 pub fn service(service: &NetworkService) -> Service {
     let headless = service.kind == ServiceType::Headless;
-    let kind = match service.kind {
-        ServiceType::ClusterIp | ServiceType::Headless => "ClusterIP",
-        ServiceType::NodePort => "NodePort",
-        ServiceType::LoadBalancer => "LoadBalancer",
-    };
     let ports: Vec<K8sServicePort> = service
         .ports
         .iter()
@@ -335,7 +331,7 @@ pub fn service(service: &NetworkService) -> Service {
     Service {
         metadata: meta(&service.name, &service.labels, &BTreeMap::new()),
         spec: Some(ServiceSpec {
-            type_: Some(kind.into()),
+            type_: Some(service.kind.as_str().into()),
             cluster_ip: headless.then(|| "None".to_owned()),
             selector: Some(service.selector.clone()),
             ports: (!ports.is_empty()).then_some(ports),
@@ -527,14 +523,12 @@ fn http_match(request: &HttpMatch) -> HttpRouteRulesMatches {
             .as_ref()
             .map(|(kind, value)| HttpRouteRulesMatchesPath {
                 r#type: Some(match kind {
-                    PathType::Exact => HttpRouteRulesMatchesPathType::Exact,
-                    PathType::Prefix | PathType::ImplementationSpecific => {
-                        HttpRouteRulesMatchesPathType::PathPrefix
-                    }
+                    PathMatch::Exact => HttpRouteRulesMatchesPathType::Exact,
+                    PathMatch::PathPrefix => HttpRouteRulesMatchesPathType::PathPrefix,
                 }),
                 value: Some(value.clone()),
             }),
-        method: request.method.as_deref().and_then(method),
+        method: request.method.map(method),
         headers: (!request.headers.is_empty()).then(|| {
             request
                 .headers
@@ -560,50 +554,48 @@ fn http_match(request: &HttpMatch) -> HttpRouteRulesMatches {
     }
 }
 
-fn method(method: &str) -> Option<HttpRouteRulesMatchesMethod> {
+fn method(method: HttpMethod) -> HttpRouteRulesMatchesMethod {
     use HttpRouteRulesMatchesMethod as M;
-    Some(match method {
-        "GET" => M::Get,
-        "HEAD" => M::Head,
-        "POST" => M::Post,
-        "PUT" => M::Put,
-        "DELETE" => M::Delete,
-        "CONNECT" => M::Connect,
-        "OPTIONS" => M::Options,
-        "TRACE" => M::Trace,
-        "PATCH" => M::Patch,
-        _ => return None,
-    })
+    match method {
+        HttpMethod::Connect => M::Connect,
+        HttpMethod::Delete => M::Delete,
+        HttpMethod::Get => M::Get,
+        HttpMethod::Head => M::Head,
+        HttpMethod::Options => M::Options,
+        HttpMethod::Patch => M::Patch,
+        HttpMethod::Post => M::Post,
+        HttpMethod::Put => M::Put,
+        HttpMethod::Trace => M::Trace,
+    }
 }
 
 fn http_filter(filter: &HttpFilter) -> HttpRouteRulesFilters {
     match filter {
-        HttpFilter::StripPrefix => HttpRouteRulesFilters {
+        HttpFilter::ReplacePrefixMatch(prefix) => HttpRouteRulesFilters {
             r#type: HttpRouteRulesFiltersType::UrlRewrite,
             url_rewrite: Some(HttpRouteRulesFiltersUrlRewrite {
                 path: Some(HttpRouteRulesFiltersUrlRewritePath {
                     r#type: HttpRouteRulesFiltersUrlRewritePathType::ReplacePrefixMatch,
-                    replace_prefix_match: Some("/".into()),
+                    replace_prefix_match: Some(prefix.clone()),
                     ..HttpRouteRulesFiltersUrlRewritePath::default()
                 }),
                 ..HttpRouteRulesFiltersUrlRewrite::default()
             }),
             ..HttpRouteRulesFilters::default()
         },
-        HttpFilter::RedirectScheme {
+        HttpFilter::RequestRedirect {
             scheme,
             port,
-            permanent,
+            status_code,
         } => HttpRouteRulesFilters {
             r#type: HttpRouteRulesFiltersType::RequestRedirect,
             request_redirect: Some(HttpRouteRulesFiltersRequestRedirect {
-                scheme: Some(if scheme == "http" {
-                    HttpRouteRulesFiltersRequestRedirectScheme::Http
-                } else {
-                    HttpRouteRulesFiltersRequestRedirectScheme::Https
+                scheme: Some(match scheme {
+                    RedirectScheme::Http => HttpRouteRulesFiltersRequestRedirectScheme::Http,
+                    RedirectScheme::Https => HttpRouteRulesFiltersRequestRedirectScheme::Https,
                 }),
                 port: *port,
-                status_code: Some(if *permanent { 301 } else { 302 }),
+                status_code: Some(*status_code),
                 ..HttpRouteRulesFiltersRequestRedirect::default()
             }),
             ..HttpRouteRulesFilters::default()

@@ -14,7 +14,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use crate::compose::model::Service;
 use crate::compose::model::deploy::DeviceCount;
 use crate::compose::model::hooks::ServiceHook;
-use crate::compose::model::ports::PortConfig;
+use crate::compose::model::ports::{Expose, PortConfig};
 use crate::diag::{Code, Diagnostic};
 use crate::plan::pods::{Joined, PodGroup, PodGroups};
 use crate::plan::{Context, kompose, names};
@@ -245,8 +245,8 @@ pub fn declared_ports(service: &Service) -> Vec<DeclaredPort> {
         );
     }
     for expose in &service.expose {
-        for (port, protocol) in expose_ports(expose) {
-            push(port, &protocol, None, expose.span);
+        for port in expose_ports(expose) {
+            push(port, expose.protocol(), None, expose.span);
         }
     }
     out
@@ -346,16 +346,13 @@ fn host_port(name: &str, port: &Spanned<PortConfig>, report: &mut Report) -> Opt
     Some(i32::from(number))
 }
 
-/// The ports of one `expose` entry (`3000`, `3000-3005`, `3000/udp`).
+/// The ports of one `expose` entry; none for a range of more than 1024 ports.
 #[must_use]
-pub fn expose_ports(entry: &str) -> Vec<(i32, String)> {
-    let (range, protocol) = entry.split_once('/').unwrap_or((entry, "tcp"));
-    let (start, end) = range.split_once('-').unwrap_or((range, range));
-    match (start.trim().parse::<i32>(), end.trim().parse::<i32>()) {
-        (Ok(start), Ok(end)) if start <= end && end - start < 1024 => {
-            (start..=end).map(|p| (p, protocol.to_owned())).collect()
-        }
-        _ => Vec::new(),
+pub fn expose_ports(entry: &Expose) -> Vec<i32> {
+    if entry.end - entry.start < 1024 {
+        (entry.start..=entry.end).map(i32::from).collect()
+    } else {
+        Vec::new()
     }
 }
 
@@ -732,8 +729,9 @@ mod tests {
 
     #[test]
     fn expose_entries_give_each_port() {
-        assert_eq!(expose_ports("3000-3002/udp").len(), 3);
-        assert_eq!(expose_ports("8080"), [(8080, "tcp".to_owned())]);
+        let ports = |text| expose_ports(&Expose::parse(text).unwrap());
+        assert_eq!(ports("3000-3002/udp"), [3000, 3001, 3002]);
+        assert_eq!(ports("8080"), [8080]);
     }
 
     #[test]

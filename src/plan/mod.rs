@@ -152,13 +152,38 @@ pub enum Controller {
 }
 
 /// How a Service exposes published ports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ServiceType {
+    /// What a Service is when nothing asks for more: reachable in the cluster only, as
+    /// Compose keeps a port that is not published.
+    #[default]
     ClusterIp,
     NodePort,
     LoadBalancer,
     /// `clusterIP: None`: the name resolves to the Pod IPs.
     Headless,
+}
+
+impl ServiceType {
+    /// The types a Service's `spec.type` names (a headless Service is a `ClusterIP` one), in
+    /// the order the Helm chart's values schema lists them.
+    pub const SPEC_TYPES: [Self; 3] = [Self::ClusterIp, Self::NodePort, Self::LoadBalancer];
+
+    /// Whether the Service is reachable from outside the cluster (a NodePort or LoadBalancer).
+    #[must_use]
+    pub fn reachable_from_outside(self) -> bool {
+        matches!(self, Self::NodePort | Self::LoadBalancer)
+    }
+
+    /// The Service's `spec.type`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClusterIp | Self::Headless => "ClusterIP",
+            Self::NodePort => "NodePort",
+            Self::LoadBalancer => "LoadBalancer",
+        }
+    }
 }
 
 /// What bind mounts become.
@@ -396,8 +421,11 @@ pub struct IngressRule {
 }
 
 /// How a path matches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PathType {
+    /// What a path without a type matches as: a proxy's path rule, and `/` for a route that
+    /// names no path, accept everything below it.
+    #[default]
     Prefix,
     Exact,
     /// The controller's own syntax (nginx's regular expressions).
@@ -405,6 +433,9 @@ pub enum PathType {
 }
 
 impl PathType {
+    /// Every type, in the order the Helm chart's values schema lists them.
+    pub const ALL: [Self; 3] = [Self::Prefix, Self::Exact, Self::ImplementationSpecific];
+
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -437,27 +468,119 @@ pub struct HttpRouteRule {
     pub backend: Option<(String, i32)>,
 }
 
+/// A request an HTTPRoute rule matches, in Gateway API's terms; a route becomes an Ingress from
+/// the same match, so [`PathMatch::path_type`] says what an Ingress matches it with.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct HttpMatch {
-    /// `Prefix` or `Exact`, and the path.
-    pub path: Option<(PathType, String)>,
-    pub method: Option<String>,
+    pub path: Option<(PathMatch, String)>,
+    pub method: Option<HttpMethod>,
     /// Exact header matches: name, value.
     pub headers: Vec<(String, String)>,
     /// Exact query parameter matches: name, value.
     pub query: Vec<(String, String)>,
 }
 
+/// How an HTTPRoute matches a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PathMatch {
+    PathPrefix,
+    Exact,
+}
+
+impl PathMatch {
+    /// The Ingress path type that matches the same paths.
+    #[must_use]
+    pub fn path_type(self) -> PathType {
+        match self {
+            Self::PathPrefix => PathType::Prefix,
+            Self::Exact => PathType::Exact,
+        }
+    }
+}
+
+/// An HTTP method an HTTPRoute matches. The variants are in alphabetical order, so that
+/// requests sort (and their rules are written) as the method names do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    Connect,
+    Delete,
+    Get,
+    Head,
+    Options,
+    Patch,
+    Post,
+    Put,
+    Trace,
+}
+
+impl HttpMethod {
+    const ALL: [Self; 9] = [
+        Self::Connect,
+        Self::Delete,
+        Self::Get,
+        Self::Head,
+        Self::Options,
+        Self::Patch,
+        Self::Post,
+        Self::Put,
+        Self::Trace,
+    ];
+
+    /// The method a name in any case stands for; `None` for one Gateway API does not match.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|method| method.as_str().eq_ignore_ascii_case(name))
+    }
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connect => "CONNECT",
+            Self::Delete => "DELETE",
+            Self::Get => "GET",
+            Self::Head => "HEAD",
+            Self::Options => "OPTIONS",
+            Self::Patch => "PATCH",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Trace => "TRACE",
+        }
+    }
+}
+
+/// An HTTPRoute filter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HttpFilter {
-    /// `URLRewrite` replacing the matched path prefix with `/`.
-    StripPrefix,
-    /// `RequestRedirect` to another scheme (and port).
-    RedirectScheme {
-        scheme: String,
+    /// `URLRewrite` replacing the matched path prefix with this.
+    ReplacePrefixMatch(String),
+    /// `RequestRedirect` to another scheme (and port), with this status code.
+    RequestRedirect {
+        scheme: RedirectScheme,
         port: Option<i32>,
-        permanent: bool,
+        status_code: i64,
     },
+}
+
+/// The schemes a `RequestRedirect` goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedirectScheme {
+    Http,
+    Https,
+}
+
+impl RedirectScheme {
+    /// The scheme a name (lower case) stands for; `None` for one Gateway API does not redirect
+    /// to.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "http" => Some(Self::Http),
+            "https" => Some(Self::Https),
+            _ => None,
+        }
+    }
 }
 
 /// A HorizontalPodAutoscaler (`kompose.hpa.*`).

@@ -36,6 +36,7 @@ use crate::plan::{
     labels, names,
 };
 use crate::report::{Entry, Report};
+use crate::source::Spanned;
 
 /// Plans the Services of every Pod.
 pub fn plan(
@@ -96,9 +97,10 @@ pub fn plan(
             // Inside the cluster the name answers on every port; a NodePort or LoadBalancer
             // Service of its own carries the published ports only, so that nothing becomes
             // reachable from outside that Compose does not publish.
-            let kind = match exposure {
-                ServiceType::NodePort | ServiceType::LoadBalancer => ServiceType::ClusterIp,
-                other => other,
+            let kind = if exposure.reachable_from_outside() {
+                ServiceType::ClusterIp
+            } else {
+                exposure
             };
             let primary = NetworkService {
                 name: primary_name(&member.service, service, report),
@@ -126,16 +128,7 @@ pub fn plan(
                 index.add(outside, report);
             }
             let ports = ports.in_cluster;
-            aliases(
-                context,
-                &member.service,
-                service,
-                &ports,
-                &selector,
-                &mut index,
-                report,
-            );
-            container_name(
+            further_names(
                 context,
                 &member.service,
                 service,
@@ -239,7 +232,7 @@ fn published(
     report: &mut Report,
 ) -> Option<NetworkService> {
     let external_traffic_policy = external_traffic_policy(name, service, exposure, report);
-    if !matches!(exposure, ServiceType::NodePort | ServiceType::LoadBalancer) {
+    if !exposure.reachable_from_outside() {
         node_port(name, service, exposure, Vec::new(), report);
         return None;
     }
@@ -361,8 +354,8 @@ fn pod_ports(
             }
         }
         for expose in &service.expose {
-            for (port, protocol) in super::container::expose_ports(expose) {
-                push_port(&mut in_cluster, port, port, &protocol, None, None);
+            for port in super::container::expose_ports(expose) {
+                push_port(&mut in_cluster, port, port, expose.protocol(), None, None);
             }
         }
         for port in exposure.target_ports(owner) {
@@ -444,11 +437,8 @@ fn service_type(
     });
     match from_label {
         Some(kind) => kind,
-        None if !ports.published.is_empty() => context
-            .options
-            .service_type
-            .unwrap_or(ServiceType::ClusterIp),
-        None => ServiceType::ClusterIp,
+        None if !ports.published.is_empty() => context.options.service_type.unwrap_or_default(),
+        None => ServiceType::default(),
     }
 }
 
@@ -506,22 +496,39 @@ fn node_port(
         return ports;
     };
     match (kind, label.parse::<i32>(), ports.first_mut()) {
-        (ServiceType::NodePort | ServiceType::LoadBalancer, Ok(number), Some(first))
-            if (30000..=32767).contains(&number) =>
+        (kind, Ok(number), Some(first))
+            if kind.reachable_from_outside() && (30000..=32767).contains(&number) =>
         {
             first.node_port = Some(number);
         }
-        _ => report.add(
-            Entry::unsupported(
-                Some(name),
-                &format!("labels.{}", kompose::SERVICE_NODEPORT_PORT),
-                Some(label.span),
-                "needs a NodePort Service with a port, and a number from 30000 to 32767",
-            )
-            .help(format!("set `{}: nodeport`", kompose::SERVICE_TYPE)),
-        ),
+        _ => report.add(outside_only(
+            name,
+            kompose::SERVICE_NODEPORT_PORT,
+            label,
+            "needs a NodePort Service with a port, and a number from 30000 to 32767",
+            &["nodeport"],
+        )),
     }
     ports
+}
+
+/// The report of a label of `name` that only a Service reachable from outside the cluster
+/// has, left out; `types` are the `kompose.service.type` values that give it one.
+fn outside_only(
+    name: &str,
+    key: &str,
+    label: &Spanned<String>,
+    message: &str,
+    types: &[&str],
+) -> Entry {
+    let types = types.join("` or `");
+    Entry::unsupported(
+        Some(name),
+        &format!("labels.{key}"),
+        Some(label.span),
+        message,
+    )
+    .help(format!("set `{}: {types}`", kompose::SERVICE_TYPE))
 }
 
 /// `kompose.service.external-traffic-policy`: only a NodePort or LoadBalancer Service has one
@@ -533,18 +540,16 @@ fn external_traffic_policy(
     report: &mut Report,
 ) -> Option<String> {
     let label = kompose::label(service, kompose::SERVICE_EXTERNAL_TRAFFIC_POLICY)?;
-    if matches!(kind, ServiceType::NodePort | ServiceType::LoadBalancer) {
+    if kind.reachable_from_outside() {
         return Some(capitalize(&label.value));
     }
-    report.add(
-        Entry::unsupported(
-            Some(name),
-            &format!("labels.{}", kompose::SERVICE_EXTERNAL_TRAFFIC_POLICY),
-            Some(label.span),
-            "only a NodePort or LoadBalancer Service has an external traffic policy; the label is ignored",
-        )
-        .help(format!("set `{}: nodeport` or `loadbalancer`", kompose::SERVICE_TYPE)),
-    );
+    report.add(outside_only(
+        name,
+        kompose::SERVICE_EXTERNAL_TRAFFIC_POLICY,
+        label,
+        "only a NodePort or LoadBalancer Service has an external traffic policy; the label is ignored",
+        &["nodeport", "loadbalancer"],
+    ));
     None
 }
 
@@ -580,40 +585,6 @@ pub fn own_name(name: &str, service: &Service) -> String {
     kompose::name_override(service).map_or_else(|| names::service(name), |n| n.value.clone())
 }
 
-/// `networks.<n>.aliases`: extra names for the service's Pods.
-fn aliases(
-    context: &Context,
-    name: &str,
-    service: &Service,
-    ports: &[ServicePort],
-    selector: &BTreeMap<String, String>,
-    index: &mut ServiceIndex,
-    report: &mut Report,
-) {
-    for (network, settings) in &service.networks {
-        for alias in &settings.aliases {
-            let alias_name = names::service(alias);
-            if index.already_answers(name, service, &alias_name) {
-                continue;
-            }
-            report.add(Entry::approximated(
-                Some(name),
-                &format!("networks.{}.aliases", network.value),
-                Some(alias.span),
-                format!(
-                    "the alias `{}` resolves on every network, not only on `{}`",
-                    alias.value, network.value
-                ),
-            ));
-            let purpose = ServicePurpose::Alias {
-                alias: alias.value.clone(),
-            };
-            let alias_service = another_name(context, name, alias_name, purpose, ports, selector);
-            index.add(alias_service, report);
-        }
-    }
-}
-
 /// On a Compose network every port the container listens on answers at its name; through a
 /// ClusterIP Service only the declared ones do.
 fn undeclared_ports(name: &str, service: &Service, report: &mut Report) {
@@ -636,8 +607,9 @@ fn undeclared_ports(name: &str, service: &Service, report: &mut Report) {
     );
 }
 
-/// `container_name`: on a Compose network the container's name resolves too.
-fn container_name(
+/// The further names of a service's Pods: `networks.<n>.aliases` (which resolve on every
+/// network here), then `container_name`, which resolve on a Compose network too.
+fn further_names(
     context: &Context,
     name: &str,
     service: &Service,
@@ -646,18 +618,40 @@ fn container_name(
     index: &mut ServiceIndex,
     report: &mut Report,
 ) {
-    let Some(container_name) = &service.container_name else {
-        return;
-    };
-    let service_name = names::service(container_name);
-    if index.already_answers(name, service, &service_name) {
-        return;
+    let aliases = service.networks.iter().flat_map(|(network, settings)| {
+        settings.aliases.iter().map(move |alias| {
+            let note = Entry::approximated(
+                Some(name),
+                &format!("networks.{}.aliases", network.value),
+                Some(alias.span),
+                format!(
+                    "the alias `{}` resolves on every network, not only on `{}`",
+                    alias.value, network.value
+                ),
+            );
+            let purpose = ServicePurpose::Alias {
+                alias: alias.value.clone(),
+            };
+            (&alias.value, purpose, Some(note))
+        })
+    });
+    let container_name = service.container_name.iter().map(|container_name| {
+        let purpose = ServicePurpose::ContainerName {
+            container_name: container_name.value.clone(),
+        };
+        (&container_name.value, purpose, None)
+    });
+    for (written, purpose, note) in aliases.chain(container_name) {
+        let service_name = names::service(written);
+        if index.already_answers(name, service, &service_name) {
+            continue;
+        }
+        if let Some(note) = note {
+            report.add(note);
+        }
+        let further = another_name(context, name, service_name, purpose, ports, selector);
+        index.add(further, report);
     }
-    let purpose = ServicePurpose::ContainerName {
-        container_name: container_name.value.clone(),
-    };
-    let service = another_name(context, name, service_name, purpose, ports, selector);
-    index.add(service, report);
 }
 
 /// A further name of a service's Pods (an alias, its `container_name`): a Service with the
@@ -690,9 +684,10 @@ fn another_name(
 fn links(context: &Context, index: &mut ServiceIndex, report: &mut Report) {
     for (name, service) in &context.project.services {
         for link in &service.links {
-            let Some((target, alias)) = link.split_once(':') else {
+            let Some(alias) = &link.alias else {
                 continue;
             };
+            let target = link.service.as_str();
             let alias_name = names::service(alias);
             if let Some(existing) = index.named(&alias_name) {
                 if existing.service != target {

@@ -138,8 +138,8 @@ fn routes(plan: &Plan) -> Vec<String> {
                             .path
                             .as_ref()
                             .map_or_else(|| "/".to_owned(), |(_, p)| p.clone());
-                        if let Some(method) = &m.method {
-                            let _ = write!(text, " [{method}]");
+                        if let Some(method) = m.method {
+                            let _ = write!(text, " [{}]", method.as_str());
                         }
                         for (name, value) in &m.headers {
                             let _ = write!(text, " [{name}: {value}]");
@@ -232,11 +232,10 @@ fn describe_service(service: &NetworkService) -> String {
 
 /// The Service type as `kubectl get` shows it (`headless` for `clusterIP: None`).
 pub(super) fn service_type(kind: ServiceType) -> &'static str {
-    match kind {
-        ServiceType::ClusterIp => "ClusterIP",
-        ServiceType::NodePort => "NodePort",
-        ServiceType::LoadBalancer => "LoadBalancer",
-        ServiceType::Headless => "headless",
+    if kind == ServiceType::Headless {
+        "headless"
+    } else {
+        kind.as_str()
     }
 }
 

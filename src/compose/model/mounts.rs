@@ -550,17 +550,7 @@ impl std::fmt::Display for VolumesFrom {
     }
 }
 
-impl FromNode for VolumesFrom {
-    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        String::from_node(node, cx).map(|text| Self::parse(&text))
-    }
-}
-
-impl serde::Serialize for VolumesFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
+crate::read_from_text!(VolumesFrom);
 
 #[cfg(test)]
 mod tests {

@@ -74,17 +74,42 @@ impl std::fmt::Display for NamespaceMode {
     }
 }
 
-impl FromNode for NamespaceMode {
-    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        String::from_node(node, cx).map(|text| Self::parse(&text))
+crate::read_from_text!(NamespaceMode);
+
+/// A `links` entry: `SERVICE`, or `SERVICE:ALIAS` for one more name that resolves to it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Link {
+    pub service: String,
+    pub alias: Option<String>,
+}
+
+impl Link {
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        match text.split_once(':') {
+            Some((service, alias)) => Self {
+                service: service.to_owned(),
+                alias: Some(alias.to_owned()),
+            },
+            None => Self {
+                service: text.to_owned(),
+                alias: None,
+            },
+        }
     }
 }
 
-impl serde::Serialize for NamespaceMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+impl std::fmt::Display for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.service)?;
+        match &self.alias {
+            Some(alias) => write!(f, ":{alias}"),
+            None => Ok(()),
+        }
     }
 }
+
+crate::read_from_text!(Link);
 
 crate::compose_struct! {
     @map_only
@@ -232,6 +257,19 @@ impl Field for ExtraHosts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_are_read_once_and_written_back_as_read() {
+        for (text, service, alias) in [("db", "db", None), ("db:database", "db", Some("database"))]
+        {
+            let link = Link::parse(text);
+            assert_eq!(
+                (link.service.as_str(), link.alias.as_deref()),
+                (service, alias)
+            );
+            assert_eq!(link.to_string(), text);
+        }
+    }
 
     #[test]
     fn namespace_modes_are_read_once_and_written_back_as_read() {

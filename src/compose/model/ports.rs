@@ -6,7 +6,7 @@
 
 use std::net::IpAddr;
 
-use crate::compose::model::de::{Cx, Field};
+use crate::compose::model::de::{Cx, Field, FromNode};
 use crate::compose::model::syntax::scalar_sub_span;
 use crate::compose::yaml::{Node, Value};
 use crate::diag::{Code, Diagnostic};
@@ -362,29 +362,62 @@ fn check_ip(ip: &str) -> Result<(), String> {
         .map_err(|_| format!("`{ip}` is not an IP address"))
 }
 
-/// Checks one `expose` entry: `3000`, `3000-3005`, `3000/udp`. Reports it and returns `false`
-/// when it is not valid.
-pub fn check_expose(entry: &Spanned<String>, cx: &mut Cx) -> bool {
-    let text = entry.trim();
-    let (ports, protocol) = match text.split_once('/') {
-        Some((ports, protocol)) => (ports, Some(protocol)),
-        None => (text, None),
-    };
-    let result = parse_port_range(ports, false).and_then(|_| match protocol {
-        Some(protocol) => check_protocol(protocol).map(|_| ()),
-        None => Ok(()),
-    });
-    match result {
-        Ok(()) => true,
-        Err(message) => {
-            report(
-                cx,
-                entry.span,
-                &message,
-                "write a container port such as `3000`, a range such as `3000-3005`, or `3000/udp`",
-            );
-            false
-        }
+/// One `expose` entry (`3000`, `3000-3005`, `3000/udp`): container ports the service listens
+/// on without publishing them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Expose {
+    /// The first and last port of the range (the same for one port).
+    pub start: u16,
+    pub end: u16,
+    /// `tcp`, `udp` or `sctp` in lower case; `None` means `tcp`.
+    pub protocol: Option<String>,
+    /// The entry as written, which `config` writes back.
+    written: String,
+}
+
+impl Expose {
+    /// The entry `text`, or why it is none.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let trimmed = text.trim();
+        let (ports, protocol) = match trimmed.split_once('/') {
+            Some((ports, protocol)) => (ports, Some(check_protocol(protocol)?)),
+            None => (trimmed, None),
+        };
+        let (start, end) = parse_port_range(ports, false)?;
+        Ok(Self {
+            start,
+            end,
+            protocol,
+            written: text.to_owned(),
+        })
+    }
+
+    /// The protocol, with Compose's default.
+    #[must_use]
+    pub fn protocol(&self) -> &str {
+        self.protocol.as_deref().unwrap_or("tcp")
+    }
+}
+
+impl FromNode for Expose {
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        let text = String::from_node(node, cx)?;
+        Self::parse(&text)
+            .map_err(|message| {
+                report(
+                    cx,
+                    node.span,
+                    &message,
+                    "write a container port such as `3000`, a range such as `3000-3005`, or `3000/udp`",
+                );
+            })
+            .ok()
+    }
+}
+
+impl serde::Serialize for Expose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.written)
     }
 }
 
@@ -582,8 +615,20 @@ mod tests {
     #[test]
     fn expose_accepts_numbers_ranges_and_protocols() {
         let service = read_ok::<Service>("expose: [3000, '3001', '3002-3005', '53/udp']");
-        let expose: Vec<&str> = service.expose.iter().map(Spanned::as_str).collect();
-        assert_eq!(expose, ["3000", "3001", "3002-3005", "53/udp"]);
+        let expose: Vec<(u16, u16, &str)> = service
+            .expose
+            .iter()
+            .map(|e| (e.start, e.end, e.protocol()))
+            .collect();
+        assert_eq!(
+            expose,
+            [
+                (3000, 3000, "tcp"),
+                (3001, 3001, "tcp"),
+                (3002, 3005, "tcp"),
+                (53, 53, "udp")
+            ]
+        );
     }
 
     #[test]

@@ -18,8 +18,8 @@ use crate::compose::model::healthcheck::Healthcheck;
 use crate::compose::model::hooks::ServiceHook;
 use crate::compose::model::limits::{BlkioConfig, Ulimit};
 use crate::compose::model::mounts::{DeviceMapping, FileReference, ServiceVolume, VolumesFrom};
-use crate::compose::model::networking::{ExtraHosts, NamespaceMode, ServiceNetwork};
-use crate::compose::model::ports::{PortConfig, check_expose};
+use crate::compose::model::networking::{ExtraHosts, Link, NamespaceMode, ServiceNetwork};
+use crate::compose::model::ports::{Expose, PortConfig};
 use crate::compose::model::syntax::{
     ByteSize, Command, Duration, Mapping, Microseconds, StringOrList, SwapLimit, as_list,
     unknown_choice,
@@ -72,7 +72,7 @@ crate::compose_struct! {
         "env_file" => env_file: Vec<Spanned<EnvFile>>,
         "environment" => environment: Mapping,
         /// Container ports (`3000`, `3000-3005`, `3000/udp`), checked like ports.
-        "expose" => expose: Vec<Spanned<String>>,
+        "expose" => expose: Vec<Spanned<Expose>>,
         "extends" => extends: Option<Box<Extends>>,
         "external_links" => external_links: Vec<Spanned<String>>,
         "extra_hosts" => extra_hosts: ExtraHosts,
@@ -89,7 +89,7 @@ crate::compose_struct! {
         /// Files of labels, made absolute.
         "label_file" => label_file: Vec<Spanned<PathBuf>>,
         "labels" => labels: Mapping,
-        "links" => links: Vec<Spanned<String>>,
+        "links" => links: Vec<Spanned<Link>>,
         "logging" => logging: Option<Box<Logging>>,
         "mac_address" => mac_address: Option<Spanned<String>>,
         "mem_limit" => mem_limit: Option<Spanned<ByteSize>>,
@@ -174,11 +174,10 @@ impl Service {
 impl FromNode for Service {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         let map = cx.expect_map(node, "a service")?;
-        let mut service = match canonical(map, cx) {
+        let service = match canonical(map, cx) {
             Some(map) => Self::read_map(node, &map, cx),
             None => Self::read_map(node, map, cx),
         };
-        service.expose.retain(|entry| check_expose(entry, cx));
         if let Some(percent) = &service.cpu_percent
             && percent.value > 100
         {
@@ -359,17 +358,7 @@ impl std::fmt::Display for Restart {
     }
 }
 
-impl FromNode for Restart {
-    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        String::from_node(node, cx).map(|text| Self::parse(&text))
-    }
-}
-
-impl serde::Serialize for Restart {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
+crate::read_from_text!(Restart);
 
 crate::compose_struct! {
     /// Where the container's logs go.

@@ -50,6 +50,48 @@ pub fn unknown_choice(cx: &mut Cx, span: Span, text: &str, what: &str, allowed: 
     );
 }
 
+/// `Display` and `Serialize` of a word enum: both write its `as_str()`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! written_as_str {
+    ($name:ident) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// `FromNode` and `Serialize` of a value read from any text (its `parse` cannot fail) and
+/// written back as read by its `Display`.
+#[macro_export]
+macro_rules! read_from_text {
+    ($name:ident) => {
+        impl $crate::compose::model::de::FromNode for $name {
+            fn from_node(
+                node: &$crate::compose::yaml::Node,
+                cx: &mut $crate::compose::model::de::Cx,
+            ) -> Option<Self> {
+                <String as $crate::compose::model::de::FromNode>::from_node(node, cx)
+                    .map(|text| Self::parse(&text))
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+    };
+}
+
 /// Declares an enum read from one of a closed set of words (`service_healthy`, `bind`), with
 /// "did you mean" on a misspelling. With `default Variant` it is also a [`Field`] on its own
 /// (a required key whose absence is reported by `required`).
@@ -90,11 +132,7 @@ macro_rules! string_enum {
             }
         }
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+        $crate::written_as_str!($name);
 
         impl $crate::compose::model::de::FromNode for $name {
             fn from_node(
@@ -109,12 +147,6 @@ macro_rules! string_enum {
                     );
                 }
                 parsed
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
             }
         }
 
@@ -184,11 +216,7 @@ macro_rules! open_string_enum {
             }
         }
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+        $crate::written_as_str!($name);
 
         impl $crate::compose::model::de::FromNode for $name {
             fn from_node(
@@ -197,12 +225,6 @@ macro_rules! open_string_enum {
             ) -> Option<Self> {
                 <String as $crate::compose::model::de::FromNode>::from_node(node, cx)
                     .map(|text| Self::parse(&text))
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
             }
         }
     };
@@ -402,24 +424,40 @@ impl fmt::Display for Duration {
     }
 }
 
+/// A scalar `what` that `parse` reads (trimmed); `None` once `invalid` has reported why the
+/// text is none.
+fn parse_scalar<T, E>(
+    node: &Node,
+    cx: &mut Cx,
+    what: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+    invalid: impl FnOnce(&mut Cx, Span, &str, E),
+) -> Option<T> {
+    let Some(text) = node.as_str() else {
+        cx.invalid_type(node, what);
+        return None;
+    };
+    parse(text.trim())
+        .map_err(|reason| invalid(cx, node.span, text, reason))
+        .ok()
+}
+
 impl FromNode for Duration {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        let Some(text) = node.as_str() else {
-            cx.invalid_type(node, "a duration");
-            return None;
-        };
-        match Self::parse(text.trim()) {
-            Ok(duration) => Some(duration),
-            Err(reason) => {
+        parse_scalar(
+            node,
+            cx,
+            "a duration",
+            Self::parse,
+            |cx, span, text, reason| {
                 cx.report(
                     Diagnostic::error(Code::InvalidDuration, format!("`{text}` is not a duration"))
-                        .at(node.span)
+                        .at(span)
                         .label(reason)
                         .help("write a number with a unit, such as `10s`, `1m30s` or `500ms`"),
                 );
-                None
-            }
-        }
+            },
+        )
     }
 }
 
@@ -524,17 +562,7 @@ impl ByteSize {
 
 impl FromNode for ByteSize {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
-        let Some(text) = node.as_str() else {
-            cx.invalid_type(node, "a byte size");
-            return None;
-        };
-        match Self::parse(text.trim()) {
-            Ok(size) => Some(size),
-            Err(reason) => {
-                report_byte_size(cx, node.span, text, reason);
-                None
-            }
-        }
+        parse_scalar(node, cx, "a byte size", Self::parse, report_byte_size)
     }
 }
 

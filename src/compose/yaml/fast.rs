@@ -319,6 +319,34 @@ impl<'input> FastEvents<'input> {
         Ok(())
     }
 
+    /// The properties after the indicator at `mark` (an item's dash or a key's colon) of the
+    /// entry at `column`, and where its value starts; `None` when the line (ending at `eol`)
+    /// ends there: the node is then pending, its content on the lines below, or empty at
+    /// `empty_at` (or where its tag ends).
+    fn after_indicator(
+        &mut self,
+        mark: usize,
+        eol: usize,
+        column: usize,
+        item: bool,
+        empty_at: usize,
+    ) -> Read<Option<(Properties<'input>, usize)>> {
+        let after = self.skip_spaces(mark + 1);
+        let (properties, after) = self.properties(after, false)?;
+        if after == eol || (self.byte(after) == b'#' && after > mark + 1) {
+            let empty_at = properties.tag.as_deref().map_or(empty_at, tag_end);
+            self.pending = Some(PendingNode {
+                parent: Some(column),
+                item,
+                same_line: false,
+                empty_at,
+                properties,
+            });
+            return Ok(None);
+        }
+        Ok(Some((properties, after)))
+    }
+
     /// Reads the content of a line from `at`: a `- ` item, a `key:` entry, or (after a dash
     /// on the same line) a value.
     fn entry(&mut self, at: usize) -> Read<()> {
@@ -326,19 +354,10 @@ impl<'input> FastEvents<'input> {
         let eol = self.line_break;
         if self.byte(at) == b'-' && matches!(self.byte(at + 1), b' ' | b'\n') {
             self.enter(column, EntryKind::Item, at)?;
-            let after = self.skip_spaces(at + 1);
-            let (properties, after) = self.properties(after, false)?;
-            if after == eol || (self.byte(after) == b'#' && after > at + 1) {
-                let empty_at = properties.tag.as_deref().map_or(eol, tag_end);
-                self.pending = Some(PendingNode {
-                    parent: Some(column),
-                    item: true,
-                    same_line: false,
-                    empty_at,
-                    properties,
-                });
+            let Some((properties, after)) = self.after_indicator(at, eol, column, true, eol)?
+            else {
                 return Ok(());
-            }
+            };
             if properties != Properties::default() {
                 return self.value(after, properties);
             }
@@ -355,20 +374,10 @@ impl<'input> FastEvents<'input> {
             Head::Key(key, colon) => {
                 self.enter(column, EntryKind::Key, at)?;
                 self.push_scalar(key, Properties::default());
-                let after = self.skip_spaces(colon + 1);
-                let (properties, after) = self.properties(after, false)?;
-                if after == eol || (self.byte(after) == b'#' && after > colon + 1) {
-                    let empty_at = properties.tag.as_deref().map_or(colon, tag_end);
-                    self.pending = Some(PendingNode {
-                        parent: Some(column),
-                        item: false,
-                        same_line: false,
-                        empty_at,
-                        properties,
-                    });
-                    return Ok(());
+                match self.after_indicator(colon, eol, column, false, colon)? {
+                    Some((properties, after)) => self.value(after, properties),
+                    None => Ok(()),
                 }
-                self.value(after, properties)
             }
             head => {
                 if !self.pending.as_ref().is_some_and(|p| p.same_line) {
@@ -627,12 +636,9 @@ impl<'input> FastEvents<'input> {
 
     /// Reads a single- or double-quoted scalar that ends on its line.
     fn quoted(&self, at: usize) -> Read<ScannedScalar<'input>> {
-        let (text, end) = if self.byte(at) == b'\'' {
-            self.single_quoted(at + 1)?
-        } else {
-            self.double_quoted(at + 1)?
-        };
-        let style = if self.byte(at) == b'\'' {
+        let quote = self.byte(at);
+        let (text, end) = self.quoted_text(at + 1, quote)?;
+        let style = if quote == b'\'' {
             ScalarStyle::SingleQuoted
         } else {
             ScalarStyle::DoubleQuoted
@@ -645,49 +651,33 @@ impl<'input> FastEvents<'input> {
         })
     }
 
-    /// The text from `start` up to the closing quote, and the end of the scalar.
-    fn single_quoted(&self, start: usize) -> Read<(Cow<'input, str>, usize)> {
+    /// The text from `start` up to the closing `quote`, and the end of the scalar: in single
+    /// quotes `''` is one quote; in double quotes an escape is replaced (escapes YAML does not
+    /// define, and escaped line breaks, are left to granit).
+    fn quoted_text(&self, start: usize, quote: u8) -> Read<(Cow<'input, str>, usize)> {
         let mut owned: Option<String> = None;
         let mut segment = start;
         let mut i = start;
         loop {
             match self.byte(i) {
                 b'\n' => return Err(Unsupported),
-                b'\'' if self.byte(i + 1) == b'\'' => {
+                b'\'' if quote == b'\'' && self.byte(i + 1) == b'\'' => {
                     let text = owned.get_or_insert_with(String::new);
                     text.push_str(self.slice(segment, i + 1)?);
                     i += 2;
                     segment = i;
                 }
-                b'\'' => {
-                    let text = joined(owned, self.slice(segment, i)?);
-                    return Ok((text, i + 1));
-                }
-                _ => i += 1,
-            }
-        }
-    }
-
-    /// The text from `start` up to the closing quote with escapes replaced, and the end of
-    /// the scalar. Escapes YAML does not define, and escaped line breaks, are left to granit.
-    fn double_quoted(&self, start: usize) -> Read<(Cow<'input, str>, usize)> {
-        let mut owned: Option<String> = None;
-        let mut segment = start;
-        let mut i = start;
-        loop {
-            match self.byte(i) {
-                b'\n' => return Err(Unsupported),
-                b'"' => {
-                    let text = joined(owned, self.slice(segment, i)?);
-                    return Ok((text, i + 1));
-                }
-                b'\\' => {
+                b'\\' if quote == b'"' => {
                     let text = owned.get_or_insert_with(String::new);
                     text.push_str(self.slice(segment, i)?);
                     let (unescaped, length) = self.escape(i + 1)?;
                     text.push(unescaped);
                     i += 1 + length;
                     segment = i;
+                }
+                byte if byte == quote => {
+                    let text = joined(owned, self.slice(segment, i)?);
+                    return Ok((text, i + 1));
                 }
                 _ => i += 1,
             }

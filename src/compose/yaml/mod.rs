@@ -743,6 +743,18 @@ impl<'input, S: EventSource<'input>> Builder<S> {
     }
 }
 
+/// The tests' way down a tree: the node at `path` (keys, and indexes of list items).
+#[cfg(test)]
+impl Node {
+    pub(crate) fn at(&self, path: &[&str]) -> &Node {
+        path.iter()
+            .fold(self, |node, key| match key.parse::<usize>() {
+                Ok(i) => &node.as_seq().unwrap()[i],
+                Err(_) => node.as_map().unwrap().get(key).unwrap(),
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -763,19 +775,7 @@ mod tests {
     fn values_keep_their_source_span() {
         let (node, diags, sources) = parse_one("services:\n  web:\n    image: nginx\n");
         assert!(diags.is_empty());
-        let image = node
-            .as_map()
-            .unwrap()
-            .get("services")
-            .unwrap()
-            .as_map()
-            .unwrap()
-            .get("web")
-            .unwrap()
-            .as_map()
-            .unwrap()
-            .get("image")
-            .unwrap();
+        let image = node.at(&["services", "web", "image"]);
         assert_eq!(image.as_str(), Some("nginx"));
         assert_eq!(sources.text(image.span), Some("nginx"));
         let (_, loc) = sources.location(image.span).unwrap();

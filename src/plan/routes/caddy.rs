@@ -12,7 +12,7 @@ use crate::plan::routes::{
     Alternative, Label, Middleware, MiddlewareKind, Route, Tls, proxy_labels, valid_host,
     valid_path,
 };
-use crate::plan::{Context, HttpMatch, PathType};
+use crate::plan::{Context, HttpMatch, PathMatch};
 use crate::report::{Entry, Report};
 
 /// The site of a label key: `caddy` or `caddy_<n>`, and the directive after it.
@@ -129,7 +129,7 @@ pub fn routes(
                 );
                 continue;
             }
-            request.path = Some((PathType::Prefix, prefix.to_owned()));
+            request.path = Some((PathMatch::PathPrefix, prefix.to_owned()));
             if *strip && prefix != "/" {
                 middlewares.push(Middleware {
                     name: format!("{site}.handle_path"),

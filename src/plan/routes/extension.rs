@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::compose::model::Service;
 use crate::compose::yaml::{Node, Value};
 use crate::plan::routes::{Alternative, Origin, Route, Tls, default_port, valid_host, valid_path};
-use crate::plan::{Context, HttpMatch, PathType};
+use crate::plan::{HttpMatch, PathMatch};
 use crate::report::{Entry, Report};
 
 const KEY: &str = "x-kubernetes";
@@ -41,12 +41,7 @@ fn text(node: &Node) -> Option<&str> {
 /// The route of `x-kubernetes.expose`.
 // One block per key of the block, in order.
 #[allow(clippy::too_many_lines)]
-pub fn routes(
-    _context: &Context,
-    name: &str,
-    service: &Service,
-    report: &mut Report,
-) -> Option<Route> {
+pub fn route(name: &str, service: &Service, report: &mut Report) -> Option<Route> {
     let block = service.extensions.get(KEY)?;
     if let Value::Map(map) = &block.value {
         for (key, entry) in map.iter().filter(|(k, _)| *k != "expose") {
@@ -173,7 +168,7 @@ pub fn routes(
         }
     }
     let request = HttpMatch {
-        path: Some((PathType::Prefix, path)),
+        path: Some((PathMatch::PathPrefix, path)),
         ..HttpMatch::default()
     };
     let alternatives = if hosts.is_empty() {

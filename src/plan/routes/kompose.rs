@@ -6,16 +6,11 @@ use crate::plan::kompose::{
     SERVICE_EXPOSE, SERVICE_EXPOSE_INGRESS_CLASS, SERVICE_EXPOSE_TLS_SECRET, label, name_override,
 };
 use crate::plan::routes::{Alternative, Origin, Route, Tls};
-use crate::plan::{Context, HttpMatch, PathType, names};
+use crate::plan::{HttpMatch, PathMatch, names};
 use crate::report::{Entry, Report};
 
 /// The route of `kompose.service.expose`, if the service has the label.
-pub fn routes(
-    _context: &Context,
-    name: &str,
-    service: &Service,
-    report: &mut Report,
-) -> Option<Route> {
+pub fn route(name: &str, service: &Service, report: &mut Report) -> Option<Route> {
     let expose = label(service, SERVICE_EXPOSE)?;
     let origin = Origin::new(format!("labels.{SERVICE_EXPOSE}"), Some(expose.span));
     let first = service
@@ -23,11 +18,10 @@ pub fn routes(
         .first()
         .map(|p| i32::from(p.target))
         .or_else(|| {
-            service.expose.iter().find_map(|e| {
-                crate::plan::container::expose_ports(e)
-                    .first()
-                    .map(|(p, _)| *p)
-            })
+            service
+                .expose
+                .iter()
+                .find_map(|e| crate::plan::container::expose_ports(e).first().copied())
         });
     let Some(port) = first else {
         report.add(
@@ -45,7 +39,7 @@ pub fn routes(
         vec![Alternative {
             host: None,
             request: HttpMatch {
-                path: Some((PathType::Prefix, "/".into())),
+                path: Some((PathMatch::PathPrefix, "/".into())),
                 ..HttpMatch::default()
             },
         }]
@@ -61,7 +55,7 @@ pub fn routes(
                 Alternative {
                     host: Some(host.to_owned()),
                     request: HttpMatch {
-                        path: Some((PathType::Prefix, path)),
+                        path: Some((PathMatch::PathPrefix, path)),
                         ..HttpMatch::default()
                     },
                 }

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::compose::model::Project;
 use crate::plan::{
     Context, Expose, GatewayRef, HttpFilter, HttpMatch, HttpRoute, HttpRouteRule, Ingress,
-    IngressRule, PathType, Plan, ServicePurpose, labels, names,
+    IngressRule, PathMatch, PathType, Plan, RedirectScheme, ServicePurpose, labels, names,
 };
 use crate::report::{Entry, Report};
 use crate::source::Span;
@@ -228,8 +228,8 @@ impl Exposure {
                 report,
             ));
             found.extend(caddy::routes(context, name, service, report));
-            found.extend(extension::routes(context, name, service, report));
-            found.extend(kompose::routes(context, name, service, report));
+            found.extend(extension::route(name, service, report));
+            found.extend(kompose::route(name, service, report));
             name_routes(name, &mut found);
             routes.extend(found);
         }
@@ -460,11 +460,10 @@ fn ingress(
     let mut annotations = route.annotations.clone();
     let mut rules: Vec<IngressRule> = Vec::new();
     for alternative in &route.alternatives {
-        let (path_type, path) = alternative
-            .request
-            .path
-            .clone()
-            .unwrap_or((PathType::Prefix, "/".to_owned()));
+        let (path_type, path) = alternative.request.path.clone().map_or_else(
+            || (PathType::default(), "/".to_owned()),
+            |(kind, path)| (kind.path_type(), path),
+        );
         let rule = IngressRule {
             host: alternative.host.clone(),
             path,
@@ -715,6 +714,12 @@ fn http_routes(
         .collect()
 }
 
+/// What a strip-prefix middleware becomes: the path prefix the rule matched is replaced with
+/// the root.
+fn strip_prefix() -> HttpFilter {
+    HttpFilter::ReplacePrefixMatch("/".into())
+}
+
 /// The HTTPRoute filters of a route's middlewares (at most one rewrite or one redirect), and
 /// whether it redirects.
 fn filters(route: &Route, report: &mut Report) -> (Vec<HttpFilter>, bool) {
@@ -724,10 +729,10 @@ fn filters(route: &Route, report: &mut Report) -> (Vec<HttpFilter>, bool) {
         match &middleware.kind {
             MiddlewareKind::StripPrefix(prefixes) => {
                 let all_prefixed = route.alternatives.iter().all(|a| {
-                    matches!(&a.request.path, Some((PathType::Prefix, p)) if prefixes.iter().any(|x| trim_slash(x) == trim_slash(p)))
+                    matches!(&a.request.path, Some((PathMatch::PathPrefix, p)) if prefixes.iter().any(|x| trim_slash(x) == trim_slash(p)))
                 });
-                if all_prefixed && !redirects && !filters.contains(&HttpFilter::StripPrefix) {
-                    filters.push(HttpFilter::StripPrefix);
+                if all_prefixed && !redirects && !filters.contains(&strip_prefix()) {
+                    filters.push(strip_prefix());
                 } else {
                     report.add(
                         Entry::unsupported(
@@ -748,7 +753,7 @@ fn filters(route: &Route, report: &mut Report) -> (Vec<HttpFilter>, bool) {
                 port,
                 permanent,
             } => {
-                if redirects || filters.contains(&HttpFilter::StripPrefix) {
+                if redirects || filters.contains(&strip_prefix()) {
                     report.add(
                         Entry::unsupported(
                             Some(&route.service),
@@ -760,11 +765,23 @@ fn filters(route: &Route, report: &mut Report) -> (Vec<HttpFilter>, bool) {
                     );
                     continue;
                 }
+                let Some(scheme) = RedirectScheme::parse(scheme) else {
+                    report.add(
+                        Entry::unsupported(
+                            Some(&route.service),
+                            &middleware.origin.key,
+                            middleware.origin.span,
+                            format!("an HTTPRoute redirects to http or https, not to `{scheme}`: this middleware is left out"),
+                        )
+                        .help("redirect to `https` or `http`"),
+                    );
+                    continue;
+                };
                 redirects = true;
-                filters.push(HttpFilter::RedirectScheme {
-                    scheme: scheme.clone(),
+                filters.push(HttpFilter::RequestRedirect {
+                    scheme,
                     port: *port,
-                    permanent: *permanent,
+                    status_code: if *permanent { 301 } else { 302 },
                 });
             }
         }
@@ -809,11 +826,7 @@ pub fn valid_path(path: &str) -> bool {
 fn single_port(service: &crate::compose::model::Service) -> Result<i32, Vec<i32>> {
     let mut ports: BTreeSet<i32> = service.ports.iter().map(|p| i32::from(p.target)).collect();
     for expose in &service.expose {
-        ports.extend(
-            super::container::expose_ports(expose)
-                .into_iter()
-                .map(|(p, _)| p),
-        );
+        ports.extend(super::container::expose_ports(expose));
     }
     let ports: Vec<i32> = ports.into_iter().collect();
     match ports.as_slice() {
@@ -895,7 +908,7 @@ mod tests {
         assert!(!valid_path("/a#b"));
     }
 
-    fn route(path: Option<(PathType, &str)>, middlewares: Vec<MiddlewareKind>) -> Route {
+    fn route(path: Option<(PathMatch, &str)>, middlewares: Vec<MiddlewareKind>) -> Route {
         let alternatives = vec![Alternative {
             host: Some("a.example.com".into()),
             request: HttpMatch {
@@ -945,11 +958,11 @@ mod tests {
     #[test]
     fn a_url_rewrite_needs_a_path_prefix_match_of_the_stripped_prefix() {
         let strip = || vec![MiddlewareKind::StripPrefix(vec!["/api".into()])];
-        let (ok, _) = routes_of(&route(Some((PathType::Prefix, "/api")), strip()));
-        assert_eq!(ok[0].rules[0].filters, [HttpFilter::StripPrefix]);
+        let (ok, _) = routes_of(&route(Some((PathMatch::PathPrefix, "/api")), strip()));
+        assert_eq!(ok[0].rules[0].filters, [strip_prefix()]);
         for path in [
-            Some((PathType::Exact, "/api")),
-            Some((PathType::Prefix, "/other")),
+            Some((PathMatch::Exact, "/api")),
+            Some((PathMatch::PathPrefix, "/other")),
             None,
         ] {
             let (out, report) = routes_of(&route(path, strip()));
@@ -968,13 +981,31 @@ mod tests {
         let (out, _) = routes_of(&route(None, vec![redirect.clone()]));
         assert_eq!(out[0].rules[0].backend, None);
         let both = vec![MiddlewareKind::StripPrefix(vec!["/api".into()]), redirect];
-        let (out, report) = routes_of(&route(Some((PathType::Prefix, "/api")), both));
-        assert_eq!(out[0].rules[0].filters, [HttpFilter::StripPrefix]);
+        let (out, report) = routes_of(&route(Some((PathMatch::PathPrefix, "/api")), both));
+        assert_eq!(out[0].rules[0].filters, [strip_prefix()]);
         assert!(
             report
                 .entries()
                 .iter()
                 .any(|e| e.message.contains("one redirect"))
+        );
+    }
+
+    #[test]
+    fn a_redirect_to_a_scheme_an_http_route_cannot_name_is_reported_and_left_out() {
+        let redirect = MiddlewareKind::RedirectScheme {
+            scheme: "ftp".into(),
+            port: None,
+            permanent: false,
+        };
+        let (out, report) = routes_of(&route(None, vec![redirect]));
+        assert!(out[0].rules[0].filters.is_empty());
+        assert_eq!(out[0].rules[0].backend, Some(("web".into(), 80)));
+        assert!(
+            report
+                .entries()
+                .iter()
+                .any(|e| e.message.contains("not to `ftp`"))
         );
     }
 }

@@ -14,7 +14,7 @@ use crate::plan::routes::{
     Alternative, Label, Middleware, MiddlewareKind, Origin, Route, Tls, default_port, port_unknown,
     proxy_labels, valid_host, valid_path,
 };
-use crate::plan::{Context, HttpMatch, PathType};
+use crate::plan::{Context, HttpMatch, HttpMethod, PathMatch};
 use crate::report::{Entry, Report};
 
 /// A service's `traefik.*` labels (from `labels` and, as in Swarm, `deploy.labels`), by key
@@ -527,9 +527,9 @@ fn matcher_options(matcher: &Matcher, notes: &mut Vec<String>) -> Result<Vec<Alt
         }
         "path" | "pathprefix" => {
             let kind = if name == "path" {
-                PathType::Exact
+                PathMatch::Exact
             } else {
-                PathType::Prefix
+                PathMatch::PathPrefix
             };
             each(&|path| {
                 if valid_path(path) {
@@ -547,25 +547,17 @@ fn matcher_options(matcher: &Matcher, notes: &mut Vec<String>) -> Result<Vec<Alt
                 }
             })
         }
-        "method" | "methods" => each(&|method| {
-            let method = method.to_ascii_uppercase();
-            if [
-                "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
-            ]
-            .contains(&method.as_str())
-            {
-                Ok(Alternative {
-                    request: HttpMatch {
-                        method: Some(method),
-                        ..HttpMatch::default()
-                    },
-                    ..Alternative::default()
-                })
-            } else {
-                Err(format!(
-                    "`{method}` is not an HTTP method an HTTPRoute matches"
-                ))
-            }
+        "method" | "methods" => each(&|method| match HttpMethod::parse(method) {
+            Some(method) => Ok(Alternative {
+                request: HttpMatch {
+                    method: Some(method),
+                    ..HttpMatch::default()
+                },
+                ..Alternative::default()
+            }),
+            None => Err(format!(
+                "`{method}` is not an HTTP method an HTTPRoute matches"
+            )),
         }),
         "header" | "headers" => match args.as_slice() {
             [header, value] if valid_header(header) => Ok(vec![Alternative {
@@ -616,9 +608,9 @@ fn combine(a: &Alternative, b: &Alternative, matcher: &Matcher) -> Result<Altern
         (Some(x), Some(y)) if x != y => return Err(conflict()),
         (x, y) => x.clone().or_else(|| y.clone()),
     };
-    let method = match (&a.request.method, &b.request.method) {
+    let method = match (a.request.method, b.request.method) {
         (Some(x), Some(y)) if x != y => return Err(conflict()),
-        (x, y) => x.clone().or_else(|| y.clone()),
+        (x, y) => x.or(y),
     };
     let mut headers = a.request.headers.clone();
     for header in &b.request.headers {
@@ -701,7 +693,7 @@ mod tests {
         assert_eq!(hosts(&found), [Some("auth.example.com")]);
         assert_eq!(
             found[0].request.path,
-            Some((PathType::Prefix, "/api".into()))
+            Some((PathMatch::PathPrefix, "/api".into()))
         );
     }
 
@@ -743,13 +735,19 @@ mod tests {
     }
 
     #[test]
+    fn a_method_gateway_api_does_not_match_leaves_the_router_out_and_says_so() {
+        let why = alternatives("Host(`a.io`) && Method(`PURGE`)").unwrap_err();
+        assert!(why.contains("`PURGE` is not an HTTP method"), "{why}");
+    }
+
+    #[test]
     fn headers_methods_and_query_are_matches() {
         let (found, _) = alternatives(
             "Host(`a.io`) && Header(`X-Key`, `s3cret`) && Method(`post`) && Query(`apikey`, `k`)",
         )
         .unwrap();
         let request = &found[0].request;
-        assert_eq!(request.method.as_deref(), Some("POST"));
+        assert_eq!(request.method, Some(HttpMethod::Post));
         assert_eq!(request.headers, [("X-Key".to_owned(), "s3cret".to_owned())]);
         assert_eq!(request.query, [("apikey".to_owned(), "k".to_owned())]);
     }

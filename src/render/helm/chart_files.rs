@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use super::template::go_string;
-use super::{HelmError, Notes, Reach, Values};
+use super::{HelmError, Notes, Reach, Values, if_reachable_from_outside};
 use crate::render::manifests::Marker;
 use crate::render::to_yaml;
 
@@ -268,9 +268,10 @@ fn reach_lines(text: &mut String, chart: &str, reach: &Reach) {
     if let Some(exposed) = &reach.exposed {
         let _ = write!(
             text,
-            "{{{{- if ne .service.type \"ClusterIP\" }}}}\n\
+            "{}\n\
              \x20   kubectl get service --namespace {namespace} {{{{ include \"{chart}.serviceName\" (list $ {}) }}}}  (its {{{{ .service.type }}}} address)\n\
              {{{{- end }}}}\n",
+            if_reachable_from_outside(""),
             go_string(exposed)
         );
     }

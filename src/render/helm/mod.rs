@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 
 use crate::diag::{Code, Diagnostic};
 use crate::emit::Object;
-use crate::plan::Plan;
+use crate::plan::{Plan, ServiceType};
 use crate::render::image::ImageReference;
 use crate::render::manifests::SERIALIZE_HELP;
 
@@ -157,6 +157,16 @@ fn is_semver(version: &str) -> bool {
         && version
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+}
+
+/// The template line that renders what follows only when the `service.type` value of the
+/// block `var` (empty: the block in scope) makes the published ports reachable from outside
+/// the cluster.
+fn if_reachable_from_outside(var: &str) -> String {
+    format!(
+        "{{{{- if ne {var}.service.type \"{}\" }}}}",
+        ServiceType::ClusterIp.as_str()
+    )
 }
 
 /// An image reference as `repository` and `tag` (the tag keeps a digest: `1.0@sha256:…`).

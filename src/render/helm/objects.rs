@@ -7,12 +7,15 @@ use std::path::PathBuf;
 use serde_json::{Map, Value, json};
 
 use super::template::{Hole, Template, go_string};
-use super::{ChartOptions, HelmError, Names, Notes, Reach, Values, split_image};
+use super::{
+    ChartOptions, HelmError, Names, Notes, Reach, Values, if_reachable_from_outside, split_image,
+};
 use crate::emit::{self, Object};
 use crate::plan::labels::MANAGED_BY;
 use crate::plan::ordering::{self, Wait};
 use crate::plan::{
-    NetworkService, Plan, ServicePort, ServicePurpose, ServiceType, Workload, names, services,
+    NetworkService, PathType, Plan, ServicePort, ServicePurpose, ServiceType, Workload, names,
+    services,
 };
 use crate::render::manifests::Marker;
 
@@ -336,11 +339,8 @@ impl<'a> Chart<'a> {
         match planned.purpose {
             ServicePurpose::Published => {
                 let var = doc.var(&service);
-                let kind = spec.get("type").cloned().unwrap_or(json!("NodePort"));
-                self.exposed(doc, spec, &var, &service, kind);
-                doc.template
-                    .prelude
-                    .push(format!("{{{{- if ne {var}.service.type \"ClusterIP\" }}}}"));
+                self.exposed(doc, spec, &var, &service, planned.kind);
+                doc.template.prelude.push(if_reachable_from_outside(&var));
                 doc.template.postlude.push("{{- end }}".into());
             }
             ServicePurpose::Primary if !headless => {
@@ -348,8 +348,7 @@ impl<'a> Chart<'a> {
                     Exposure::Own(published) => Some(published),
                     Exposure::Primary => {
                         let var = doc.var(&service);
-                        let kind = spec.get("type").cloned().unwrap_or(json!("ClusterIP"));
-                        self.exposed(doc, spec, &var, &service, kind);
+                        self.exposed(doc, spec, &var, &service, planned.kind);
                         Some(name.to_owned())
                     }
                     Exposure::OnDemand(published) => {
@@ -380,8 +379,7 @@ impl<'a> Chart<'a> {
                     && matches!(exposure(plan, primary), Exposure::Primary)
                 {
                     let var = doc.var(&service);
-                    let kind = spec.get("type").cloned().unwrap_or(json!("ClusterIP"));
-                    self.exposed(doc, spec, &var, &service, kind);
+                    self.exposed(doc, spec, &var, &service, planned.kind);
                 }
             }
             _ => {}
@@ -396,11 +394,11 @@ impl<'a> Chart<'a> {
         spec: &mut Map<String, Value>,
         var: &str,
         service: &str,
-        kind: Value,
+        kind: ServiceType,
     ) {
         let ports = spec.get("ports").cloned().unwrap_or(json!([]));
         let mut values = Map::new();
-        values.insert("type".into(), kind);
+        values.insert("type".into(), json!(kind.as_str()));
         values.insert("ports".into(), ports);
         self.service_values(service)
             .insert("service".into(), Value::Object(values));
@@ -442,11 +440,9 @@ impl<'a> Chart<'a> {
             if let Some(selector) = object_at(spec, "selector") {
                 doc.include(selector, self.selector_labels());
             }
-            self.exposed(&mut doc, spec, &var, &primary.service, json!("ClusterIP"));
+            self.exposed(&mut doc, spec, &var, &primary.service, outside.kind);
         }
-        doc.template
-            .prelude
-            .push(format!("{{{{- if ne {var}.service.type \"ClusterIP\" }}}}"));
+        doc.template.prelude.push(if_reachable_from_outside(&var));
         doc.template.postlude.push("{{- end }}".into());
         let text = doc.template.render(Marker::Yaml.line(), &value)?;
         self.extra.push((
@@ -510,7 +506,7 @@ impl<'a> Chart<'a> {
                     "enabled": false,
                     "annotations": {},
                     "className": "",
-                    "hosts": [{ "host": "", "paths": [{ "path": "/", "pathType": "Prefix", "port": port }] }],
+                    "hosts": [{ "host": "", "paths": [{ "path": "/", "pathType": PathType::default().as_str(), "port": port }] }],
                     "tls": [],
                 }),
             ),
@@ -1178,7 +1174,10 @@ fn ingress_spec(var: &str, backend: &str) -> Vec<(usize, String)> {
         (6, "- path: {{ .path | quote }}".to_owned()),
         (
             8,
-            "pathType: {{ .pathType | default \"Prefix\" }}".to_owned(),
+            format!(
+                "pathType: {{{{ .pathType | default \"{}\" }}}}",
+                PathType::default().as_str()
+            ),
         ),
         (8, "backend:".to_owned()),
         (10, "service:".to_owned()),
@@ -1263,7 +1262,7 @@ fn ingress_hosts(spec: &Value) -> Vec<Value> {
                 .map(|p| {
                     json!({
                         "path": p.get("path").cloned().unwrap_or(json!("/")),
-                        "pathType": p.get("pathType").cloned().unwrap_or(json!("Prefix")),
+                        "pathType": p.get("pathType").cloned().unwrap_or_else(|| json!(PathType::default().as_str())),
                         "port": p.pointer("/backend/service/port/number").cloned().unwrap_or(Value::Null),
                     })
                 })

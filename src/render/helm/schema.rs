@@ -8,6 +8,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{HelmError, Values};
+use crate::plan::{PathType, ServiceType};
 use crate::render::manifests::GENERATED;
 
 fn string(description: &str) -> Value {
@@ -82,7 +83,7 @@ fn pod_properties() -> Map<String, Value> {
         "service": closed(json!({
             "type": {
                 "type": "string",
-                "enum": ["ClusterIP", "NodePort", "LoadBalancer"],
+                "enum": ServiceType::SPEC_TYPES.map(ServiceType::as_str),
                 "description": "NodePort or LoadBalancer: the published ports are reachable from outside the cluster."
             },
             "ports": array("The ports of that Service, as in a Service spec.")
@@ -107,7 +108,7 @@ fn pod_properties() -> Map<String, Value> {
                                         "path": { "type": "string" },
                                         "pathType": {
                                             "type": "string",
-                                            "enum": ["Prefix", "Exact", "ImplementationSpecific"]
+                                            "enum": PathType::ALL.map(PathType::as_str)
                                         },
                                         "port": { "type": "integer" }
                                     },

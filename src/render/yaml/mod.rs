@@ -9,6 +9,8 @@
 //! types (which this writer serializes as their plain content). The tests compare the two
 //! writers on random values and on every object of the corpus.
 
+#[cfg(test)]
+mod reference;
 mod scalar;
 #[cfg(test)]
 mod tests;
@@ -696,61 +698,32 @@ impl SeqWriter<'_, '_> {
     }
 }
 
-impl ser::SerializeSeq for SeqWriter<'_, '_> {
-    type Ok = ();
-    type Error = YamlError;
+/// A sequence, a tuple and the fields of a tuple struct or variant are all written as a
+/// block sequence; serde names the element method `serialize_element` or `serialize_field`.
+macro_rules! seq_writer_as {
+    ($($trait:ident :: $method:ident),+) => {$(
+        impl ser::$trait for SeqWriter<'_, '_> {
+            type Ok = ();
+            type Error = YamlError;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), YamlError> {
-        self.element(value)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), YamlError> {
+                self.element(value)
+            }
 
-    fn end(self) -> Result<(), YamlError> {
-        self.finish();
-        Ok(())
-    }
+            fn end(self) -> Result<(), YamlError> {
+                self.finish();
+                Ok(())
+            }
+        }
+    )+};
 }
 
-impl ser::SerializeTuple for SeqWriter<'_, '_> {
-    type Ok = ();
-    type Error = YamlError;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), YamlError> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), YamlError> {
-        self.finish();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqWriter<'_, '_> {
-    type Ok = ();
-    type Error = YamlError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), YamlError> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), YamlError> {
-        self.finish();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for SeqWriter<'_, '_> {
-    type Ok = ();
-    type Error = YamlError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), YamlError> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), YamlError> {
-        self.finish();
-        Ok(())
-    }
-}
+seq_writer_as!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 /// A block mapping: `key: value` entries at `depth`.
 #[allow(clippy::struct_excessive_bools)]

@@ -288,16 +288,18 @@ fn starts_with_indicator(bytes: &[u8]) -> bool {
     }
 }
 
+/// What neither a plain key nor a plain value may be: read as another type (in YAML 1.2 or
+/// 1.1), a document marker, white space at an edge, or an indicator first.
+fn never_plain(s: &str, yaml_12: bool) -> bool {
+    is_ambiguous(s, yaml_12)
+        || starts_with_document_marker(s)
+        || has_edge_whitespace(s.as_bytes())
+        || starts_with_indicator(s.as_bytes())
+}
+
 /// serde-saphyr's `is_plain_safe`: the key rules.
 fn is_plain_safe(s: &str) -> bool {
-    if is_ambiguous(s, true) || s == "<<" || starts_with_document_marker(s) {
-        return false;
-    }
-    let bytes = s.as_bytes();
-    if has_edge_whitespace(bytes) {
-        return false;
-    }
-    if starts_with_indicator(bytes) {
+    if never_plain(s, true) || s == "<<" {
         return false;
     }
     !contains_any_or_is_control(s, &[':']) && !has_comment_start(s)
@@ -306,14 +308,7 @@ fn is_plain_safe(s: &str) -> bool {
 /// serde-saphyr's `is_plain_value_safe`: the value rules (`in_flow` for keys, which must
 /// also be safe in a flow collection).
 fn is_plain_value_safe(s: &str, yaml_12: bool, in_flow: bool) -> bool {
-    if is_ambiguous(s, yaml_12) || starts_with_document_marker(s) {
-        return false;
-    }
-    let bytes = s.as_bytes();
-    if has_edge_whitespace(bytes) {
-        return false;
-    }
-    if starts_with_indicator(bytes) {
+    if never_plain(s, yaml_12) {
         return false;
     }
     if s.contains(": ") || s.trim().ends_with(':') {

@@ -7,15 +7,7 @@ use serde::ser::{
 };
 use serde::{Serialize, Serializer};
 
-/// What serde-saphyr writes, with the options compose2kube used.
-fn reference<T: Serialize>(value: &T, indent: usize) -> String {
-    let mut options = serde_saphyr::SerializerOptions::default();
-    options.folded_wrap_chars = usize::MAX;
-    options.indent_step = indent;
-    let mut out = String::new();
-    serde_saphyr::to_fmt_writer_with_options(&mut out, value, options).unwrap();
-    out
-}
+use super::reference::reference;
 
 fn ours<T: Serialize>(value: &T, indent: usize) -> String {
     let mut out = String::new();
