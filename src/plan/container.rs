@@ -297,6 +297,22 @@ fn check_pod_ports(context: &Context, group: &PodGroup, report: &mut Report) {
 }
 
 fn ports(name: &str, service: &Service, report: &mut Report) -> Vec<ContainerPort> {
+    for entry in service.expose.iter().filter(|e| expose_ports(e).is_empty()) {
+        report.add(
+            Entry::unsupported(
+                Some(name),
+                "expose",
+                Some(entry.span),
+                format!(
+                    "the range {}-{} has {} ports: a container and a Service list each port, so none of them is declared",
+                    entry.start,
+                    entry.end,
+                    u32::from(entry.end - entry.start) + 1
+                ),
+            )
+            .help(format!("list the ports the service listens on; a range of at most {EXPOSE_RANGE_LIMIT} ports is declared port by port")),
+        );
+    }
     let expose = kompose::port_expose(service) == Some(true);
     declared_ports(service)
         .into_iter()
@@ -346,10 +362,15 @@ fn host_port(name: &str, port: &Spanned<PortConfig>, report: &mut Report) -> Opt
     Some(i32::from(number))
 }
 
-/// The ports of one `expose` entry; none for a range of more than 1024 ports.
+/// The most ports an `expose` range declares one by one (a Pod or Service of thousands of
+/// ports is refused or useless).
+const EXPOSE_RANGE_LIMIT: u16 = 1024;
+
+/// The ports of one `expose` entry; none for a longer range than [`EXPOSE_RANGE_LIMIT`]
+/// (reported by the container's ports).
 #[must_use]
 pub fn expose_ports(entry: &Expose) -> Vec<i32> {
-    if entry.end - entry.start < 1024 {
+    if entry.end - entry.start < EXPOSE_RANGE_LIMIT {
         (entry.start..=entry.end).map(i32::from).collect()
     } else {
         Vec::new()

@@ -1213,3 +1213,11 @@ fn a_gpu_request_for_another_driver_is_reported() {
         "driver options have no Kubernetes equivalent"
     ));
 }
+
+#[test]
+fn an_expose_range_too_long_to_declare_is_reported() {
+    let out = snapshot("expose-long-range");
+    assert!(reported(&out, "the range 10000-20000 has 10001 ports"));
+    let container = &object(&out, "Deployment", "sip")["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["ports"].as_array().map(Vec::len), Some(1));
+}
