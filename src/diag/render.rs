@@ -730,14 +730,21 @@ impl<'a> IndexedSource<'a> {
         } else {
             self.line_start(first_line)
         };
-        let to = if after == 0 {
-            end
+        let end_line = self.line_of(end);
+        // The context after ends at the start of a line, whose index is the line of `to`, or
+        // past the last line start, at the end of the text, in the last line.
+        let (to, to_line) = if after == 0 {
+            (end, end_line)
         } else {
-            self.line_start(self.line_of(end) + after + 1)
+            let line = end_line + after + 1;
+            (
+                self.line_start(line),
+                line.min(self.line_starts.len().saturating_sub(1)),
+            )
         };
         // miette gives a column with no context before, but forgets it at a line end after
         // the span.
-        let column = if before == 0 && self.line_of(to) == self.line_of(end) {
+        let column = if before == 0 && to_line == end_line {
             start - self.line_start(line)
         } else {
             0
@@ -749,7 +756,7 @@ impl<'a> IndexedSource<'a> {
             column,
             // miette counts the lines from the start of the file to the end of the context
             // (and merges nearby snippets by that count): the same count, for the same output.
-            line_count: self.line_of(to),
+            line_count: to_line,
         }
     }
 

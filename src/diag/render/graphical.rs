@@ -10,8 +10,6 @@
 //! Unicode, its markers of empty spans and its labels over several lines never come into play.
 //! Any other report is left to miette, which draws it as before.
 
-use std::fmt::Write as _;
-
 use miette::{GraphicalTheme, LabeledSpan, ThemeCharacters};
 
 use super::{IndexedSource, Report, Severity, Text};
@@ -75,6 +73,9 @@ pub(super) struct Graphical {
     linum: Paint,
     /// The labels' styles, given in turn in the order of their offsets.
     highlights: Vec<Paint>,
+    spaces: Run,
+    hbars: Run,
+    underlines: Run,
     /// The text being indented, reused from one report to the next.
     text: String,
     /// The columns of the underlines' bars on the line being drawn.
@@ -102,6 +103,9 @@ impl Graphical {
                 .iter()
                 .map(|style| paint!(style))
                 .collect(),
+            spaces: Run::new(' '),
+            hbars: Run::new(chars.hbar),
+            underlines: Run::new(chars.underline),
             chars,
             text: String::new(),
             bars: Vec::new(),
@@ -227,18 +231,16 @@ impl Graphical {
             .find(|label| label.primary)
             .or_else(|| in_context.next())?;
         let place = source.context(primary.start, primary.end, 0, 0);
-        push_spaces(out, width + 2);
+        self.spaces.push(out, width + 2);
         out.push(self.chars.ltop);
         out.push(self.chars.hbar);
         out.push('[');
         out.push_str(&self.link.prefix);
-        let _ = write!(
-            out,
-            "{}:{}:{}",
-            source.name,
-            place.first_line + 1,
-            place.column + 1
-        );
+        out.push_str(source.name);
+        out.push(':');
+        push_decimal(out, place.first_line + 1);
+        out.push(':');
+        push_decimal(out, place.column + 1);
         out.push_str(&self.link.suffix);
         out.push_str("]\n");
         for line in first_line..=last_line {
@@ -250,7 +252,10 @@ impl Graphical {
             }
             out.push(' ');
             out.push_str(&self.linum.prefix);
-            let _ = write!(out, "{:>width$}", line + 1);
+            // Right-aligned, as miette formats numbers to a width.
+            self.spaces
+                .push(out, width.saturating_sub(decimal_digits(line + 1)));
+            push_decimal(out, line + 1);
             out.push_str(&self.linum.suffix);
             out.push(' ');
             out.push(self.chars.vbar);
@@ -266,9 +271,9 @@ impl Graphical {
                 self.highlights(out, source.line_start(line), width, on_line, from)?;
             }
         }
-        push_spaces(out, width + 2);
+        self.spaces.push(out, width + 2);
         out.push(self.chars.lbot);
-        push_repeated(out, self.chars.hbar, 4);
+        self.hbars.push(out, 4);
         out.push('\n');
         Some(())
     }
@@ -292,16 +297,17 @@ impl Graphical {
             let paint = self.highlight(first + index)?;
             let start = (label.start - line_start).max(highest);
             let end = (label.end - line_start).max(start + 1);
-            let bar = (start + end) / 2;
+            // miette's `(start + end) / 2`, rounded down.
+            let bar = usize::midpoint(start, end);
             out.push_str(&paint.prefix);
-            push_spaces(out, start - highest);
-            push_repeated(out, self.chars.underline, bar - start);
+            self.spaces.push(out, start - highest);
+            self.underlines.push(out, bar - start);
             out.push(if label.text.is_some() {
                 self.chars.underbar
             } else {
                 self.chars.underline
             });
-            push_repeated(out, self.chars.underline, end - bar - 1);
+            self.underlines.push(out, end - bar - 1);
             out.push_str(&paint.suffix);
             highest = highest.max(end);
             self.bars.push(bar);
@@ -323,7 +329,7 @@ impl Graphical {
                     let paint = self.highlight(first + index)?;
                     out.push_str(&paint.prefix);
                     out.push(self.chars.lbot);
-                    push_repeated(out, self.chars.hbar, 2);
+                    self.hbars.push(out, 2);
                     out.push(' ');
                     // The label's text is styled on its own, then again with the bar.
                     paint.push(out, text);
@@ -349,7 +355,7 @@ impl Graphical {
 
     /// `write_no_linum`: the gutter of a row under a line.
     fn no_linum(&self, out: &mut String, width: usize) {
-        push_spaces(out, width + 2);
+        self.spaces.push(out, width + 2);
         out.push(self.chars.vbar_break);
         out.push(' ');
     }
@@ -438,16 +444,47 @@ fn decimal_digits(number: usize) -> usize {
     number.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
-fn push_spaces(out: &mut String, count: usize) {
-    push_repeated(out, ' ', count);
+/// Writes a number in decimal, as `Display` does.
+fn push_decimal(out: &mut String, number: usize) {
+    if number >= 10 {
+        push_decimal(out, number / 10);
+    }
+    if let Some(&digit) = b"0123456789".get(number % 10) {
+        out.push(char::from(digit));
+    }
 }
 
-fn push_repeated(out: &mut String, character: char, count: usize) {
-    out.extend(std::iter::repeat_n(character, count));
+/// A character repeated, written a slice of a prepared run at a time rather than a
+/// character at a time.
+struct Run {
+    text: String,
+    width: usize,
+}
+
+/// How many characters a [`Run`] holds.
+const RUN: usize = 64;
+
+impl Run {
+    fn new(character: char) -> Self {
+        Self {
+            text: std::iter::repeat_n(character, RUN).collect(),
+            width: character.len_utf8(),
+        }
+    }
+
+    fn push(&self, out: &mut String, mut count: usize) {
+        while count > 0 {
+            let now = count.min(RUN);
+            out.push_str(self.text.get(..now * self.width).unwrap_or_default());
+            count -= now;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use proptest::prelude::*;
 
     use super::super::tests::assert_renders_as_miette_wraps_it;
@@ -457,7 +494,7 @@ mod tests {
     /// Lines `key<i>: value <i>`, one to `count`.
     fn numbered_lines(count: usize) -> String {
         (1..=count).fold(String::new(), |mut text, i| {
-            text.push_str(&format!("key{i}: value {i}\n"));
+            let _ = writeln!(text, "key{i}: value {i}");
             text
         })
     }
