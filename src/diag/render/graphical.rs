@@ -69,12 +69,18 @@ pub(super) struct Graphical {
     advice: Look,
     /// `  help: ` in the help's style (`render_footer`).
     help: String,
-    link: Paint,
-    linum: Paint,
+    /// The fixed runs of what miette writes around a context's lines, joined once with their
+    /// colours: the box's top (after its indent) up to the place, after the place, before and
+    /// after a line's number, the gutter of a row under a line, and the box's bottom.
+    top: String,
+    place_end: String,
+    linum_start: String,
+    linum_end: String,
+    under_line: String,
+    bottom: String,
     /// The labels' styles, given in turn in the order of their offsets.
-    highlights: Vec<Paint>,
+    highlights: Vec<Highlight>,
     spaces: Run,
-    hbars: Run,
     underlines: Run,
     /// The text being indented, reused from one report to the next.
     text: String,
@@ -91,23 +97,27 @@ impl Graphical {
         let chars = theme.characters.clone();
         let mut help = String::new();
         paint!(styles.help).push(&mut help, "  help: ");
+        let (link, linum) = (paint!(styles.link), paint!(styles.linum));
         Self {
             error: Look::new(paint!(styles.error), &chars.error, chars.vbar),
             warning: Look::new(paint!(styles.warning), &chars.warning, chars.vbar),
             advice: Look::new(paint!(styles.advice), &chars.advice, chars.vbar),
             help,
-            link: paint!(styles.link),
-            linum: paint!(styles.linum),
+            top: format!("{}{}[{}", chars.ltop, chars.hbar, link.prefix),
+            place_end: format!("{}]\n", link.suffix),
+            linum_start: format!(" {}", linum.prefix),
+            linum_end: format!("{} {} ", linum.suffix, chars.vbar),
+            under_line: format!("{} ", chars.vbar_break),
+            bottom: format!("{}{}\n", chars.lbot, chars.hbar.to_string().repeat(4)),
             highlights: styles
                 .highlights
                 .iter()
-                .map(|style| paint!(style))
+                .map(|style| Highlight::new(paint!(style), &chars))
                 .collect(),
             spaces: Run::new(' '),
-            hbars: Run::new(chars.hbar),
             underlines: Run::new(chars.underline),
-            chars,
             text: String::new(),
+            chars,
             bars: Vec::new(),
         }
     }
@@ -232,17 +242,13 @@ impl Graphical {
             .or_else(|| in_context.next())?;
         let place = source.context(primary.start, primary.end, 0, 0);
         self.spaces.push(out, width + 2);
-        out.push(self.chars.ltop);
-        out.push(self.chars.hbar);
-        out.push('[');
-        out.push_str(&self.link.prefix);
+        out.push_str(&self.top);
         out.push_str(source.name);
         out.push(':');
         push_decimal(out, place.first_line + 1);
         out.push(':');
         push_decimal(out, place.column + 1);
-        out.push_str(&self.link.suffix);
-        out.push_str("]\n");
+        out.push_str(&self.place_end);
         for line in first_line..=last_line {
             let text = source
                 .text
@@ -250,16 +256,12 @@ impl Graphical {
             if text.bytes().any(|byte| byte == b'\t' || byte == b'\r') {
                 return None;
             }
-            out.push(' ');
-            out.push_str(&self.linum.prefix);
+            out.push_str(&self.linum_start);
             // Right-aligned, as miette formats numbers to a width.
             self.spaces
                 .push(out, width.saturating_sub(decimal_digits(line + 1)));
             push_decimal(out, line + 1);
-            out.push_str(&self.linum.suffix);
-            out.push(' ');
-            out.push(self.chars.vbar);
-            out.push(' ');
+            out.push_str(&self.linum_end);
             out.push_str(text);
             out.push('\n');
             // The labels of a line are neighbours among labels in the order of their offsets.
@@ -272,9 +274,7 @@ impl Graphical {
             }
         }
         self.spaces.push(out, width + 2);
-        out.push(self.chars.lbot);
-        self.hbars.push(out, 4);
-        out.push('\n');
+        out.push_str(&self.bottom);
         Some(())
     }
 
@@ -294,7 +294,7 @@ impl Graphical {
         let mut highest = 0;
         self.bars.clear();
         for (index, label) in on_line.iter().enumerate() {
-            let paint = self.highlight(first + index)?;
+            let paint = &self.highlight(first + index)?.paint;
             let start = (label.start - line_start).max(highest);
             let end = (label.end - line_start).max(start + 1);
             // miette's `(start + end) / 2`, rounded down.
@@ -326,21 +326,13 @@ impl Graphical {
                 }
                 // miette compares labels by text and span; the spans here all differ.
                 if other == index {
-                    let paint = self.highlight(first + index)?;
-                    out.push_str(&paint.prefix);
-                    out.push(self.chars.lbot);
-                    self.hbars.push(out, 2);
-                    out.push(' ');
-                    // The label's text is styled on its own, then again with the bar.
-                    paint.push(out, text);
-                    out.push_str(&paint.suffix);
-                    out.push('\n');
+                    let highlight = self.highlight(first + index)?;
+                    out.push_str(&highlight.label_start);
+                    out.push_str(text);
+                    out.push_str(&highlight.label_end);
                     break;
                 }
-                let paint = self.highlight(first + other)?;
-                out.push_str(&paint.prefix);
-                out.push(self.chars.vbar);
-                out.push_str(&paint.suffix);
+                out.push_str(&self.highlight(first + other)?.bar);
                 column += 1;
             }
         }
@@ -348,7 +340,7 @@ impl Graphical {
     }
 
     /// The style of the label at `index` in the order of offsets: the theme's in turn.
-    fn highlight(&self, index: usize) -> Option<&Paint> {
+    fn highlight(&self, index: usize) -> Option<&Highlight> {
         self.highlights
             .get(index.checked_rem(self.highlights.len())?)
     }
@@ -356,8 +348,7 @@ impl Graphical {
     /// `write_no_linum`: the gutter of a row under a line.
     fn no_linum(&self, out: &mut String, width: usize) {
         self.spaces.push(out, width + 2);
-        out.push(self.chars.vbar_break);
-        out.push(' ');
+        out.push_str(&self.under_line);
     }
 }
 
@@ -395,6 +386,32 @@ fn push_text(
     }
     out.push('\n');
     Some(())
+}
+
+/// A label's style, and what miette writes in it under the line (`write_label_text`): the
+/// bar under a label whose text is in a row below, and around the label's text, which is
+/// styled on its own and then again with the corner before it.
+struct Highlight {
+    paint: Paint,
+    bar: String,
+    label_start: String,
+    label_end: String,
+}
+
+impl Highlight {
+    fn new(paint: Paint, chars: &ThemeCharacters) -> Self {
+        let Paint { prefix, suffix } = &paint;
+        Self {
+            bar: format!("{prefix}{}{suffix}", chars.vbar),
+            label_start: format!(
+                "{prefix}{}{} {prefix}",
+                chars.lbot,
+                chars.hbar.to_string().repeat(2)
+            ),
+            label_end: format!("{suffix}{suffix}\n"),
+            paint,
+        }
+    }
 }
 
 /// A label as drawn here: one line of printable ASCII holds its bytes.
