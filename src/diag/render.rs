@@ -11,6 +11,8 @@ use super::wrap::Plain;
 use super::{Diagnostic, Severity};
 use crate::source::{SourceMap, Span};
 
+mod graphical;
+
 /// How diagnostics are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
@@ -24,7 +26,7 @@ pub enum Style {
 /// summary line).
 #[must_use]
 pub fn to_text(diagnostics: &[&Diagnostic], sources: &SourceMap, style: Style) -> String {
-    let handlers = Handlers::new(style);
+    let mut handlers = Handlers::new(style);
     let mut out = String::new();
     for diagnostic in diagnostics {
         handlers.push_text(&mut out, diagnostic, sources);
@@ -40,7 +42,7 @@ pub fn write_text(
     style: Style,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
-    let handlers = Handlers::new(style);
+    let mut handlers = Handlers::new(style);
     let mut text = String::new();
     for diagnostic in diagnostics {
         text.clear();
@@ -61,8 +63,11 @@ const HELP_WIDTH: usize = WIDTH - 2 - 8;
 
 /// miette's graphical handler in our layout, twice: wrapping text as miette does it (with
 /// textwrap), and not wrapping it, for reports whose text is wrapped here already (see
-/// [`super::wrap`]): the same report, a fraction of the time.
+/// [`super::wrap`]): the same report, a fraction of the time. In front of them, the same
+/// handler drawn here ([`graphical`]) for the reports of the usual shape: the same report
+/// again, a fraction of that time.
 struct Handlers {
+    drawn: graphical::Graphical,
     wrapping: GraphicalReportHandler,
     prewrapped: GraphicalReportHandler,
 }
@@ -73,18 +78,21 @@ impl Handlers {
             Style::Fancy => GraphicalTheme::unicode(),
             Style::Plain => GraphicalTheme::unicode_nocolor(),
         };
+        let drawn = graphical::Graphical::new(&theme);
         let wrapping = GraphicalReportHandler::new_themed(theme)
             .with_width(WIDTH)
             .with_context_lines(1)
             .with_links(false);
         Self {
+            drawn,
             prewrapped: wrapping.clone().with_wrap_lines(false),
             wrapping,
         }
     }
 
-    fn push_text(&self, out: &mut String, diagnostic: &Diagnostic, sources: &SourceMap) {
-        if self.render(out, &Report::new(diagnostic, sources)).is_err() {
+    fn push_text(&mut self, out: &mut String, diagnostic: &Diagnostic, sources: &SourceMap) {
+        let report = Report::new(diagnostic, sources);
+        if !self.drawn.draw(out, &report) && self.render(out, &report).is_err() {
             // Rendering only fails on a formatter error; fall back to one plain line.
             let _ = writeln!(out, "{}", one_line(diagnostic, sources));
         }
@@ -520,34 +528,45 @@ mod tests {
     }
 
     /// What the handler that wraps shows of `diagnostic` (miette as configured before texts
-    /// were prewrapped), and what [`Handlers`] shows.
+    /// were prewrapped and reports drawn here), what [`Handlers`] shows, and whether it drew
+    /// the report itself.
     fn rendered_both_ways(
-        handlers: &Handlers,
+        handlers: &mut Handlers,
         diagnostic: &Diagnostic,
         sources: &SourceMap,
-    ) -> (String, String) {
-        let mut report = Report::new(diagnostic, sources);
+    ) -> (String, String, bool) {
         let mut got = String::new();
-        handlers.render(&mut got, &report).unwrap();
+        handlers.push_text(&mut got, diagnostic, sources);
+        let mut report = Report::new(diagnostic, sources);
+        let drawn = handlers.drawn.draw(&mut String::new(), &report);
         report.as_written();
         let mut expected = String::new();
         handlers
             .wrapping
             .render_report(&mut expected, &report)
             .unwrap();
-        (expected, got)
+        (expected, got, drawn)
     }
 
-    fn assert_renders_as_miette_wraps_it(diagnostic: &Diagnostic, sources: &SourceMap) {
+    /// Asserts that `diagnostic` shows as miette shows it in both styles; returns in how many
+    /// of them [`Handlers`] drew it itself.
+    pub(super) fn assert_renders_as_miette_wraps_it(
+        diagnostic: &Diagnostic,
+        sources: &SourceMap,
+    ) -> usize {
+        let mut drawn = 0;
         for style in [Style::Plain, Style::Fancy] {
-            let (expected, got) = rendered_both_ways(&Handlers::new(style), diagnostic, sources);
+            let (expected, got, here) =
+                rendered_both_ways(&mut Handlers::new(style), diagnostic, sources);
             assert_eq!(
                 got,
                 expected,
                 "{style:?}: {}",
                 one_line(diagnostic, sources)
             );
+            drawn += usize::from(here);
         }
+        drawn
     }
 
     /// Long messages and helps, long words, hyphens, places in other files: prewrapped, and
@@ -583,8 +602,22 @@ mod tests {
         }
     }
 
-    /// Every diagnostic of the shared corpus: each of its YAML files loaded, checked and (when
-    /// that found no error) converted in its directory.
+    /// The diagnostics of a project: its file loaded, checked and (when that found no error)
+    /// converted in its directory.
+    fn project_diagnostics(file: &std::path::Path) -> (crate::compose::Loaded, Vec<Diagnostic>) {
+        let mut options = crate::compose::LoadOptions::for_files([file]);
+        options.working_dir = file.parent().unwrap().to_path_buf();
+        let loaded = crate::compose::load(&options);
+        let mut diagnostics = crate::check(&loaded);
+        if !diagnostics.iter().any(Diagnostic::is_error) {
+            let converted = crate::convert(&loaded, &crate::plan::ConvertOptions::default());
+            diagnostics.extend(converted.report.to_diagnostics());
+        }
+        (loaded, diagnostics)
+    }
+
+    /// Every diagnostic of the shared corpus (each of its YAML files a project) and of the
+    /// benchmark's generated project, in both styles; nearly all of them drawn here.
     #[test]
     fn corpus_diagnostics_render_as_miette_wraps_them() {
         fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
@@ -597,29 +630,37 @@ mod tests {
                 }
             }
         }
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let corpus = root.join("../shared/corpus");
         let mut files = Vec::new();
         yaml_files(&corpus, &mut files);
         files.sort();
-        let mut rendered = 0;
+        let bench = tempfile::tempdir().unwrap();
+        let generated = std::process::Command::new("python3")
+            .arg(root.join("bench/generate.py"))
+            .arg("60")
+            .output()
+            .unwrap();
+        assert!(generated.status.success(), "bench/generate.py failed");
+        let bench_file = bench.path().join("compose.yaml");
+        std::fs::write(&bench_file, generated.stdout).unwrap();
+        files.push(bench_file);
+        let (mut rendered, mut drawn) = (0, 0);
         for file in &files {
-            let mut options = crate::compose::LoadOptions::for_files([file]);
-            options.working_dir = file.parent().unwrap().to_path_buf();
-            let loaded = crate::compose::load(&options);
-            let mut diagnostics = crate::check(&loaded);
-            if !diagnostics.iter().any(Diagnostic::is_error) {
-                let converted = crate::convert(&loaded, &crate::plan::ConvertOptions::default());
-                diagnostics.extend(converted.report.to_diagnostics());
-            }
+            let (loaded, diagnostics) = project_diagnostics(file);
             for diagnostic in &diagnostics {
-                assert_renders_as_miette_wraps_it(diagnostic, &loaded.sources);
+                drawn += assert_renders_as_miette_wraps_it(diagnostic, &loaded.sources);
             }
-            rendered += diagnostics.len();
+            rendered += 2 * diagnostics.len();
         }
         assert!(
-            rendered > 1000,
-            "only {rendered} diagnostics in {}",
+            rendered > 2000,
+            "only {rendered} reports of {}",
             corpus.display()
+        );
+        assert!(
+            drawn * 100 >= rendered * 95,
+            "only {drawn} of {rendered} reports drawn here"
         );
     }
 
@@ -666,13 +707,60 @@ impl<'a> IndexedSource<'a> {
             .map_or(self.text.len(), |&start| start as usize)
     }
 
-    /// What miette reads of the whole text (`context_info` in its `source_impls.rs`), found
-    /// in the line index instead of counting lines from the start: for a span of at least one
-    /// byte within the text, in lines without `\r` (which miette takes for a line end and
-    /// the index does not). The context before starts `before` lines above the span's first
-    /// line (at the span itself for none); the context after ends with the `after`-th line
-    /// end after the line end that follows the span's last byte (right after the span for
-    /// none).
+    /// The end of a line's text, before its `\n` (or at the end of the text).
+    fn line_end(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&start| start as usize - 1)
+    }
+
+    /// What miette reads of the whole text (`context_info` in its `source_impls.rs`) for the
+    /// bytes `start..end` (at least one, within the text), found in the line index instead of
+    /// counting lines from the start, in lines without `\r` (which miette takes for a line end
+    /// and the index does not): the one computation behind [`IndexedSource::read_indexed`]
+    /// and the snippets [`graphical`] draws, so both show the same lines. The context before
+    /// starts `before` lines above the span's first line (at the span itself for none); the
+    /// context after ends with the `after`-th line end after the line end that follows the
+    /// span's last byte (right after the span for none).
+    fn context(&self, start: usize, end: usize, before: usize, after: usize) -> Context {
+        let line = self.line_of(start);
+        let first_line = line.saturating_sub(before);
+        let from = if before == 0 {
+            start
+        } else {
+            self.line_start(first_line)
+        };
+        let end_line = self.line_of(end);
+        // The context after ends at the start of a line, whose index is the line of `to`, or
+        // past the last line start, at the end of the text, in the last line.
+        let (to, to_line) = if after == 0 {
+            (end, end_line)
+        } else {
+            let line = end_line + after + 1;
+            (
+                self.line_start(line),
+                line.min(self.line_starts.len().saturating_sub(1)),
+            )
+        };
+        // miette gives a column with no context before, but forgets it at a line end after
+        // the span.
+        let column = if before == 0 && to_line == end_line {
+            start - self.line_start(line)
+        } else {
+            0
+        };
+        Context {
+            first_line,
+            from,
+            to,
+            column,
+            // miette counts the lines from the start of the file to the end of the context
+            // (and merges nearby snippets by that count): the same count, for the same output.
+            line_count: to_line,
+        }
+    }
+
+    /// [`IndexedSource::context`] as miette's contents, for the spans it covers.
     fn read_indexed(
         &self,
         span: &SourceSpan,
@@ -684,38 +772,20 @@ impl<'a> IndexedSource<'a> {
         if span.is_empty() || end > self.text.len() {
             return None;
         }
-        let line = self.line_of(start);
-        let first_line = line.saturating_sub(before);
-        let from = if before == 0 {
-            start
-        } else {
-            self.line_start(first_line)
-        };
-        let to = if after == 0 {
-            end
-        } else {
-            self.line_start(self.line_of(end) + after + 1)
-        };
-        // miette gives a column with no context before, but forgets it at a line end after
-        // the span.
-        let column = if before == 0 && self.line_of(to) == self.line_of(end) {
-            start - self.line_start(line)
-        } else {
-            0
-        };
-        let read = self.text.get(self.line_start(first_line)..to)?;
+        let context = self.context(start, end, before, after);
+        let read = self
+            .text
+            .get(self.line_start(context.first_line)..context.to)?;
         if read.contains('\r') {
             return None;
         }
         Some(MietteSpanContents::new_named(
             self.name.to_owned(),
-            self.text.get(from..to)?.as_bytes(),
-            SourceSpan::new(from.into(), to - from),
-            first_line,
-            column,
-            // miette counts the lines from the start of the file to the end of the context
-            // (and merges nearby snippets by that count): the same count, for the same output.
-            self.line_of(to),
+            self.text.get(context.from..context.to)?.as_bytes(),
+            SourceSpan::new(context.from.into(), context.to - context.from),
+            context.first_line,
+            context.column,
+            context.line_count,
         ))
     }
 
@@ -750,6 +820,21 @@ impl<'a> IndexedSource<'a> {
             inner.line_count() + first,
         ))
     }
+}
+
+/// What miette reads around a span: [`IndexedSource::context`].
+#[derive(Clone, Copy, Debug)]
+struct Context {
+    /// The index of the first line read.
+    first_line: usize,
+    /// Where the read starts: the start of the first line, or the span's with no context.
+    from: usize,
+    /// Where the read ends.
+    to: usize,
+    /// The span's column (in bytes) with no context before, else 0.
+    column: usize,
+    /// What miette calls the line count: the index of the line holding `to`.
+    line_count: usize,
 }
 
 impl SourceCode for IndexedSource<'_> {

@@ -329,33 +329,63 @@ const BREAKS_AFTER: [u16; AFTER_OPEN + 1] = {
     table
 };
 
+/// [`Breaks::before`] for every state and byte, computed by the compiler so that the way
+/// through a text is one lookup a character: the next state in the low bits, and in
+/// [`BREAK_BIT`] whether a line may break before the byte. After `([{`, and after spaces
+/// that follow them, the state is [`AFTER_OPEN`] (LB14 reads back over the spaces); otherwise
+/// it is the class of the character before; the breaks are [`BREAKS_AFTER`]'s.
+#[allow(clippy::indexing_slicing)] // evaluated by the compiler: out of bounds, no build
+const STEPS: [[u8; 256]; AFTER_OPEN + 1] = {
+    let mut table = [[0; 256]; AFTER_OPEN + 1];
+    let mut state = 0;
+    while state <= AFTER_OPEN {
+        let open = state == Class::Op as usize || state == AFTER_OPEN;
+        let mut byte = 0;
+        while byte < 256 {
+            let here = CLASS_OF[byte];
+            let next = if open && matches!(here, Class::Sp) {
+                AFTER_OPEN
+            } else {
+                here as usize
+            };
+            let breaks = BREAKS_AFTER[state] & (1 << here as u16) != 0;
+            // Both fit: fifteen states, and the bit above them.
+            #[allow(clippy::cast_possible_truncation)]
+            let step = next as u8 | if breaks { BREAK_BIT } else { 0 };
+            table[state][byte] = step;
+            byte += 1;
+        }
+        state += 1;
+    }
+    table
+};
+
+/// The bit of a [`STEPS`] entry that says a line may break before the byte.
+const BREAK_BIT: u8 = 0x80;
+
 /// The break opportunities textwrap takes from icu_segmenter, read one character at a time.
 struct Breaks {
-    /// See [`AFTER_OPEN`].
-    state: usize,
+    /// The class of the character before (its discriminant), or [`AFTER_OPEN`].
+    state: u8,
 }
 
 impl Breaks {
     /// Before the character after `first`.
     fn after(first: u8) -> Self {
         Self {
-            state: Class::of(first) as usize,
+            state: Class::of(first) as u8,
         }
     }
 
     /// Whether a line may break before `byte`, the next character.
     fn before(&mut self, byte: u8) -> bool {
-        let here = Class::of(byte);
-        let breaks = BREAKS_AFTER
-            .get(self.state)
-            .is_some_and(|classes| classes & (1 << here as u16) != 0);
-        let open = self.state == Class::Op as usize || self.state == AFTER_OPEN;
-        self.state = if open && here == Class::Sp {
-            AFTER_OPEN
-        } else {
-            here as usize
-        };
-        breaks
+        let step = STEPS
+            .get(usize::from(self.state))
+            .and_then(|row| row.get(usize::from(byte)))
+            .copied()
+            .unwrap_or(0);
+        self.state = step & !BREAK_BIT;
+        step & BREAK_BIT != 0
     }
 }
 
