@@ -70,10 +70,10 @@ macro_rules! written_as_str {
 }
 
 /// `FromNode` and `Serialize` of a value read from any text (its `parse` cannot fail) and
-/// written back as read by its `Display`.
+/// written back as read by its `Display`; `@from_node` only reads it.
 #[macro_export]
 macro_rules! read_from_text {
-    ($name:ident) => {
+    (@from_node $name:ident) => {
         impl $crate::compose::model::de::FromNode for $name {
             fn from_node(
                 node: &$crate::compose::yaml::Node,
@@ -83,6 +83,9 @@ macro_rules! read_from_text {
                     .map(|text| Self::parse(&text))
             }
         }
+    };
+    ($name:ident) => {
+        $crate::read_from_text!(@from_node $name);
 
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -217,16 +220,7 @@ macro_rules! open_string_enum {
         }
 
         $crate::written_as_str!($name);
-
-        impl $crate::compose::model::de::FromNode for $name {
-            fn from_node(
-                node: &$crate::compose::yaml::Node,
-                cx: &mut $crate::compose::model::de::Cx,
-            ) -> Option<Self> {
-                <String as $crate::compose::model::de::FromNode>::from_node(node, cx)
-                    .map(|text| Self::parse(&text))
-            }
-        }
+        $crate::read_from_text!(@from_node $name);
     };
 }
 
