@@ -54,6 +54,10 @@ pub fn deduplicate(project: &mut Project) {
 
 /// Keeps the first position of each identity, holding the last entry written for it.
 fn unique_by<T, K: Eq + Hash>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
+    // Most lists have one entry or none: nothing to compare, no index to build.
+    if items.len() < 2 {
+        return;
+    }
     let mut positions: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
     let mut out: Vec<T> = Vec::with_capacity(items.len());
     for item in items.drain(..) {
