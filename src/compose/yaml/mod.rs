@@ -500,45 +500,30 @@ impl<'input, S: EventSource<'input>> Builder<S> {
     /// Builds the node an event starts; `None` for events that are not nodes.
     fn node(&mut self, event: Event<'input>) -> Result<Option<Node>, Stop> {
         let span = self.span(event.start, event.end);
-        let node = match event.kind {
+        let (value, span, tag, anchor) = match event.kind {
             EventKind::Scalar(text, style, properties) => {
                 let (tag, quoted_by_tag) = self.tag(properties.tag.as_deref(), span);
-                let node = Node {
-                    value: Value::Scalar(Scalar {
-                        text: text.into_owned(),
-                        plain: matches!(style, ScalarStyle::Plain) && !quoted_by_tag,
-                    }),
-                    span,
-                    tag,
+                let scalar = Scalar {
+                    text: text.into_owned(),
+                    plain: matches!(style, ScalarStyle::Plain) && !quoted_by_tag,
                 };
-                self.remember(properties.anchor, &node);
-                node
+                (Value::Scalar(scalar), span, tag, properties.anchor)
             }
             EventKind::SequenceStart(style, properties) => {
                 let (tag, _) = self.tag(properties.tag.as_deref(), span);
                 let (items, end) = self.sequence(span, style)?;
-                let node = Node {
-                    value: Value::Seq(items),
-                    span: span.join(end),
-                    tag,
-                };
-                self.remember(properties.anchor, &node);
-                node
+                (Value::Seq(items), span.join(end), tag, properties.anchor)
             }
             EventKind::MappingStart(style, properties) => {
                 let (tag, _) = self.tag(properties.tag.as_deref(), span);
                 let (map, end) = self.mapping(span, style)?;
-                let node = Node {
-                    value: Value::Map(map),
-                    span: span.join(end),
-                    tag,
-                };
-                self.remember(properties.anchor, &node);
-                node
+                (Value::Map(map), span.join(end), tag, properties.anchor)
             }
-            EventKind::Alias(id) => self.alias(id, span)?,
+            EventKind::Alias(id) => return self.alias(id, span).map(Some),
             _ => return Ok(None),
         };
+        let node = Node { value, span, tag };
+        self.remember(anchor, &node);
         Ok(Some(node))
     }
 
