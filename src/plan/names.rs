@@ -31,20 +31,26 @@ pub fn joined(parts: &[&str]) -> String {
     fit(&normalize(&raw), 63, &raw)
 }
 
-/// A label value (at most 63 characters of `A-Za-z0-9-_.`, starting and ending with an
-/// alphanumeric character).
+/// `text` with each character that neither a label value nor a ConfigMap or Secret key may
+/// hold (anything but `A-Za-z0-9-_.`) replaced by `other`.
 #[must_use]
-pub fn label_value(value: &str) -> String {
-    let kept: String = value
-        .chars()
+pub fn key_characters(text: &str, other: char) -> String {
+    text.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
                 c
             } else {
-                '-'
+                other
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A label value (at most 63 characters of `A-Za-z0-9-_.`, starting and ending with an
+/// alphanumeric character).
+#[must_use]
+pub fn label_value(value: &str) -> String {
+    let kept = key_characters(value, '-');
     let trimmed = kept.trim_matches(|c: char| !c.is_ascii_alphanumeric());
     fit(trimmed, 63, value)
 }

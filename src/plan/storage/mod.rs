@@ -344,16 +344,7 @@ impl Planner<'_, '_> {
 
 /// A ConfigMap or Secret key for a file name (`[-._a-zA-Z0-9]+`).
 fn file_key(name: &str) -> String {
-    let key: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let key = names::key_characters(name, '_');
     if key.is_empty() || key == "." || key == ".." {
         "file".to_owned()
     } else {
