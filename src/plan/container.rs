@@ -297,7 +297,7 @@ fn check_pod_ports(context: &Context, group: &PodGroup, report: &mut Report) {
 }
 
 fn ports(name: &str, service: &Service, report: &mut Report) -> Vec<ContainerPort> {
-    for entry in service.expose.iter().filter(|e| expose_ports(e).is_empty()) {
+    for entry in service.expose.iter().filter(|e| !declared_one_by_one(e)) {
         report.add(
             Entry::unsupported(
                 Some(name),
@@ -366,11 +366,16 @@ fn host_port(name: &str, port: &Spanned<PortConfig>, report: &mut Report) -> Opt
 /// ports is refused or useless).
 const EXPOSE_RANGE_LIMIT: u16 = 1024;
 
+/// Whether an `expose` entry is short enough to declare port by port.
+fn declared_one_by_one(entry: &Expose) -> bool {
+    entry.end - entry.start < EXPOSE_RANGE_LIMIT
+}
+
 /// The ports of one `expose` entry; none for a longer range than [`EXPOSE_RANGE_LIMIT`]
 /// (reported by the container's ports).
 #[must_use]
 pub fn expose_ports(entry: &Expose) -> Vec<i32> {
-    if entry.end - entry.start < EXPOSE_RANGE_LIMIT {
+    if declared_one_by_one(entry) {
         (entry.start..=entry.end).map(i32::from).collect()
     } else {
         Vec::new()
