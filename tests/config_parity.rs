@@ -17,6 +17,7 @@ use std::process::Command;
 use compose2kube::compose::{LoadOptions, Loaded, load};
 use compose2kube::diag::{Code, Diagnostic, Severity};
 use compose2kube::plan::ConvertOptions;
+use compose2kube::plan::storage::VolumeSource;
 use compose2kube::source::Spanned;
 
 const OURS: &str = env!("CARGO_BIN_EXE_compose2kube");
@@ -390,12 +391,13 @@ fn a_decimal_file_mode_warns_and_converts_as_the_octal_mode_it_spells() {
     assert_eq!(codes(&found), [(Code::DecimalFileMode, Severity::Warning)]);
     assert!(found[0].message.contains("0644"), "{}", found[0].message);
     let converted = converted(&loaded);
-    let pod = &converted.plan.workloads[0].pod;
-    let modes: Vec<Option<i32>> = pod
+    let modes: Vec<Option<i32>> = converted.plan.workloads[0]
         .volumes
         .iter()
-        .flatten()
-        .filter_map(|v| v.secret.as_ref())
+        .filter_map(|v| match &v.source {
+            VolumeSource::Secret(secret) => Some(secret),
+            _ => None,
+        })
         .flat_map(|s| s.items.iter().flatten().map(|i| i.mode))
         .collect();
     assert_eq!(modes, [Some(0o644), Some(0o644), Some(0o440)]);

@@ -211,8 +211,9 @@ fn container_mode_finds_the_service_by_its_container_name() {
 fn a_volume_shared_inside_a_pod_is_one_pod_volume_and_a_read_write_once_claim() {
     let run = run("shared-volume");
     run.assert_clean();
-    let pod = &run.pod("web").pod;
-    assert_eq!(pod.volumes.as_ref().unwrap().len(), 1);
+    let workload = run.pod("web");
+    let pod = &workload.pod;
+    assert_eq!(workload.volumes.len(), 1);
     for container in &pod.containers {
         assert_eq!(
             container
@@ -593,13 +594,9 @@ fn what_a_member_needs_moves_into_the_root_pod() {
         },
     );
     run.assert_clean();
-    let pod = &run.pod("vpn").pod;
-    let volumes: Vec<&str> = pod
-        .volumes
-        .iter()
-        .flatten()
-        .map(|v| v.name.as_str())
-        .collect();
+    let workload = run.pod("vpn");
+    let pod = &workload.pod;
+    let volumes: Vec<&str> = workload.volumes.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(volumes, ["secret-token", "config-settings"]);
     assert_eq!(
         pod.image_pull_secrets

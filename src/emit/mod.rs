@@ -15,8 +15,8 @@ use k8s_openapi::api::autoscaling::v2::{
 };
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Namespace, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodTemplateSpec,
-    Secret, Service, ServiceAccount, ServicePort as K8sServicePort, ServiceSpec,
+    ConfigMap, Namespace, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodSpec,
+    PodTemplateSpec, Secret, Service, ServiceAccount, ServicePort as K8sServicePort, ServiceSpec,
     VolumeResourceRequirements,
 };
 use k8s_openapi::api::networking::v1::{
@@ -38,6 +38,7 @@ use gateway_api::httproutes::{
     HttpRouteSpec,
 };
 
+use crate::plan::storage::PodVolume;
 use crate::plan::{
     Autoscaler, Claim, Data, HttpFilter, HttpMatch, HttpMethod, HttpRoute as PlannedRoute, Ingress,
     JobWaiter, NetworkService, PathMatch, Plan, Policy, RedirectScheme, ServiceType, Workload,
@@ -350,7 +351,11 @@ fn template(workload: &Workload) -> PodTemplateSpec {
                 .then(|| workload.pod_annotations.clone()),
             ..ObjectMeta::default()
         }),
-        spec: Some(workload.pod.clone()),
+        spec: Some(PodSpec {
+            volumes: (!workload.volumes.is_empty())
+                .then(|| workload.volumes.iter().map(PodVolume::to_k8s).collect()),
+            ..workload.pod.clone()
+        }),
     }
 }
 

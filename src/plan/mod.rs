@@ -259,7 +259,10 @@ pub struct Workload {
     /// The selector, and the network labels [`policies`] selects the Pods by.
     pub pod_labels: BTreeMap<String, String>,
     pub pod_annotations: BTreeMap<String, String>,
+    /// The Pod spec without its volumes, which [`storage::PodVolume::to_k8s`] adds when the
+    /// object is written.
     pub pod: PodSpec,
+    pub volumes: Vec<storage::PodVolume>,
     /// The Compose networks the Pod is on (for policies and `explain`).
     pub networks: Vec<String>,
     /// What the Pod waits for before it starts (for `explain`).

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::core::v1::{
     Container, EmptyDirVolumeSource, HostAlias, LocalObjectReference, PodDNSConfig,
-    PodDNSConfigOption, PodSecurityContext, PodSpec, Sysctl, Volume,
+    PodDNSConfigOption, PodSecurityContext, PodSpec, Sysctl,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -18,7 +18,7 @@ use crate::compose::model::networking::NamespaceMode;
 use crate::compose::model::service::Restart;
 use crate::plan::ordering::{self, Order};
 use crate::plan::pods::{Joined, PodGroup, Role};
-use crate::plan::storage::Storage;
+use crate::plan::storage::{PodVolume, Storage, VolumeSource};
 use crate::plan::{
     Autoscaler, Claim, Context, Controller, Workload, WorkloadKind, container, health, kompose,
     labels, names, placement,
@@ -49,7 +49,7 @@ pub fn workload(
         }),
         _ => None,
     };
-    let mut pod = pod_spec(context, group, root, order, storage, templates, report);
+    let (mut pod, volumes) = pod_spec(context, group, root, order, storage, templates, report);
     if kind.runs_to_completion() {
         pod.restart_policy = Some(
             if retries_on_failure(root) {
@@ -104,6 +104,7 @@ pub fn workload(
         selector,
         pod_annotations: annotations,
         pod,
+        volumes,
         networks: group.networks(context.project),
         waits: order.waits.get(&group.name).cloned().unwrap_or_default(),
     }
@@ -327,19 +328,18 @@ struct ClaimTemplates<'a> {
 
 impl ClaimTemplates<'_> {
     /// The Pod volume for a volume of the storage plan.
-    fn volume(&mut self, volume: &Volume) -> Volume {
-        let Some(index) = volume.persistent_volume_claim.as_ref().and_then(|claim| {
+    fn volume(&mut self, volume: PodVolume) -> PodVolume {
+        let Some(index) = volume.claim_name().and_then(|claim| {
             self.claims
                 .iter()
-                .position(|c| c.name == claim.claim_name && c.access_modes == ["ReadWriteOnce"])
+                .position(|c| c.name == claim && c.access_modes == ["ReadWriteOnce"])
         }) else {
-            return volume.clone();
+            return volume;
         };
         self.templates.push(self.claims.remove(index));
-        Volume {
-            persistent_volume_claim: None,
-            empty_dir: Some(EmptyDirVolumeSource::default()),
-            ..volume.clone()
+        PodVolume {
+            source: VolumeSource::EmptyDir(EmptyDirVolumeSource::default()),
+            ..volume
         }
     }
 }
@@ -407,7 +407,8 @@ fn strategy(
     })
 }
 
-/// The Pod: containers in start order, storage, and the root's Pod-level settings.
+/// The Pod: containers in start order, storage, and the root's Pod-level settings; its
+/// volumes come apart from the spec, as the plan holds them.
 fn pod_spec(
     context: &Context,
     group: &PodGroup,
@@ -416,7 +417,7 @@ fn pod_spec(
     storage: &mut Storage,
     mut templates: Option<ClaimTemplates>,
     report: &mut Report,
-) -> PodSpec {
+) -> (PodSpec, Vec<PodVolume>) {
     let services = &context.project.services;
     let mut init: Vec<Container> = order
         .waits
@@ -434,7 +435,7 @@ fn pod_spec(
             .filter_map(kompose_init_container),
     );
     let mut main = Vec::with_capacity(group.members.len());
-    let mut volumes: Vec<Volume> = Vec::new();
+    let mut volumes: Vec<PodVolume> = Vec::new();
     let sequence = order
         .init_sequence
         .get(&group.name)
@@ -447,10 +448,11 @@ fn pod_spec(
             continue;
         };
         let mut own = storage.take(&member.service);
+        volumes.reserve_exact(own.volumes.len());
         for volume in std::mem::take(&mut own.volumes) {
             if !volumes.iter().any(|v| v.name == volume.name) {
                 volumes.push(match &mut templates {
-                    Some(templates) => templates.volume(&volume),
+                    Some(templates) => templates.volume(volume),
                     None => volume,
                 });
             }
@@ -474,7 +476,6 @@ fn pod_spec(
     let mut pod = PodSpec {
         containers: main,
         init_containers: (!init.is_empty()).then_some(init),
-        volumes: (!volumes.is_empty()).then_some(volumes),
         ..PodSpec::default()
     };
     network_settings(context, group, root, &mut pod, report);
@@ -500,7 +501,7 @@ fn pod_spec(
             pod.service_account_name = Some(ordering::job_waiter_name(context));
         }
     }
-    pod
+    (pod, volumes)
 }
 
 /// The container of one member: its own settings, storage, and the probes its role allows.

@@ -9,10 +9,11 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use k8s_openapi::api::core::v1::{Container, Volume};
+use k8s_openapi::api::core::v1::Container;
 
 use crate::plan::ordering::Wait;
 use crate::plan::pods::{Joined, Role};
+use crate::plan::storage::{PodVolume, VolumeSource};
 use crate::plan::{NetworkService, Plan, Policy, ServicePurpose, ServiceType, Workload};
 
 /// The plan as text.
@@ -63,10 +64,9 @@ pub fn text(plan: &Plan, notes: &[String]) -> String {
                 let _ = writeln!(out, "    {}", describe_service(service));
             }
         }
-        let volumes = workload.pod.volumes.as_deref().unwrap_or_default();
-        if !volumes.is_empty() {
+        if !workload.volumes.is_empty() {
             let _ = writeln!(out, "  volumes:");
-            for volume in volumes {
+            for volume in &workload.volumes {
                 let _ = writeln!(out, "    {:<28} {}", volume.name, describe_volume(volume));
             }
         }
@@ -287,26 +287,21 @@ fn answers_on(services: &[&NetworkService]) -> Vec<String> {
         .collect()
 }
 
-fn describe_volume(volume: &Volume) -> String {
-    if let Some(claim) = &volume.persistent_volume_claim {
-        format!("claim {}", claim.claim_name)
-    } else if let Some(config_map) = &volume.config_map {
-        format!("ConfigMap {}", config_map.name)
-    } else if let Some(secret) = &volume.secret {
-        format!(
+fn describe_volume(volume: &PodVolume) -> String {
+    match &volume.source {
+        VolumeSource::Claim(claim) => format!("claim {}", claim.claim_name),
+        VolumeSource::ConfigMap(config_map) => format!("ConfigMap {}", config_map.name),
+        VolumeSource::Secret(secret) => format!(
             "Secret {}",
             secret.secret_name.as_deref().unwrap_or_default()
-        )
-    } else if let Some(dir) = &volume.empty_dir {
-        if dir.medium.as_deref() == Some("Memory") {
-            "memory (tmpfs)".into()
+        ),
+        VolumeSource::EmptyDir(dir) => if dir.medium.as_deref() == Some("Memory") {
+            "memory (tmpfs)"
         } else {
-            "empty directory".into()
+            "empty directory"
         }
-    } else if let Some(host) = &volume.host_path {
-        format!("host path {}", host.path)
-    } else {
-        "other".into()
+        .into(),
+        VolumeSource::HostPath(host) => format!("host path {}", host.path),
     }
 }
 

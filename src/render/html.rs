@@ -16,6 +16,7 @@ use crate::Converted;
 use crate::compose::Loaded;
 use crate::diag::{Diagnostic, Severity};
 use crate::emit::Object;
+use crate::plan::storage::VolumeSource;
 use crate::plan::{Plan, Workload};
 use crate::report::Entry;
 use crate::source::{SourceMap, Span};
@@ -311,16 +312,11 @@ fn belongs_to(object: &Object, workload: &Workload, plan: &Plan) -> bool {
 /// Whether the Pod mounts the claim, ConfigMap or Secret `name`, or reads it into its
 /// environment.
 fn mounts(workload: &Workload, name: &str) -> bool {
-    let volumes = workload.pod.volumes.iter().flatten().any(|volume| {
-        volume
-            .persistent_volume_claim
-            .as_ref()
-            .is_some_and(|c| c.claim_name == name)
-            || volume.config_map.as_ref().is_some_and(|c| c.name == name)
-            || volume
-                .secret
-                .as_ref()
-                .is_some_and(|s| s.secret_name.as_deref() == Some(name))
+    let volumes = workload.volumes.iter().any(|volume| match &volume.source {
+        VolumeSource::Claim(claim) => claim.claim_name == name,
+        VolumeSource::ConfigMap(config_map) => config_map.name == name,
+        VolumeSource::Secret(secret) => secret.secret_name.as_deref() == Some(name),
+        VolumeSource::EmptyDir(_) | VolumeSource::HostPath(_) => false,
     });
     let containers = workload
         .pod

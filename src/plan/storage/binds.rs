@@ -8,12 +8,11 @@ use std::path::{Path, PathBuf};
 
 use k8s_openapi::api::core::v1::{
     ConfigMapVolumeSource, HostPathVolumeSource, KeyToPath, PersistentVolumeClaimVolumeSource,
-    Volume,
 };
 
 use crate::compose::model::mounts::ServiceVolume;
 use crate::diag::{Code, Diagnostic};
-use crate::plan::storage::{Planner, file_key, last_component};
+use crate::plan::storage::{Planner, VolumeSource, file_key, last_component};
 use crate::plan::{BindMounts, Claim, kompose, labels, names};
 use crate::report::Entry;
 use crate::source::Spanned;
@@ -31,7 +30,7 @@ impl Planner<'_, '_> {
         kind: Option<kompose::VolumeKind>,
         volume: &Spanned<ServiceVolume>,
         index: usize,
-    ) -> Option<(Volume, String)> {
+    ) -> Option<(VolumeSource, String)> {
         let source = volume.source.as_ref()?;
         let path = PathBuf::from(&source.value);
         let volume_name = names::joined(&[service_name, &last_component(&volume.target), "bind"]);
@@ -96,7 +95,7 @@ impl Planner<'_, '_> {
         volume: &ServiceVolume,
         span: crate::source::Span,
         path: &Path,
-    ) -> Volume {
+    ) -> VolumeSource {
         let host_system = is_host_system_path(path);
         let message = if path.ends_with("docker.sock") {
             "the Docker socket becomes a hostPath: the Pod controls the node's container runtime (if it is Docker at all)".to_owned()
@@ -112,13 +111,10 @@ impl Planner<'_, '_> {
             ),
         );
         let create = volume.bind.as_ref().is_some_and(|b| b.create_host_path) && !host_system;
-        Volume {
-            host_path: Some(HostPathVolumeSource {
-                path: path.display().to_string(),
-                type_: create.then(|| "DirectoryOrCreate".to_owned()),
-            }),
-            ..Volume::default()
-        }
+        VolumeSource::HostPath(HostPathVolumeSource {
+            path: path.display().to_string(),
+            type_: create.then(|| "DirectoryOrCreate".to_owned()),
+        })
     }
 
     /// A small bind source copied into a read-only ConfigMap.
@@ -130,7 +126,7 @@ impl Planner<'_, '_> {
         path: &Path,
         name: &str,
         files: &[(String, Vec<u8>)],
-    ) -> Volume {
+    ) -> VolumeSource {
         let (data, binary, items) = config_map_entries(files);
         self.push_config_map(name, service_name, data, binary);
         if !volume.read_only {
@@ -139,14 +135,11 @@ impl Planner<'_, '_> {
                     .help("mount it `:ro` in Compose to say so, or use a named volume for data the container writes"),
             );
         }
-        Volume {
-            config_map: Some(ConfigMapVolumeSource {
-                name: name.to_owned(),
-                items: Some(items),
-                ..ConfigMapVolumeSource::default()
-            }),
-            ..Volume::default()
-        }
+        VolumeSource::ConfigMap(ConfigMapVolumeSource {
+            name: name.to_owned(),
+            items: Some(items),
+            ..ConfigMapVolumeSource::default()
+        })
     }
 
     /// A bind mount as an empty claim of its own.
@@ -157,7 +150,7 @@ impl Planner<'_, '_> {
         span: crate::source::Span,
         path: &Path,
         claim: &str,
-    ) -> Volume {
+    ) -> VolumeSource {
         self.report.add(
             Entry::approximated(
                 Some(service_name),
@@ -180,13 +173,10 @@ impl Planner<'_, '_> {
             volume: format!("{service_name}:{}", volume.target),
         });
         self.storage.rwo_claims.insert(claim.to_owned());
-        Volume {
-            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
-                claim_name: claim.to_owned(),
-                read_only: None,
-            }),
-            ..Volume::default()
-        }
+        VolumeSource::Claim(PersistentVolumeClaimVolumeSource {
+            claim_name: claim.to_owned(),
+            read_only: None,
+        })
     }
 }
 

@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, PersistentVolumeClaimVolumeSource, Volume};
+use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, PersistentVolumeClaimVolumeSource};
 
 use crate::compose::model::Service;
 use crate::compose::model::mounts::{ServiceVolume, VolumeType};
-use crate::plan::storage::Planner;
+use crate::plan::storage::{Planner, VolumeSource};
 use crate::plan::{Claim, Context, kompose, labels, names};
 use crate::report::Entry;
 use crate::source::Spanned;
@@ -108,7 +108,7 @@ impl Planner<'_, '_> {
         service: &Service,
         kind: Option<kompose::VolumeKind>,
         volume: &Spanned<ServiceVolume>,
-    ) -> Option<(Volume, String)> {
+    ) -> Option<(VolumeSource, String)> {
         if let Some(kind @ (kompose::VolumeKind::HostPath | kompose::VolumeKind::ConfigMap)) = kind
         {
             self.report.add(
@@ -134,10 +134,7 @@ impl Planner<'_, '_> {
         }
         let Some(source) = &volume.source else {
             return Some((
-                Volume {
-                    empty_dir: Some(EmptyDirVolumeSource::default()),
-                    ..Volume::default()
-                },
+                VolumeSource::EmptyDir(EmptyDirVolumeSource::default()),
                 names::joined(&[service_name, "anonymous", &names::label(&volume.target)]),
             ));
         };
@@ -151,13 +148,10 @@ impl Planner<'_, '_> {
                 .map_or(source.as_str(), |n| n.as_str()),
         );
         Some((
-            Volume {
-                persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
-                    claim_name: claim.clone(),
-                    read_only: None,
-                }),
-                ..Volume::default()
-            },
+            VolumeSource::Claim(PersistentVolumeClaimVolumeSource {
+                claim_name: claim.clone(),
+                read_only: None,
+            }),
             claim,
         ))
     }

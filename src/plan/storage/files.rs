@@ -8,14 +8,16 @@ use std::path::PathBuf;
 
 use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::{
-    ConfigMapVolumeSource, KeyToPath, SecretVolumeSource, Volume, VolumeMount,
+    ConfigMapVolumeSource, KeyToPath, SecretVolumeSource, VolumeMount,
 };
 
 use crate::compose::model;
 use crate::compose::model::mounts::{FileReference, SECRETS_DIR};
 use crate::compose::model::syntax::FileMode;
 use crate::diag::{Code, Diagnostic};
-use crate::plan::storage::{Planner, ServiceStorage, file_key, push_volume};
+use crate::plan::storage::{
+    Planner, PodVolume, ServiceStorage, VolumeSource, file_key, push_volume,
+};
 use crate::plan::{Data, kompose, labels, names};
 use crate::report::Entry;
 use crate::source::Spanned;
@@ -219,24 +221,19 @@ impl Planner<'_, '_> {
                 path: source.key.clone(),
                 mode,
             }]);
-            let volume = match kind {
-                Kind::Secret => Volume {
-                    name: volume_name.clone(),
-                    secret: Some(SecretVolumeSource {
+            let volume = PodVolume {
+                name: volume_name.clone(),
+                source: match kind {
+                    Kind::Secret => VolumeSource::Secret(SecretVolumeSource {
                         secret_name: Some(source.object.clone()),
                         items,
                         ..SecretVolumeSource::default()
                     }),
-                    ..Volume::default()
-                },
-                Kind::Config => Volume {
-                    name: volume_name.clone(),
-                    config_map: Some(ConfigMapVolumeSource {
+                    Kind::Config => VolumeSource::ConfigMap(ConfigMapVolumeSource {
                         name: source.object.clone(),
                         items,
                         ..ConfigMapVolumeSource::default()
                     }),
-                    ..Volume::default()
                 },
             };
             own.mounts.push(VolumeMount {

@@ -24,7 +24,10 @@ mod tmpfs;
 use std::collections::{BTreeMap, HashSet};
 
 use indexmap::IndexMap;
-use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, EnvFromSource, Volume, VolumeMount};
+use k8s_openapi::api::core::v1::{
+    ConfigMapVolumeSource, EmptyDirVolumeSource, EnvFromSource, HostPathVolumeSource,
+    PersistentVolumeClaimVolumeSource, SecretVolumeSource, Volume, VolumeMount,
+};
 
 use crate::compose::model::Service;
 use crate::compose::model::mounts::{Propagation, ServiceVolume, VolumeType};
@@ -49,8 +52,56 @@ pub struct Storage {
 #[derive(Debug, Default, Clone)]
 pub struct ServiceStorage {
     pub mounts: Vec<VolumeMount>,
-    pub volumes: Vec<Volume>,
+    pub volumes: Vec<PodVolume>,
     pub env_from: Vec<EnvFromSource>,
+}
+
+/// A Pod volume as the plan holds it: a name and its one source. k8s-openapi's `Volume` has a
+/// field for every source Kubernetes knows (over 3 KB inline) where a Pod here uses one of
+/// five; a plan of thousands of Pods holds this, and [`PodVolume::to_k8s`] makes the
+/// object's volume when the object is written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodVolume {
+    pub name: String,
+    pub source: VolumeSource,
+}
+
+/// Where the files of a Pod volume come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VolumeSource {
+    Claim(PersistentVolumeClaimVolumeSource),
+    EmptyDir(EmptyDirVolumeSource),
+    HostPath(HostPathVolumeSource),
+    ConfigMap(ConfigMapVolumeSource),
+    Secret(SecretVolumeSource),
+}
+
+impl PodVolume {
+    /// The volume as the Pod spec writes it.
+    #[must_use]
+    pub fn to_k8s(&self) -> Volume {
+        let mut volume = Volume {
+            name: self.name.clone(),
+            ..Volume::default()
+        };
+        match &self.source {
+            VolumeSource::Claim(claim) => volume.persistent_volume_claim = Some(claim.clone()),
+            VolumeSource::EmptyDir(dir) => volume.empty_dir = Some(dir.clone()),
+            VolumeSource::HostPath(path) => volume.host_path = Some(path.clone()),
+            VolumeSource::ConfigMap(config_map) => volume.config_map = Some(config_map.clone()),
+            VolumeSource::Secret(secret) => volume.secret = Some(secret.clone()),
+        }
+        volume
+    }
+
+    /// The claim it mounts, if it is a claim.
+    #[must_use]
+    pub fn claim_name(&self) -> Option<&str> {
+        match &self.source {
+            VolumeSource::Claim(claim) => Some(&claim.claim_name),
+            _ => None,
+        }
+    }
 }
 
 impl Storage {
@@ -97,11 +148,9 @@ impl Storage {
     #[must_use]
     pub fn mounts_rwo_claim(&self, service: &str) -> bool {
         self.by_service.get(service).is_some_and(|s| {
-            s.volumes.iter().any(|v| {
-                v.persistent_volume_claim
-                    .as_ref()
-                    .is_some_and(|c| self.rwo_claims.contains(&c.claim_name))
-            })
+            s.volumes
+                .iter()
+                .any(|v| v.claim_name().is_some_and(|c| self.rwo_claims.contains(c)))
         })
     }
 }
@@ -133,10 +182,7 @@ impl Planner<'_, '_> {
                         |s| last_component(&s.value),
                     );
                     Some((
-                        Volume {
-                            empty_dir: Some(EmptyDirVolumeSource::default()),
-                            ..Volume::default()
-                        },
+                        VolumeSource::EmptyDir(EmptyDirVolumeSource::default()),
                         names::joined(&[service_name, &origin, "empty"]),
                     ))
                 }
@@ -173,7 +219,7 @@ impl Planner<'_, '_> {
             };
             self.mount_options(service_name, volume);
             if let Some(propagation) = volume.bind.as_ref().and_then(|b| b.propagation.as_ref())
-                && pod_volume.host_path.is_none()
+                && !matches!(pod_volume, VolumeSource::HostPath(_))
             {
                 self.report.add(Entry::unsupported(
                     Some(service_name),
@@ -182,16 +228,21 @@ impl Planner<'_, '_> {
                     "only a hostPath volume propagates mounts",
                 ));
             }
-            let read_only = volume.read_only || pod_volume.config_map.is_some();
+            let config_map = match &pod_volume {
+                VolumeSource::ConfigMap(config_map) => Some(config_map),
+                _ => None,
+            };
+            let read_only = volume.read_only || config_map.is_some();
             let sub_path = volume
                 .volume
                 .as_ref()
                 .and_then(|v| v.subpath.as_ref())
                 .map(|s| s.value.clone())
-                .or_else(|| pod_volume.config_map.as_ref().and_then(single_file_key))
+                .or_else(|| config_map.and_then(single_file_key))
                 .or_else(|| {
-                    pod_volume.persistent_volume_claim.as_ref()?;
-                    kompose::sub_path(service).map(|s| s.value.clone())
+                    matches!(pod_volume, VolumeSource::Claim(_))
+                        .then(|| kompose::sub_path(service).map(|s| s.value.clone()))
+                        .flatten()
                 });
             own.mounts.push(VolumeMount {
                 name: volume_name.clone(),
@@ -203,9 +254,9 @@ impl Planner<'_, '_> {
             });
             push_volume(
                 &mut own.volumes,
-                Volume {
+                PodVolume {
                     name: volume_name,
-                    ..pod_volume
+                    source: pod_volume,
                 },
             );
         }
@@ -297,7 +348,7 @@ impl Planner<'_, '_> {
                         .find(|v| v.name == m.name)
                         .map(|v| (m, v))
                 }) {
-                    let shareable = same_pod || volume.empty_dir.is_none();
+                    let shareable = same_pod || !matches!(volume.source, VolumeSource::EmptyDir(_));
                     if !shareable {
                         self.report.add(
                             Entry::unsupported(
@@ -366,15 +417,17 @@ fn last_component(path: &str) -> String {
 }
 
 /// Adds a Pod volume unless one of that name is there already.
-fn push_volume(volumes: &mut Vec<Volume>, volume: Volume) {
+fn push_volume(volumes: &mut Vec<PodVolume>, volume: PodVolume) {
     if !volumes.iter().any(|v| v.name == volume.name) {
         volumes.push(volume);
     }
 }
 
 /// Mount propagation of a host path (the only volumes it applies to).
-fn propagation(volume: &ServiceVolume, pod_volume: &Volume) -> Option<String> {
-    pod_volume.host_path.as_ref()?;
+fn propagation(volume: &ServiceVolume, pod_volume: &VolumeSource) -> Option<String> {
+    if !matches!(pod_volume, VolumeSource::HostPath(_)) {
+        return None;
+    }
     let propagation = volume.bind.as_ref()?.propagation.as_ref()?;
     Some(
         match propagation.value {

@@ -1,11 +1,13 @@
 //! Memory-backed volumes: service-level `tmpfs` entries and `shm_size`, each a memory
 //! `emptyDir` (sized when Compose gives a size).
 
-use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, Volume, VolumeMount};
+use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, VolumeMount};
 
 use crate::compose::model::Service;
 use crate::compose::model::syntax::ByteSize;
-use crate::plan::storage::{Planner, ServiceStorage, last_component, push_volume};
+use crate::plan::storage::{
+    Planner, PodVolume, ServiceStorage, VolumeSource, last_component, push_volume,
+};
 use crate::plan::{container, names};
 use crate::report::Entry;
 
@@ -46,9 +48,9 @@ impl Planner<'_, '_> {
             });
             push_volume(
                 &mut own.volumes,
-                Volume {
+                PodVolume {
                     name,
-                    ..memory_dir(size)
+                    source: memory_dir(size),
                 },
             );
         }
@@ -70,21 +72,18 @@ impl Planner<'_, '_> {
         });
         push_volume(
             &mut own.volumes,
-            Volume {
+            PodVolume {
                 name,
-                ..memory_dir(Some(size.value))
+                source: memory_dir(Some(size.value)),
             },
         );
     }
 }
 
 /// A memory-backed `emptyDir`, as a tmpfs.
-pub(super) fn memory_dir(size: Option<ByteSize>) -> Volume {
-    Volume {
-        empty_dir: Some(EmptyDirVolumeSource {
-            medium: Some("Memory".into()),
-            size_limit: size.map(|s| container::memory_quantity(s.0)),
-        }),
-        ..Volume::default()
-    }
+pub(super) fn memory_dir(size: Option<ByteSize>) -> VolumeSource {
+    VolumeSource::EmptyDir(EmptyDirVolumeSource {
+        medium: Some("Memory".into()),
+        size_limit: size.map(|s| container::memory_quantity(s.0)),
+    })
 }

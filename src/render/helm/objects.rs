@@ -144,11 +144,11 @@ impl<'a> Chart<'a> {
         }
         let mut claim_owners: BTreeMap<String, (String, String)> = BTreeMap::new();
         for workload in &plan.workloads {
-            for volume in workload.pod.volumes.iter().flatten() {
-                let Some(source) = &volume.persistent_volume_claim else {
+            for volume in &workload.volumes {
+                let Some(claim_name) = volume.claim_name() else {
                     continue;
                 };
-                let Some(claim) = plan.claims.iter().find(|c| c.name == source.claim_name) else {
+                let Some(claim) = plan.claims.iter().find(|c| c.name == claim_name) else {
                     continue;
                 };
                 if claim_owners.contains_key(&claim.name) {
