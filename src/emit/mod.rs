@@ -334,7 +334,7 @@ pub fn service(service: &NetworkService) -> Service {
         spec: Some(ServiceSpec {
             type_: Some(service.kind.as_str().into()),
             cluster_ip: headless.then(|| "None".to_owned()),
-            selector: Some(service.selector.clone()),
+            selector: Some((*service.selector).clone()),
             ports: (!ports.is_empty()).then_some(ports),
             external_traffic_policy: service.external_traffic_policy.clone(),
             ..ServiceSpec::default()
@@ -346,7 +346,7 @@ pub fn service(service: &NetworkService) -> Service {
 fn template(workload: &Workload) -> PodTemplateSpec {
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
-            labels: Some(workload.pod_labels.clone()),
+            labels: Some((*workload.pod_labels).clone()),
             annotations: (!workload.pod_annotations.is_empty())
                 .then(|| workload.pod_annotations.clone()),
             ..ObjectMeta::default()
@@ -362,7 +362,7 @@ fn template(workload: &Workload) -> PodTemplateSpec {
 fn workload(workload: &Workload) -> Object {
     let metadata = meta(&workload.name, &workload.labels, &workload.annotations);
     let selector = LabelSelector {
-        match_labels: Some(workload.selector.clone()),
+        match_labels: Some((*workload.selector).clone()),
         ..LabelSelector::default()
     };
     match &workload.kind {

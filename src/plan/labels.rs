@@ -4,7 +4,9 @@
 //! app.kubernetes.io/part-of=<project>` lists the project and `compose2kube down` finds it.
 //! Pods also carry one label per Compose network they are on, which NetworkPolicies select.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::plan::{Context, names};
 
@@ -18,12 +20,40 @@ pub const NETWORK_PREFIX: &str = "network.compose2kube.io/";
 /// annotation keys (`traefik.http.routers.app.tls.domains[0].main`, names over 63 characters).
 pub const COMPOSE_LABELS: &str = "compose2kube.io/compose-labels";
 
+/// A set of labels, shared: a service's Services, workload, policies and claims carry the
+/// same sets, which a plan of thousands of services would otherwise hold once per object.
+/// `Arc::make_mut` gives a set of its own to change.
+pub type LabelSet = Arc<BTreeMap<String, String>>;
+
+/// The sets [`common`] and [`selector`] made, by name, so that each is made once.
+#[derive(Default)]
+pub struct Sets {
+    common: RefCell<HashMap<String, LabelSet>>,
+    selector: RefCell<HashMap<String, LabelSet>>,
+}
+
 /// The labels of every object that belongs to `name` (a service, a volume, a network).
 #[must_use]
-pub fn common(context: &Context, name: &str) -> BTreeMap<String, String> {
-    let mut labels = selector(context, name);
-    labels.insert(MANAGED_BY.into(), MANAGER.into());
-    labels
+pub fn common(context: &Context, name: &str) -> LabelSet {
+    shared(&context.label_sets.common, name, || {
+        let mut labels = (*selector(context, name)).clone();
+        labels.insert(MANAGED_BY.into(), MANAGER.into());
+        labels
+    })
+}
+
+/// The set `make` makes for `name`, made once.
+fn shared(
+    sets: &RefCell<HashMap<String, LabelSet>>,
+    name: &str,
+    make: impl FnOnce() -> BTreeMap<String, String>,
+) -> LabelSet {
+    if let Some(set) = sets.borrow().get(name) {
+        return Arc::clone(set);
+    }
+    let set = Arc::new(make());
+    sets.borrow_mut().insert(name.to_owned(), Arc::clone(&set));
+    set
 }
 
 /// The labels of what belongs to the whole project (its Namespace).
@@ -37,11 +67,13 @@ pub fn project(context: &Context) -> BTreeMap<String, String> {
 
 /// The labels that select the Pods of `name`.
 #[must_use]
-pub fn selector(context: &Context, name: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        (NAME.to_owned(), names::label_value(name)),
-        (PART_OF.to_owned(), names::label_value(&context.name)),
-    ])
+pub fn selector(context: &Context, name: &str) -> LabelSet {
+    shared(&context.label_sets.selector, name, || {
+        BTreeMap::from([
+            (NAME.to_owned(), names::label_value(name)),
+            (PART_OF.to_owned(), names::label_value(&context.name)),
+        ])
+    })
 }
 
 /// The label a Pod on a Compose network carries.

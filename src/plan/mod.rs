@@ -252,12 +252,12 @@ pub struct Workload {
     pub kind: WorkloadKind,
     pub replicas: Option<i32>,
     /// Labels of the workload object.
-    pub labels: BTreeMap<String, String>,
+    pub labels: labels::LabelSet,
     pub annotations: BTreeMap<String, String>,
     /// Labels that select the Pods (a subset of `pod_labels`).
-    pub selector: BTreeMap<String, String>,
+    pub selector: labels::LabelSet,
     /// The selector, and the network labels [`policies`] selects the Pods by.
-    pub pod_labels: BTreeMap<String, String>,
+    pub pod_labels: labels::LabelSet,
     pub pod_annotations: BTreeMap<String, String>,
     /// The Pod spec without its volumes, which [`storage::PodVolume::to_k8s`] adds when the
     /// object is written.
@@ -332,8 +332,8 @@ pub struct NetworkService {
     /// Why it exists.
     pub purpose: ServicePurpose,
     pub kind: ServiceType,
-    pub labels: BTreeMap<String, String>,
-    pub selector: BTreeMap<String, String>,
+    pub labels: labels::LabelSet,
+    pub selector: labels::LabelSet,
     pub ports: Vec<ServicePort>,
     pub external_traffic_policy: Option<String>,
 }
@@ -368,7 +368,7 @@ pub struct ServicePort {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Data {
     pub name: String,
-    pub labels: BTreeMap<String, String>,
+    pub labels: labels::LabelSet,
     /// UTF-8 entries.
     pub data: BTreeMap<String, String>,
     /// Other entries.
@@ -379,7 +379,7 @@ pub struct Data {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Claim {
     pub name: String,
-    pub labels: BTreeMap<String, String>,
+    pub labels: labels::LabelSet,
     pub size: String,
     pub access_modes: Vec<String>,
     pub storage_class: Option<String>,
@@ -394,7 +394,7 @@ pub struct Claim {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
     pub name: String,
-    pub labels: BTreeMap<String, String>,
+    pub labels: labels::LabelSet,
     pub spec: NetworkPolicySpec,
     /// What it stands for, for `explain`.
     pub purpose: String,
@@ -405,7 +405,7 @@ pub struct Policy {
 pub struct Ingress {
     pub name: String,
     pub service: String,
-    pub labels: BTreeMap<String, String>,
+    pub labels: labels::LabelSet,
     pub annotations: BTreeMap<String, String>,
     pub class_name: Option<String>,
     /// Host (empty: any), path, backend Service and port.
@@ -454,7 +454,7 @@ impl PathType {
 pub struct HttpRoute {
     pub name: String,
     pub service: String,
-    pub labels: BTreeMap<String, String>,
+    pub labels: labels::LabelSet,
     pub annotations: BTreeMap<String, String>,
     pub parent: GatewayRef,
     /// Empty: every host the Gateway accepts.
@@ -590,7 +590,7 @@ impl RedirectScheme {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Autoscaler {
     pub name: String,
-    pub labels: BTreeMap<String, String>,
+    pub labels: labels::LabelSet,
     /// The workload it scales: API version, kind and name.
     pub target_api_version: String,
     pub target_kind: String,
@@ -605,7 +605,7 @@ pub struct Autoscaler {
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobWaiter {
     pub name: String,
-    pub labels: BTreeMap<String, String>,
+    pub labels: labels::LabelSet,
     /// The namespace the RoleBinding names its ServiceAccount in.
     pub namespace: String,
     /// What the Role lets the ServiceAccount do.
@@ -635,6 +635,7 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
         env_files: &loaded.env_files,
         options,
         hosts: hosts::HostNames::default(),
+        label_sets: labels::Sets::default(),
     };
     let exposure = routes::Exposure::collect(&context, &mut report);
     // The reverse proxy that routed by labels is replaced by the cluster's Ingress controller
@@ -701,4 +702,6 @@ pub struct Context<'a> {
     pub options: &'a ConvertOptions,
     /// The Compose names that are no Service names, and what answers for them.
     pub hosts: hosts::HostNames,
+    /// The label sets made so far, shared by the objects that carry them.
+    pub label_sets: labels::Sets,
 }

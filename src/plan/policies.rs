@@ -9,6 +9,7 @@
 //! reachable from outside the cluster, and `network_mode: none` denies everything.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
@@ -42,8 +43,7 @@ pub fn plan(context: &Context, groups: &PodGroups, plan: &mut Plan, report: &mut
     let mut used: Vec<String> = Vec::new();
     for workload in &mut plan.workloads {
         for network in &workload.networks {
-            workload
-                .pod_labels
+            Arc::make_mut(&mut workload.pod_labels)
                 .insert(labels::network(network), "true".to_owned());
             if !used.contains(network) {
                 used.push(network.clone());
@@ -147,7 +147,7 @@ fn none_mode_policies(
             labels: labels::common(context, &group.root),
             spec: NetworkPolicySpec {
                 pod_selector: Some(LabelSelector {
-                    match_labels: Some(labels::selector(context, &group.name)),
+                    match_labels: Some((*labels::selector(context, &group.name)).clone()),
                     ..LabelSelector::default()
                 }),
                 policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
@@ -235,7 +235,7 @@ fn published_policy(context: &Context, workload: &crate::plan::Workload) -> Opti
         labels: labels::common(context, &workload.group.root),
         spec: NetworkPolicySpec {
             pod_selector: Some(LabelSelector {
-                match_labels: Some(workload.selector.clone()),
+                match_labels: Some((*workload.selector).clone()),
                 ..LabelSelector::default()
             }),
             policy_types: Some(vec!["Ingress".into()]),

@@ -23,7 +23,8 @@
 //!   Service even when Compose does not declare it: the proxy reached it on the network.
 //!   The routes themselves are planned in [`super::routes`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::compose::model::Service;
 use crate::compose::model::networking::NamespaceMode;
@@ -228,7 +229,7 @@ fn published(
     service: &Service,
     exposure: ServiceType,
     ports: &PodPorts,
-    selector: &BTreeMap<String, String>,
+    selector: &labels::LabelSet,
     report: &mut Report,
 ) -> Option<NetworkService> {
     let external_traffic_policy = external_traffic_policy(name, service, exposure, report);
@@ -249,7 +250,7 @@ fn published(
         purpose: ServicePurpose::Published,
         kind: exposure,
         labels: labels::common(context, name),
-        selector: selector.clone(),
+        selector: Arc::clone(selector),
         ports: node_port(name, service, exposure, published, report),
         external_traffic_policy,
     })
@@ -614,7 +615,7 @@ fn further_names(
     name: &str,
     service: &Service,
     ports: &[ServicePort],
-    selector: &BTreeMap<String, String>,
+    selector: &labels::LabelSet,
     index: &mut ServiceIndex,
     report: &mut Report,
 ) {
@@ -662,7 +663,7 @@ fn another_name(
     name: String,
     purpose: ServicePurpose,
     ports: &[ServicePort],
-    selector: &BTreeMap<String, String>,
+    selector: &labels::LabelSet,
 ) -> NetworkService {
     NetworkService {
         name,
@@ -674,7 +675,7 @@ fn another_name(
             ServiceType::ClusterIp
         },
         labels: labels::common(context, service),
-        selector: selector.clone(),
+        selector: Arc::clone(selector),
         ports: ports.to_vec(),
         external_traffic_policy: None,
     }

@@ -3,6 +3,7 @@
 //! containers, start order, storage and Pod-level settings (which come from the root).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::core::v1::{
@@ -16,6 +17,7 @@ use crate::compose::model::depends_on::Condition;
 use crate::compose::model::deploy::{DeployMode, RestartCondition, UpdateOrder};
 use crate::compose::model::networking::NamespaceMode;
 use crate::compose::model::service::Restart;
+use crate::plan::labels::LabelSet;
 use crate::plan::ordering::{self, Order};
 use crate::plan::pods::{Joined, PodGroup, Role};
 use crate::plan::storage::{PodVolume, Storage, VolumeSource};
@@ -100,7 +102,7 @@ pub fn workload(
         replicas,
         labels: workload_labels,
         annotations: annotations.clone(),
-        pod_labels: selector.clone(),
+        pod_labels: Arc::clone(&selector),
         selector,
         pod_annotations: annotations,
         pod,
@@ -117,7 +119,7 @@ fn metadata(
     group: &PodGroup,
     root: &Service,
     report: &mut Report,
-) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+) -> (LabelSet, BTreeMap<String, String>) {
     let mut workload_labels = labels::common(context, &group.name);
     let mut annotations = BTreeMap::new();
     // Compose labels whose keys Kubernetes refuses as annotation keys (Traefik's often are).
@@ -161,7 +163,7 @@ fn metadata(
         for (key, value) in &deploy.labels {
             let value = value.as_ref().map(|v| v.value.clone()).unwrap_or_default();
             if names::label_value(&value) == value && labels::valid_key(key) {
-                workload_labels.insert(key.value.clone(), value);
+                Arc::make_mut(&mut workload_labels).insert(key.value.clone(), value);
             } else if !labels::valid_key(key) {
                 report.add(
                     Entry::approximated(

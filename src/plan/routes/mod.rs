@@ -949,6 +949,7 @@ mod tests {
             env_files: &env_files,
             options: &options,
             hosts: crate::plan::hosts::HostNames::default(),
+            label_sets: crate::plan::labels::Sets::default(),
         };
         let mut report = Report::new();
         let out = http_routes(&context, route, "web", "web", &mut report);
