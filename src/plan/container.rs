@@ -175,7 +175,7 @@ fn environment(
     service: &Service,
     report: &mut Report,
 ) -> Vec<EnvVar> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(service.environment.len());
     for (key, value) in &service.environment {
         let value = match value {
             Some(value) => value.value.clone(),

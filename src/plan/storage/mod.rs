@@ -130,6 +130,8 @@ impl Storage {
             planner.references(name, &service.secrets, &secrets, Kind::Secret, &mut own);
             planner.references(name, &service.configs, &configs, Kind::Config, &mut own);
             planner.env_files(name, service, &mut own);
+            // The mounts go into the container as they are: no room to spare in each.
+            own.mounts.shrink_to_fit();
             planner.storage.by_service.insert(name.value.clone(), own);
         }
         planner.volumes_from();
