@@ -354,7 +354,11 @@ fn direction_allowed(
 ) -> bool {
     let selecting: Vec<&compose2kube::plan::Policy> = policies
         .iter()
-        .filter(|p| selects(p.spec.pod_selector.as_ref(), subject))
+        .filter(|p| {
+            p.pod_selector
+                .iter()
+                .all(|(k, v)| subject.get(k) == Some(v))
+        })
         .filter(|p| {
             p.spec
                 .policy_types

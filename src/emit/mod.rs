@@ -21,7 +21,8 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::api::networking::v1::{
     HTTPIngressPath, HTTPIngressRuleValue, Ingress as K8sIngress, IngressBackend, IngressRule,
-    IngressServiceBackend, IngressSpec, IngressTLS, NetworkPolicy, ServiceBackendPort,
+    IngressServiceBackend, IngressSpec, IngressTLS, NetworkPolicy, NetworkPolicySpec,
+    ServiceBackendPort,
 };
 use k8s_openapi::api::rbac::v1::{Role, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -438,7 +439,13 @@ fn workload(workload: &Workload) -> Object {
 fn policy(policy: &Policy) -> NetworkPolicy {
     NetworkPolicy {
         metadata: meta(&policy.name, &policy.labels, &BTreeMap::new()),
-        spec: Some(policy.spec.clone()),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector {
+                match_labels: Some((*policy.pod_selector).clone()),
+                ..LabelSelector::default()
+            }),
+            ..policy.spec.clone()
+        }),
     }
 }
 

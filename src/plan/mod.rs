@@ -395,6 +395,10 @@ pub struct Claim {
 pub struct Policy {
     pub name: String,
     pub labels: labels::LabelSet,
+    /// The labels of the Pods it applies to (`spec.podSelector.matchLabels`), kept apart
+    /// from `spec` so that a Pod's policy shares its workload's selector.
+    pub pod_selector: labels::LabelSet,
+    /// The spec without its `podSelector`, which the object gets when it is written.
     pub spec: NetworkPolicySpec,
     /// What it stands for, for `explain`.
     pub purpose: String,

@@ -145,11 +145,9 @@ fn none_mode_policies(
         plan.policies.push(Policy {
             name: names::joined(&[&group.name, "no-network"]),
             labels: labels::common(context, &group.root),
+            pod_selector: labels::selector(context, &group.name),
             spec: NetworkPolicySpec {
-                pod_selector: Some(LabelSelector {
-                    match_labels: Some((*labels::selector(context, &group.name)).clone()),
-                    ..LabelSelector::default()
-                }),
+                pod_selector: None,
                 policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
                 ingress: None,
                 egress: None,
@@ -190,8 +188,9 @@ fn network_policy(context: &Context, network: &str) -> Policy {
     Policy {
         name: names::joined(&[&context.name, "network", network]),
         labels: labels::common(context, network),
+        pod_selector: Arc::new(members.match_labels.clone().unwrap_or_default()),
         spec: NetworkPolicySpec {
-            pod_selector: Some(members.clone()),
+            pod_selector: None,
             policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
             ingress: Some(vec![NetworkPolicyIngressRule {
                 from: Some(vec![NetworkPolicyPeer {
@@ -233,11 +232,9 @@ fn published_policy(context: &Context, workload: &crate::plan::Workload) -> Opti
     Some(Policy {
         name: names::joined(&[&workload.name, "published"]),
         labels: labels::common(context, &workload.group.root),
+        pod_selector: Arc::clone(&workload.selector),
         spec: NetworkPolicySpec {
-            pod_selector: Some(LabelSelector {
-                match_labels: Some((*workload.selector).clone()),
-                ..LabelSelector::default()
-            }),
+            pod_selector: None,
             policy_types: Some(vec!["Ingress".into()]),
             ingress: Some(vec![NetworkPolicyIngressRule {
                 from: Some(

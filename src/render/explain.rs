@@ -313,12 +313,7 @@ pub(super) fn selects(
 }
 
 pub(super) fn policy_selects(policy: &Policy, labels: &BTreeMap<String, String>) -> bool {
-    policy
-        .spec
-        .pod_selector
-        .as_ref()
-        .and_then(|s| s.match_labels.as_ref())
-        .is_some_and(|selector| selects(selector, labels))
+    selects(&policy.pod_selector, labels)
 }
 
 /// A diagram language.

@@ -336,11 +336,7 @@ impl Drawing {
 
 /// The network whose members a policy selects, as an index into `network_names`.
 fn network_of(policy: &Policy, network_names: &[&str]) -> Option<usize> {
-    let selector = policy
-        .spec
-        .pod_selector
-        .as_ref()
-        .and_then(|s| s.match_labels.as_ref())?;
+    let selector = &policy.pod_selector;
     network_names
         .iter()
         .position(|n| selector.contains_key(&labels::network(n)))
