@@ -83,12 +83,7 @@ impl Report {
                 Outcome::Approximated => (Severity::Note, Code::Approximated),
                 Outcome::Unsupported => (Severity::Warning, Code::Unsupported),
             };
-            let subject = match &entry.service {
-                Some(service) => format!("`{}` of service `{service}`", entry.key),
-                None => format!("`{}`", entry.key),
-            };
-            let mut diagnostic =
-                Diagnostic::new(severity, code, format!("{subject}: {}", entry.message));
+            let mut diagnostic = Diagnostic::new(severity, code, entry.headline());
             diagnostic.span = entry.span;
             diagnostic.help.clone_from(&entry.help);
             diagnostic
@@ -135,6 +130,29 @@ impl Entry {
             message,
             help: None,
         }
+    }
+
+    /// The diagnostic's message: `` `key` of service `name`: message ``, built in one
+    /// allocation (a large project has thousands).
+    fn headline(&self) -> String {
+        let service = self.service.as_deref();
+        let mut text = String::with_capacity(
+            self.key.len()
+                + self.message.len()
+                + service.map_or(0, |s| s.len() + " of service ``".len())
+                + "``: ".len(),
+        );
+        text.push('`');
+        text.push_str(&self.key);
+        text.push('`');
+        if let Some(service) = service {
+            text.push_str(" of service `");
+            text.push_str(service);
+            text.push('`');
+        }
+        text.push_str(": ");
+        text.push_str(&self.message);
+        text
     }
 
     /// Adds what the user can do about it.

@@ -282,6 +282,43 @@ pub fn report_unknown(service_name: &str, service: &Service, report: &mut Report
     }
 }
 
+/// The labels whose value must be a whole number in a range, with the range and what the
+/// number counts; built once, as every service is checked against all of them.
+fn numeric_labels() -> &'static [(String, i64, i64, &'static str)] {
+    static LABELS: std::sync::LazyLock<Vec<(String, i64, i64, &str)>> =
+        std::sync::LazyLock::new(|| {
+            let probes = ["readiness", "liveness"].iter().flat_map(|which| {
+                [
+                    ("retries", 1, i64::from(i32::MAX), "a number of retries"),
+                    ("http_get_port", 1, 65535, "a port number"),
+                    ("tcp_port", 1, 65535, "a port number"),
+                ]
+                .map(|(field, low, high, what)| {
+                    (
+                        format!("{HEALTHCHECK_PREFIX}{which}.{field}"),
+                        low,
+                        high,
+                        what,
+                    )
+                })
+            });
+            [
+                (FS_GROUP, 0, i64::from(u32::MAX), "a group id"),
+                (
+                    CRONJOB_BACKOFF_LIMIT,
+                    0,
+                    i64::from(i32::MAX),
+                    "a number of retries",
+                ),
+            ]
+            .into_iter()
+            .map(|(k, l, h, w)| (k.to_owned(), l, h, w))
+            .chain(probes)
+            .collect()
+        });
+    &LABELS
+}
+
 /// The values of the labels below that compose2kube cannot use: each is ignored, and said so
 /// (`invalid-label`), never a silent fallback.
 fn invalid_values(service_name: &str, service: &Service, report: &mut Report) {
@@ -298,40 +335,12 @@ fn invalid_values(service_name: &str, service: &Service, report: &mut Report) {
             .help(help),
         );
     };
-    let numbers = [
-        (FS_GROUP, 0, i64::from(u32::MAX), "a group id"),
-        (
-            CRONJOB_BACKOFF_LIMIT,
-            0,
-            i64::from(i32::MAX),
-            "a number of retries",
-        ),
-    ];
-    let probes = ["readiness", "liveness"].iter().flat_map(|which| {
-        [
-            ("retries", 1, i64::from(i32::MAX), "a number of retries"),
-            ("http_get_port", 1, 65535, "a port number"),
-            ("tcp_port", 1, 65535, "a port number"),
-        ]
-        .map(|(field, low, high, what)| {
-            (
-                format!("{HEALTHCHECK_PREFIX}{which}.{field}"),
-                low,
-                high,
-                what,
-            )
-        })
-    });
-    for (key, low, high, what) in numbers
-        .iter()
-        .map(|(k, l, h, w)| ((*k).to_owned(), *l, *h, *w))
-        .chain(probes)
-    {
-        if let Some(value) = label(service, &key)
-            && number::<i64>(value, low, high).is_none()
+    for (key, low, high, what) in numeric_labels() {
+        if let Some(value) = label(service, key)
+            && number::<i64>(value, *low, *high).is_none()
         {
             invalid(
-                &key,
+                key,
                 value,
                 format!("is not {what}"),
                 &format!("write a whole number from {low} to {high}"),

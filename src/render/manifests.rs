@@ -209,12 +209,16 @@ pub fn write_stream(
     match format {
         Format::Yaml { indent } => {
             let mut document = String::new();
-            for object in objects {
+            // Internal iteration: each object goes from the function that makes it straight
+            // to this closure, not up through every adapter of the chain of stages (an
+            // `Object` is kilobytes, and `next` moved it once per adapter).
+            objects.into_iter().try_for_each(|object| {
                 document.clear();
                 push_document(&mut document, &object, indent)?;
                 out.write_all(document.as_bytes()).map_err(io)?;
                 written += 1;
-            }
+                Ok::<_, WriteError>(())
+            })?;
         }
         Format::Json => {
             let objects: Vec<Object> = objects.into_iter().collect();
