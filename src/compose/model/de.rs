@@ -373,7 +373,41 @@ impl KeySpans {
 }
 
 /// `x-*` keys: kept (they show in `config` output) and otherwise ignored by design.
-pub type Extensions = IndexMap<String, Node>;
+///
+/// Every mapping of the model has them and almost none writes any, so the map is boxed: an
+/// empty one costs a pointer, not a whole `IndexMap`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Extensions(Option<Box<IndexMap<String, Node>>>);
+
+impl Extensions {
+    pub fn insert(&mut self, key: String, value: Node) {
+        self.0.get_or_insert_default().insert(key, value);
+    }
+
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.0.as_ref()?.get(key)
+    }
+
+    #[must_use]
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Node)> {
+        self.0.iter().flat_map(|map| map.iter())
+    }
+
+    pub fn clear(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl serde::Serialize for Extensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
 
 /// Reports a key the mapping does not define, suggesting the nearest known key.
 pub fn unknown_key(cx: &mut Cx, key: &str, span: Span, context: &str, known: &[&str]) {
@@ -517,7 +551,7 @@ macro_rules! compose_struct {
                         map.serialize_entry($key, &self.$field)?;
                     }
                 )*
-                for (key, value) in &self.extensions {
+                for (key, value) in self.extensions.iter() {
                     map.serialize_entry(key, value)?;
                 }
                 map.end()
