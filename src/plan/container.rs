@@ -583,28 +583,19 @@ fn security(name: &str, service: &Service, report: &mut Report) -> Option<Securi
             }
         }
     }
-    context.privileged = service
-        .rare()
-        .privileged
-        .as_ref()
-        .map(|p| p.value)
-        .filter(|p| *p);
-    context.read_only_root_filesystem = service
-        .rare()
-        .read_only
-        .as_ref()
-        .map(|r| r.value)
-        .filter(|r| *r);
+    let rare = service.rare();
+    context.privileged = rare.privileged.as_ref().map(|p| p.value).filter(|p| *p);
+    context.read_only_root_filesystem = rare.read_only.as_ref().map(|r| r.value).filter(|r| *r);
     let capability = |c: &Spanned<String>| c.trim_start_matches("CAP_").to_uppercase();
-    let add: Vec<String> = service.rare().cap_add.iter().map(capability).collect();
-    let drop: Vec<String> = service.rare().cap_drop.iter().map(capability).collect();
+    let add: Vec<String> = rare.cap_add.iter().map(capability).collect();
+    let drop: Vec<String> = rare.cap_drop.iter().map(capability).collect();
     if !add.is_empty() || !drop.is_empty() {
         context.capabilities = Some(Capabilities {
             add: (!add.is_empty()).then_some(add),
             drop: (!drop.is_empty()).then_some(drop),
         });
     }
-    for option in &service.rare().security_opt {
+    for option in &rare.security_opt {
         let (key, value) = option
             .split_once([':', '='])
             .map_or((option.as_str(), ""), |(k, v)| (k, v));
