@@ -155,6 +155,7 @@ fn service_model_lists_merge_by_name() {
     let loaded = load(&p.options());
     assert_clean(&loaded);
     let models: Vec<&str> = service(&loaded, "web")
+        .rare()
         .models
         .keys()
         .map(compose2kube::source::Spanned::as_str)

@@ -65,12 +65,12 @@ fn shared_stack(
         ("ports", !service.ports.is_empty()),
         ("expose", !service.expose.is_empty()),
         ("hostname", service.hostname.is_some()),
-        ("dns", !service.dns.is_empty()),
-        ("dns_search", !service.dns_search.is_empty()),
-        ("dns_opt", !service.dns_opt.is_empty()),
-        ("extra_hosts", !service.extra_hosts.is_empty()),
-        ("links", !service.links.is_empty()),
-        ("mac_address", service.mac_address.is_some()),
+        ("dns", !service.rare().dns.is_empty()),
+        ("dns_search", !service.rare().dns_search.is_empty()),
+        ("dns_opt", !service.rare().dns_opt.is_empty()),
+        ("extra_hosts", !service.rare().extra_hosts.is_empty()),
+        ("links", !service.rare().links.is_empty()),
+        ("mac_address", service.rare().mac_address.is_some()),
     ];
     for (key, present) in set {
         let Some(span) = service.keys.get(key).filter(|_| present) else {

@@ -35,7 +35,7 @@ pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
                 ));
             }
         }
-        for link in &service.links {
+        for link in &service.rare().links {
             if !project.services.contains_key(link.service.as_str()) {
                 diagnostics.push(undefined_service(
                     &link.service,
@@ -44,7 +44,7 @@ pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
                 ));
             }
         }
-        for from in &service.volumes_from {
+        for from in &service.rare().volumes_from {
             // `container:NAME` is outside the project: reported by the translation.
             let Some(target) = from.service() else {
                 continue;
@@ -58,8 +58,8 @@ pub fn run(project: &Project, loaded: &Loaded, diagnostics: &mut Diagnostics) {
             }
         }
         for (key, mode) in [
-            ("ipc", &service.ipc),
-            ("pid", &service.pid),
+            ("ipc", &service.rare().ipc),
+            ("pid", &service.rare().pid),
             ("network_mode", &service.network_mode),
         ] {
             // `container:NAME` may name a container outside the project, which Docker Compose

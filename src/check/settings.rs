@@ -22,7 +22,7 @@ pub fn run(project: &Project, diagnostics: &mut Diagnostics) {
 
 fn replica_settings(service: &Service) -> (Option<&Spanned<u32>>, Option<&Spanned<u32>>) {
     let deploy = service.deploy.as_ref().and_then(|d| d.replicas.as_ref());
-    (service.scale.as_ref(), deploy)
+    (service.rare().scale.as_ref(), deploy)
 }
 
 fn replicas(name: &str, service: &Service, diagnostics: &mut Diagnostics) {
@@ -56,13 +56,16 @@ fn duplicates(name: &str, service: &Service, diagnostics: &mut Diagnostics) {
         (
             "cpus",
             "deploy.resources.limits.cpus",
-            differ(service.cpus.as_ref(), limits.and_then(|l| l.cpus.as_ref())),
+            differ(
+                service.rare().cpus.as_ref(),
+                limits.and_then(|l| l.cpus.as_ref()),
+            ),
         ),
         (
             "mem_limit",
             "deploy.resources.limits.memory",
             differ(
-                service.mem_limit.as_ref(),
+                service.rare().mem_limit.as_ref(),
                 limits.and_then(|l| l.memory.as_ref()),
             ),
         ),
@@ -70,7 +73,7 @@ fn duplicates(name: &str, service: &Service, diagnostics: &mut Diagnostics) {
             "pids_limit",
             "deploy.resources.limits.pids",
             differ(
-                service.pids_limit.as_ref(),
+                service.rare().pids_limit.as_ref(),
                 limits.and_then(|l| l.pids.as_ref()),
             ),
         ),
@@ -78,7 +81,7 @@ fn duplicates(name: &str, service: &Service, diagnostics: &mut Diagnostics) {
             "mem_reservation",
             "deploy.resources.reservations.memory",
             differ(
-                service.mem_reservation.as_ref(),
+                service.rare().mem_reservation.as_ref(),
                 reservations.and_then(|r| r.memory.as_ref()),
             ),
         ),
@@ -114,7 +117,7 @@ fn mount_targets(name: &str, service: &Service, diagnostics: &mut Diagnostics) {
         .iter()
         .map(|v| (v.target.clone(), v.span))
         .collect();
-    targets.extend(service.tmpfs.iter().map(|t| {
+    targets.extend(service.rare().tmpfs.iter().map(|t| {
         let path = t.split(':').next().unwrap_or_default();
         (path.to_owned(), t.span)
     }));

@@ -25,29 +25,33 @@ pub fn deduplicate(project: &mut Project) {
         unique_by(&mut service.secrets, |s| s.container_path(SECRETS_DIR));
         unique_by(&mut service.configs, |c| c.container_path(""));
         unique_by(&mut service.expose, |e| e.value.clone());
-        unique_by(&mut service.links, |l| l.value.clone());
         unique_by(&mut service.env_file, |e| e.path.clone());
-        unique_by(&mut service.devices, |d| {
-            d.target
-                .as_ref()
-                .map_or_else(|| d.source.clone(), |t| t.value.clone())
-        });
-        for list in [
-            &mut service.dns.0,
-            &mut service.dns_search.0,
-            &mut service.tmpfs.0,
-            &mut service.dns_opt,
-            &mut service.cap_add,
-            &mut service.cap_drop,
-            &mut service.profiles,
-            &mut service.external_links,
-            &mut service.security_opt,
-        ] {
-            unique_by(list, |s| s.value.clone());
+        unique_by(&mut service.profiles, |s| s.value.clone());
+        if let Some(rare) = &mut service.rare {
+            unique_by(&mut rare.links, |l| l.value.clone());
+            unique_by(&mut rare.devices, |d| {
+                d.target
+                    .as_ref()
+                    .map_or_else(|| d.source.clone(), |t| t.value.clone())
+            });
+            for list in [
+                &mut rare.dns.0,
+                &mut rare.dns_search.0,
+                &mut rare.tmpfs.0,
+                &mut rare.dns_opt,
+                &mut rare.cap_add,
+                &mut rare.cap_drop,
+                &mut rare.external_links,
+                &mut rare.security_opt,
+            ] {
+                unique_by(list, |s| s.value.clone());
+            }
         }
         for network in service.networks.values_mut() {
             unique_by(&mut network.aliases, |a| a.value.clone());
-            unique_by(&mut network.link_local_ips, |a| a.value.clone());
+            if let Some(rare) = &mut network.rare {
+                unique_by(&mut rare.link_local_ips, |a| a.value.clone());
+            }
         }
     }
 }

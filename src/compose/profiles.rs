@@ -110,7 +110,7 @@ pub fn drop_unused_resources(project: &mut Project) -> Project {
             configs,
             &mut service.configs.iter().filter_map(|r| r.source.as_ref()),
         );
-        names(models, &mut service.models.keys());
+        names(models, &mut service.rare().models.keys());
     }
     let [networks, volumes, secrets, configs, models] = &used;
     Project {
@@ -179,20 +179,25 @@ fn needs(service: &Service) -> Vec<String> {
         .filter(|(_, d)| d.required)
         .map(|(name, _)| name.value.clone())
         .collect();
-    out.extend(service.links.iter().map(|l| l.service.clone()));
+    out.extend(service.rare().links.iter().map(|l| l.service.clone()));
     out.extend(
         service
+            .rare()
             .volumes_from
             .iter()
             .filter_map(|v| v.service())
             .map(str::to_owned),
     );
     out.extend(
-        [&service.network_mode, &service.ipc, &service.pid]
-            .into_iter()
-            .flatten()
-            .filter_map(|mode| mode.service())
-            .map(str::to_owned),
+        [
+            &service.network_mode,
+            &service.rare().ipc,
+            &service.rare().pid,
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|mode| mode.service())
+        .map(str::to_owned),
     );
     out
 }

@@ -40,8 +40,8 @@ pub fn container(
         ports: non_empty(ports(name, service, report)),
         resources: resources(name, service, report),
         security_context: security(name, service, report),
-        tty: service.tty.as_ref().map(|t| t.value),
-        stdin: service.stdin_open.as_ref().map(|s| s.value),
+        tty: service.rare().tty.as_ref().map(|t| t.value),
+        stdin: service.rare().stdin_open.as_ref().map(|s| s.value),
         lifecycle: lifecycle(name, service, report),
         ..Container::default()
     }
@@ -75,7 +75,7 @@ fn pull_policy(name: &str, service: &Service, report: &mut Report) -> Option<Str
     if let Some(policy) = kompose::label(service, kompose::IMAGE_PULL_POLICY) {
         return Some(policy.value.clone());
     }
-    let policy = service.pull_policy.as_ref()?;
+    let policy = service.rare().pull_policy.as_ref()?;
     let periodic = |p: &str| matches!(p, "daily" | "weekly" | "refresh") || p.starts_with("every_");
     let translated = match policy.as_str() {
         "always" => "Always",
@@ -391,13 +391,13 @@ fn resources(name: &str, service: &Service, report: &mut Report) -> Option<Resou
     let mut request: BTreeMap<String, Quantity> = BTreeMap::new();
     if let Some(cpus) = limits
         .and_then(|l| l.cpus.as_ref())
-        .or(service.cpus.as_ref())
+        .or(service.rare().cpus.as_ref())
     {
         limit.insert("cpu".into(), cpu_quantity(cpus.value));
     }
     if let Some(memory) = limits
         .and_then(|l| l.memory.as_ref())
-        .or(service.mem_limit.as_ref())
+        .or(service.rare().mem_limit.as_ref())
     {
         limit.insert("memory".into(), memory_quantity(memory.value.0));
     }
@@ -406,7 +406,7 @@ fn resources(name: &str, service: &Service, report: &mut Report) -> Option<Resou
     }
     if let Some(memory) = reservations
         .and_then(|r| r.memory.as_ref())
-        .or(service.mem_reservation.as_ref())
+        .or(service.rare().mem_reservation.as_ref())
     {
         request.insert("memory".into(), memory_quantity(memory.value.0));
     }
@@ -422,7 +422,7 @@ fn resources(name: &str, service: &Service, report: &mut Report) -> Option<Resou
     }
     if let Some(pids) = limits
         .and_then(|l| l.pids.as_ref())
-        .or(service.pids_limit.as_ref())
+        .or(service.rare().pids_limit.as_ref())
     {
         report.add(
             Entry::unsupported(
@@ -453,7 +453,7 @@ fn gpu_count(name: &str, service: &Service, report: &mut Report) -> Option<u64> 
         .and_then(|r| r.reservations.as_ref())
         .map(|r| r.devices.as_slice())
         .unwrap_or_default();
-    let requests = service.gpus.iter().chain(devices.iter().filter(|d| {
+    let requests = service.rare().gpus.iter().chain(devices.iter().filter(|d| {
         d.capabilities.iter().any(|c| c.value == "gpu")
             || d.driver.as_ref().is_some_and(|d| d.value == "nvidia")
     }));
@@ -583,18 +583,19 @@ fn security(name: &str, service: &Service, report: &mut Report) -> Option<Securi
             }
         }
     }
-    context.privileged = service.privileged.as_ref().map(|p| p.value).filter(|p| *p);
-    context.read_only_root_filesystem = service.read_only.as_ref().map(|r| r.value).filter(|r| *r);
+    let rare = service.rare();
+    context.privileged = rare.privileged.as_ref().map(|p| p.value).filter(|p| *p);
+    context.read_only_root_filesystem = rare.read_only.as_ref().map(|r| r.value).filter(|r| *r);
     let capability = |c: &Spanned<String>| c.trim_start_matches("CAP_").to_uppercase();
-    let add: Vec<String> = service.cap_add.iter().map(capability).collect();
-    let drop: Vec<String> = service.cap_drop.iter().map(capability).collect();
+    let add: Vec<String> = rare.cap_add.iter().map(capability).collect();
+    let drop: Vec<String> = rare.cap_drop.iter().map(capability).collect();
     if !add.is_empty() || !drop.is_empty() {
         context.capabilities = Some(Capabilities {
             add: (!add.is_empty()).then_some(add),
             drop: (!drop.is_empty()).then_some(drop),
         });
     }
-    for option in &service.security_opt {
+    for option in &rare.security_opt {
         let (key, value) = option
             .split_once([':', '='])
             .map_or((option.as_str(), ""), |(k, v)| (k, v));
@@ -699,8 +700,8 @@ fn lifecycle(name: &str, service: &Service, report: &mut Report) -> Option<Lifec
             ..LifecycleHandler::default()
         })
     };
-    let post_start = hook(&service.post_start, "post_start");
-    let pre_stop = hook(&service.pre_stop, "pre_stop");
+    let post_start = hook(&service.rare().post_start, "post_start");
+    let pre_stop = hook(&service.rare().pre_stop, "pre_stop");
     (post_start.is_some() || pre_stop.is_some()).then(|| Lifecycle {
         post_start,
         pre_stop,

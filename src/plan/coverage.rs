@@ -7,7 +7,7 @@
 //! they only approximate Compose, by the module that translates them.
 
 use crate::compose::model::deploy::{DeployMode, RestartCondition};
-use crate::compose::model::service::Restart;
+use crate::compose::model::service::{Restart, ServiceRare};
 use crate::compose::model::{Project, Service};
 use crate::plan::{Context, kompose};
 use crate::report::{Entry, Report};
@@ -29,17 +29,47 @@ pub fn report_project(context: &Context, report: &mut Report) {
 #[allow(clippy::too_many_lines)]
 fn service_keys(name: &str, service: &Service, report: &mut Report) {
     let Service {
+        blkio_config,
+        build,      // container: the image name when there is no `image`
+        command: _, // container: args
+        configs: _, // storage: ConfigMaps mounted as files
+        container_name,
+        credential_spec,
+        depends_on: _, // pods (roles), ordering
+        deploy,        // workloads, container, placement; leftovers below
+        develop,
+        entrypoint: _,  // container: command
+        env_file: _,    // storage: ConfigMap + envFrom
+        environment: _, // container: env
+        expose: _,      // container ports, services
+        extends: _,     // resolved by the loader
+        healthcheck: _, // health: probes
+        hostname: _,    // workloads
+        image,
+        labels: _, // workloads: annotations; kompose labels: everywhere
+        logging,
+        network_mode: _, // pods, workloads, policies
+        networks,        // policies, services (aliases); per-network leftovers below
+        ports,           // container ports, services; `mode: host` below
+        profiles: _,     // applied by the loader
+        provider,
+        restart,
+        secrets: _,     // storage: Secrets mounted as files
+        user: _,        // container: runAsUser/runAsGroup
+        volumes: _,     // storage
+        working_dir: _, // container
+        rare: _,        // below
+        span: _,
+        keys,
+        extensions: _, // `x-*`: ignored by design
+    } = service;
+    let ServiceRare {
         annotations: _, // workloads: Pod annotations
         attach,
-        blkio_config,
-        build,       // container: the image name when there is no `image`
         cap_add: _,  // container: capabilities
         cap_drop: _, // container: capabilities
         cgroup,
         cgroup_parent,
-        command: _, // container: args
-        configs: _, // storage: ConfigMaps mounted as files
-        container_name,
         cpu_count,
         cpu_percent,
         cpu_period,
@@ -49,61 +79,40 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
         cpu_shares,
         cpus: _, // container: resources
         cpuset,
-        credential_spec,
-        depends_on: _, // pods (roles), ordering
-        deploy,        // workloads, container, placement; leftovers below
-        develop,
         device_cgroup_rules,
         devices,
-        dns: _,         // workloads: dnsConfig
-        dns_opt: _,     // workloads: dnsConfig
-        dns_search: _,  // workloads: dnsConfig
-        domainname: _,  // workloads
-        entrypoint: _,  // container: command
-        env_file: _,    // storage: ConfigMap + envFrom
-        environment: _, // container: env
-        expose: _,      // container ports, services
-        extends: _,     // resolved by the loader
+        dns: _,        // workloads: dnsConfig
+        dns_opt: _,    // workloads: dnsConfig
+        dns_search: _, // workloads: dnsConfig
+        domainname: _, // workloads
         external_links,
         extra_hosts: _, // workloads: hostAliases
         gpus: _,        // container: nvidia.com/gpu
         group_add: _,   // workloads: supplementalGroups
-        healthcheck: _, // health: probes
-        hostname: _,    // workloads
-        image,
-        init: _, // workloads: shareProcessNamespace
-        ipc: _,  // pods (service:X), workloads (host)
+        init: _,        // workloads: shareProcessNamespace
+        ipc: _,         // pods (service:X), workloads (host)
         isolation,
         label_file,
-        labels: _, // workloads: annotations; kompose labels: everywhere
-        links: _,  // services: link aliases
-        logging,
+        links: _, // services: link aliases
         mac_address,
         mem_limit: _,       // container: resources
         mem_reservation: _, // container: resources
         mem_swappiness,
         memswap_limit,
         models,
-        network_mode: _, // pods, workloads, policies
-        networks,        // policies, services (aliases); per-network leftovers below
         oom_kill_disable,
         oom_score_adj,
-        pid: _,        // pods (service:X), workloads (host)
-        pids_limit: _, // container (reported there with deploy's pids)
-        platform: _,   // placement: node selector
-        ports,         // container ports, services; `mode: host` below
-        post_start: _, // container: lifecycle
-        pre_stop: _,   // container: lifecycle
-        privileged: _, // container: securityContext
-        profiles: _,   // applied by the loader
-        provider,
+        pid: _,         // pods (service:X), workloads (host)
+        pids_limit: _,  // container (reported there with deploy's pids)
+        platform: _,    // placement: node selector
+        post_start: _,  // container: lifecycle
+        pre_stop: _,    // container: lifecycle
+        privileged: _,  // container: securityContext
         pull_policy: _, // container: imagePullPolicy
         pull_refresh_after,
-        read_only: _, // container: securityContext
-        restart,
+        read_only: _,         // container: securityContext
         runtime: _,           // workloads: runtimeClassName
         scale: _,             // workloads: replicas
-        secrets: _,           // storage: Secrets mounted as files
         security_opt: _,      // container: securityContext
         shm_size: _,          // storage: memory emptyDir at /dev/shm
         stdin_open: _,        // container
@@ -115,16 +124,10 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
         tty: _,     // container
         ulimits,
         use_api_socket,
-        user: _, // container: runAsUser/runAsGroup
         userns_mode,
         uts,
-        volumes: _,      // storage
         volumes_from: _, // storage
-        working_dir: _,  // container
-        span: _,
-        keys,
-        extensions: _, // `x-*`: ignored by design
-    } = service;
+    } = service.rare();
     let mut unsupported = |key: &str, present: bool, message: &str, help: &str| {
         if present {
             report.add(Entry::unsupported(Some(name), key, keys.get(key), message).help(help));
@@ -364,14 +367,14 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
     for (network, settings) in networks {
         let net = &network.value;
         for (key, present) in [
-            ("ipv4_address", settings.ipv4_address.is_some()),
-            ("ipv6_address", settings.ipv6_address.is_some()),
-            ("mac_address", settings.mac_address.is_some()),
-            ("link_local_ips", !settings.link_local_ips.is_empty()),
-            ("driver_opts", !settings.driver_opts.is_empty()),
-            ("priority", settings.priority.is_some()),
-            ("gw_priority", settings.gw_priority.is_some()),
-            ("interface_name", settings.interface_name.is_some()),
+            ("ipv4_address", settings.rare().ipv4_address.is_some()),
+            ("ipv6_address", settings.rare().ipv6_address.is_some()),
+            ("mac_address", settings.rare().mac_address.is_some()),
+            ("link_local_ips", !settings.rare().link_local_ips.is_empty()),
+            ("driver_opts", !settings.rare().driver_opts.is_empty()),
+            ("priority", settings.rare().priority.is_some()),
+            ("gw_priority", settings.rare().gw_priority.is_some()),
+            ("interface_name", settings.rare().interface_name.is_some()),
         ] {
             if present {
                 report.add(

@@ -26,7 +26,7 @@ pub fn apply(
     pod: &mut PodSpec,
     report: &mut Report,
 ) {
-    if let Some(platform) = &service.platform {
+    if let Some(platform) = &service.rare().platform {
         pod.node_selector = node_selector(name, platform, report);
     }
     let Some(placement) = service.deploy.as_ref().and_then(|d| d.placement.as_ref()) else {

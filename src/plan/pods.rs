@@ -172,7 +172,7 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
         if let Some(edge) = network_edge(context, name, service, report) {
             own.push(edge);
         }
-        for (mode, key) in [(&service.ipc, "ipc"), (&service.pid, "pid")] {
+        for (mode, key) in [(&service.rare().ipc, "ipc"), (&service.rare().pid, "pid")] {
             if let Some(mode) = mode
                 && let Some(target) = mode.service()
                 && services.contains_key(target)
@@ -606,17 +606,17 @@ fn pod_settings() -> [PodSetting; 11] {
         PodSetting {
             key: "domainname",
             what: "domain name",
-            read: |s| text(s.domainname.as_ref()),
+            read: |s| text(s.rare().domainname.as_ref()),
         },
         PodSetting {
             key: "platform",
             what: "platform",
-            read: |s| text(s.platform.as_ref()),
+            read: |s| text(s.rare().platform.as_ref()),
         },
         PodSetting {
             key: "runtime",
             what: "runtime",
-            read: |s| text(s.runtime.as_ref()),
+            read: |s| text(s.rare().runtime.as_ref()),
         },
         PodSetting {
             key: "deploy.mode",
@@ -629,12 +629,12 @@ fn pod_settings() -> [PodSetting; 11] {
         PodSetting {
             key: "pid",
             what: "PID namespace",
-            read: |s| own_namespace(s.pid.as_ref()),
+            read: |s| own_namespace(s.rare().pid.as_ref()),
         },
         PodSetting {
             key: "ipc",
             what: "IPC namespace",
-            read: |s| own_namespace(s.ipc.as_ref()),
+            read: |s| own_namespace(s.rare().ipc.as_ref()),
         },
         PodSetting {
             key: "deploy.placement.constraints",

@@ -684,7 +684,7 @@ fn another_name(
 /// `links: [db:database]`: `database` resolves to `db`'s Pods.
 fn links(context: &Context, index: &mut ServiceIndex, report: &mut Report) {
     for (name, service) in &context.project.services {
-        for link in &service.links {
+        for link in &service.rare().links {
             let Some(alias) = &link.alias else {
                 continue;
             };

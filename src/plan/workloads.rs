@@ -129,7 +129,11 @@ fn metadata(
             continue;
         };
         let mut unfit: Vec<&Spanned<String>> = Vec::new();
-        for (key, value) in service.labels.iter().chain(service.annotations.iter()) {
+        for (key, value) in service
+            .labels
+            .iter()
+            .chain(service.rare().annotations.iter())
+        {
             if kompose::is_kompose(key) {
                 continue;
             }
@@ -627,7 +631,7 @@ fn network_settings(
         }
         pod.hostname = (!label.is_empty()).then_some(label);
     }
-    if let Some(domain) = &root.domainname {
+    if let Some(domain) = &root.rare().domainname {
         report.add(
             Entry::unsupported(
                 Some(&group.root),
@@ -657,7 +661,7 @@ fn network_settings(
             .project
             .services
             .get(member.service.as_str())
-            .and_then(|s| s.init.as_ref())
+            .and_then(|s| s.rare().init.as_ref())
             .filter(|i| i.value)
         else {
             continue;
@@ -674,8 +678,8 @@ fn network_settings(
         );
     }
     for (key, mode, slot) in [
-        ("pid", &root.pid, &mut pod.host_pid),
-        ("ipc", &root.ipc, &mut pod.host_ipc),
+        ("pid", &root.rare().pid, &mut pod.host_pid),
+        ("ipc", &root.rare().ipc, &mut pod.host_ipc),
     ] {
         if let Some(mode) = mode {
             match &mode.value {
@@ -708,7 +712,7 @@ fn hosts_and_dns(context: &Context, group: &PodGroup, pod: &mut PodSpec, report:
         let Some(service) = services.get(member.service.as_str()) else {
             continue;
         };
-        for (host, ips) in &service.extra_hosts.0 {
+        for (host, ips) in &service.rare().extra_hosts.0 {
             for ip in ips {
                 let ip = if ip.as_str() == "host-gateway" {
                     report.add(
@@ -733,8 +737,14 @@ fn hosts_and_dns(context: &Context, group: &PodGroup, pod: &mut PodSpec, report:
                 }
             }
         }
-        let servers: Vec<String> = service.dns.0.iter().map(|d| d.value.clone()).collect();
-        if let Some(first) = service.dns.0.first() {
+        let servers: Vec<String> = service
+            .rare()
+            .dns
+            .0
+            .iter()
+            .map(|d| d.value.clone())
+            .collect();
+        if let Some(first) = service.rare().dns.0.first() {
             report.add(
                 Entry::approximated(
                     Some(&member.service),
@@ -746,7 +756,13 @@ fn hosts_and_dns(context: &Context, group: &PodGroup, pod: &mut PodSpec, report:
             );
         }
         extend_unique(dns.nameservers.get_or_insert_with(Vec::new), servers);
-        for empty in service.dns_search.0.iter().filter(|d| d.trim().is_empty()) {
+        for empty in service
+            .rare()
+            .dns_search
+            .0
+            .iter()
+            .filter(|d| d.trim().is_empty())
+        {
             report.add(
                 Entry::approximated(
                     Some(&member.service),
@@ -760,6 +776,7 @@ fn hosts_and_dns(context: &Context, group: &PodGroup, pod: &mut PodSpec, report:
         extend_unique(
             dns.searches.get_or_insert_with(Vec::new),
             service
+                .rare()
                 .dns_search
                 .0
                 .iter()
@@ -767,7 +784,7 @@ fn hosts_and_dns(context: &Context, group: &PodGroup, pod: &mut PodSpec, report:
                 .map(|d| d.value.clone())
                 .collect(),
         );
-        for option in &service.dns_opt {
+        for option in &service.rare().dns_opt {
             let (name, value) = option
                 .split_once(':')
                 .map_or((option.as_str(), None), |(n, v)| (n, Some(v.to_owned())));
@@ -808,7 +825,7 @@ fn pod_settings(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: 
         let Some(service) = services.get(member.service.as_str()) else {
             continue;
         };
-        for (key, value) in &service.sysctls {
+        for (key, value) in &service.rare().sysctls {
             if !sysctls.iter().any(|s| s.name == key.value) {
                 sysctls.push(Sysctl {
                     name: key.value.clone(),
@@ -816,7 +833,7 @@ fn pod_settings(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: 
                 });
             }
         }
-        for group_id in &service.group_add {
+        for group_id in &service.rare().group_add {
             match group_id.parse::<i64>() {
                 Ok(id) if !groups.contains(&id) => groups.push(id),
                 Ok(_) => {}
@@ -839,7 +856,7 @@ fn pod_settings(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: 
         {
             secrets.push(secret.value.clone());
         }
-        if let Some(period) = &service.stop_grace_period {
+        if let Some(period) = &service.rare().stop_grace_period {
             let seconds = i64::try_from(period.value.as_std().as_secs()).unwrap_or(i64::MAX);
             grace = Some(grace.map_or(seconds, |g: i64| g.max(seconds)));
         }
@@ -849,7 +866,7 @@ fn pod_settings(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: 
         if let Some(account) = kompose::label(service, kompose::SERVICE_ACCOUNT) {
             pod.service_account_name = Some(account.value.clone());
         }
-        if let Some(runtime) = &service.runtime
+        if let Some(runtime) = &service.rare().runtime
             && runtime.as_str() != "runc"
         {
             pod.runtime_class_name = Some(names::label(runtime));

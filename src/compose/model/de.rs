@@ -373,7 +373,41 @@ impl KeySpans {
 }
 
 /// `x-*` keys: kept (they show in `config` output) and otherwise ignored by design.
-pub type Extensions = IndexMap<String, Node>;
+///
+/// Every mapping of the model has them and almost none writes any, so the map is boxed: an
+/// empty one costs a pointer, not a whole `IndexMap`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Extensions(Option<Box<IndexMap<String, Node>>>);
+
+impl Extensions {
+    pub fn insert(&mut self, key: String, value: Node) {
+        self.0.get_or_insert_default().insert(key, value);
+    }
+
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.0.as_ref()?.get(key)
+    }
+
+    #[must_use]
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Node)> {
+        self.0.iter().flat_map(|map| map.iter())
+    }
+
+    pub fn clear(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl serde::Serialize for Extensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
 
 /// Reports a key the mapping does not define, suggesting the nearest known key.
 pub fn unknown_key(cx: &mut Cx, key: &str, span: Span, context: &str, known: &[&str]) {
@@ -410,30 +444,38 @@ pub fn missing_key(cx: &mut Cx, key: &str, span: Span, context: &str) {
 ///     /// A service healthcheck.
 ///     pub struct Healthcheck in "a healthcheck" {
 ///         "test" => test: Option<Spanned<HealthTest>>,
-///         "interval" => interval: Option<Spanned<Duration>>,
+///         "interval" => [rare] interval: Option<Spanned<Duration>>,
 ///     }
 ///     required ["test"]
+///     rare: HealthcheckRare
 /// }
 /// ```
 ///
 /// Put `@map_only` before `pub struct` to get only `read_map` (for types that also have a
 /// short syntax and implement `FromNode` by hand).
+///
+/// Keys marked `[rare]` are the ones few files write: they live in a struct of their own
+/// (named after `rare:`), boxed in the field `rare`, which stays `None` until one of them is
+/// written. A mapping with many such keys then costs a pointer for all of them; they are
+/// read through `rare()`, which gives their defaults when none is written.
 #[macro_export]
 macro_rules! compose_struct {
     (
         $(#[$meta:meta])*
         pub struct $name:ident in $context:literal {
-            $( $(#[$fmeta:meta])* $key:literal => $field:ident : $ty:ty, )*
+            $( $(#[$fmeta:meta])* $key:literal => $([$rare:ident])? $field:ident : $ty:ty, )*
         }
         $(required [$($required:literal),* $(,)?])?
+        $(rare: $Rare:ident)?
     ) => {
         $crate::compose_struct! {
             @map_only
             $(#[$meta])*
             pub struct $name in $context {
-                $( $(#[$fmeta])* $key => $field : $ty, )*
+                $( $(#[$fmeta])* $key => $([$rare])? $field : $ty, )*
             }
             $(required [$($required),*])?
+            $(rare: $Rare)?
         }
 
         impl $crate::compose::model::de::FromNode for $name {
@@ -450,25 +492,29 @@ macro_rules! compose_struct {
         @map_only
         $(#[$meta:meta])*
         pub struct $name:ident in $context:literal {
-            $( $(#[$fmeta:meta])* $key:literal => $field:ident : $ty:ty, )*
+            $( $(#[$fmeta:meta])* $key:literal => $([$rare:ident])? $field:ident : $ty:ty, )*
         }
         $(required [$($required:literal),* $(,)?])?
+        $(rare: $Rare:ident)?
     ) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, Default)]
-        pub struct $name {
-            $( $(#[$fmeta])* pub $field: $ty, )*
-            /// The whole mapping.
-            pub span: Option<$crate::source::Span>,
-            /// Where each key was written.
-            pub keys: $crate::compose::model::de::KeySpans,
-            /// `x-*` keys, kept and ignored.
-            pub extensions: $crate::compose::model::de::Extensions,
+        $crate::compose_struct! {
+            @struct [$(#[$meta])* $name $(, $Rare)?] {} {}
+            $( $(#[$fmeta])* $key => $([$rare])? $field : $ty, )*
         }
 
         impl $name {
             /// Every key this mapping accepts.
             pub const KEYS: &'static [&'static str] = &[$($key),*];
+
+            $(
+                /// The keys few files write, with their defaults when none is written.
+                #[must_use]
+                pub fn rare(&self) -> &$Rare {
+                    static UNSET: std::sync::LazyLock<$Rare> =
+                        std::sync::LazyLock::new(<$Rare>::default);
+                    self.rare.as_deref().unwrap_or(&UNSET)
+                }
+            )?
 
             /// Reads the mapping, reporting unknown and missing keys.
             pub fn read_map(
@@ -482,7 +528,8 @@ macro_rules! compose_struct {
                     match key.as_str() {
                         $( $key => {
                             out.keys.push($key, entry.key_span);
-                            out.$field = <$ty>::read(&entry.value, cx);
+                            let value = <$ty>::read(&entry.value, cx);
+                            $crate::compose_struct!(@store out, value, $([$rare])? $field);
                         } )*
                         other if other.starts_with("x-") => {
                             out.extensions.insert(other.to_string(), entry.value.clone());
@@ -503,7 +550,9 @@ macro_rules! compose_struct {
 
         impl PartialEq for $name {
             fn eq(&self, other: &Self) -> bool {
-                true $(&& self.$field == other.$field)* && self.extensions == other.extensions
+                true $(&& $crate::compose_struct!(@get self, $([$rare])? $field)
+                    == $crate::compose_struct!(@get other, $([$rare])? $field))*
+                    && self.extensions == other.extensions
             }
         }
 
@@ -513,16 +562,76 @@ macro_rules! compose_struct {
                 use $crate::compose::model::de::Field as _;
                 let mut map = serializer.serialize_map(None)?;
                 $(
-                    if !self.$field.is_unset() {
-                        map.serialize_entry($key, &self.$field)?;
+                    let value = $crate::compose_struct!(@get self, $([$rare])? $field);
+                    if !value.is_unset() {
+                        map.serialize_entry($key, value)?;
                     }
                 )*
-                for (key, value) in &self.extensions {
+                for (key, value) in self.extensions.iter() {
                     map.serialize_entry(key, value)?;
                 }
                 map.end()
             }
         }
+    };
+    // Sorts the fields into the struct and its boxed `rare` part, one field at a time.
+    (
+        @struct $head:tt { $($own:tt)* } { $($rare:tt)* }
+        $(#[$fmeta:meta])* $key:literal => [rare] $field:ident : $ty:ty, $($rest:tt)*
+    ) => {
+        $crate::compose_struct! {
+            @struct $head { $($own)* } { $($rare)* $(#[$fmeta])* pub $field: $ty, } $($rest)*
+        }
+    };
+    (
+        @struct $head:tt { $($own:tt)* } { $($rare:tt)* }
+        $(#[$fmeta:meta])* $key:literal => $field:ident : $ty:ty, $($rest:tt)*
+    ) => {
+        $crate::compose_struct! {
+            @struct $head { $($own)* $(#[$fmeta])* pub $field: $ty, } { $($rare)* } $($rest)*
+        }
+    };
+    (@struct [$(#[$meta:meta])* $name:ident] { $($own:tt)* } {}) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default)]
+        pub struct $name {
+            $($own)*
+            /// The whole mapping.
+            pub span: Option<$crate::source::Span>,
+            /// Where each key was written.
+            pub keys: $crate::compose::model::de::KeySpans,
+            /// `x-*` keys, kept and ignored.
+            pub extensions: $crate::compose::model::de::Extensions,
+        }
+    };
+    (@struct [$(#[$meta:meta])* $name:ident, $Rare:ident] { $($own:tt)* } { $($rare:tt)* }) => {
+        $crate::compose_struct! { @struct [$(#[$meta])* $name] {
+            $($own)*
+            /// The keys few files write; `None` until one of them is written.
+            pub rare: Option<Box<$Rare>>,
+        } {} }
+
+        #[doc = concat!("The keys of [`", stringify!($name), "`] few files write.")]
+        #[derive(Clone, Debug, Default)]
+        pub struct $Rare {
+            $($rare)*
+        }
+    };
+    // A value read for a key: a `rare` one is stored only when written, so that the box is
+    // made only then.
+    (@store $out:ident, $value:ident, $field:ident) => {
+        $out.$field = $value;
+    };
+    (@store $out:ident, $value:ident, [rare] $field:ident) => {
+        if !$value.is_unset() {
+            $out.rare.get_or_insert_default().$field = $value;
+        }
+    };
+    (@get $this:ident, $field:ident) => {
+        &$this.$field
+    };
+    (@get $this:ident, [rare] $field:ident) => {
+        &$this.rare().$field
     };
 }
 

@@ -7,17 +7,18 @@ use crate::compose::yaml::Node;
 use crate::source::Spanned;
 
 crate::compose_struct! {
-    /// The `deploy` section of a service.
+    /// The `deploy` section of a service. The sections a service seldom writes are boxed, so
+    /// that a `deploy` with only `resources` or `replicas` stays small.
     pub struct Deploy in "`deploy`" {
         "mode" => mode: Option<Spanned<DeployMode>>,
         "endpoint_mode" => endpoint_mode: Option<Spanned<String>>,
         "replicas" => replicas: Option<Spanned<u32>>,
         "labels" => labels: Mapping,
-        "rollback_config" => rollback_config: Option<UpdateConfig>,
-        "update_config" => update_config: Option<UpdateConfig>,
+        "rollback_config" => rollback_config: Option<Box<UpdateConfig>>,
+        "update_config" => update_config: Option<Box<UpdateConfig>>,
         "resources" => resources: Option<Resources>,
-        "restart_policy" => restart_policy: Option<RestartPolicy>,
-        "placement" => placement: Option<Placement>,
+        "restart_policy" => restart_policy: Option<Box<RestartPolicy>>,
+        "placement" => placement: Option<Box<Placement>>,
     }
 }
 
@@ -99,10 +100,11 @@ crate::compose_struct! {
 }
 
 crate::compose_struct! {
-    /// `resources`.
+    /// `resources`: `reservations` (with its device requests) is boxed, as few services
+    /// write it.
     pub struct Resources in "`resources`" {
         "limits" => limits: Option<ResourceLimits>,
-        "reservations" => reservations: Option<ResourceReservations>,
+        "reservations" => reservations: Option<Box<ResourceReservations>>,
     }
 }
 

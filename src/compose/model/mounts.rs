@@ -59,7 +59,8 @@ crate::string_enum! {
 
 crate::compose_struct! {
     @map_only
-    /// One entry of a service's `volumes`, in the long syntax.
+    /// One entry of a service's `volumes`, in the long syntax. The options of each mount
+    /// type are boxed: a mount has at most one of them, most have none.
     pub struct ServiceVolume in "a service volume" {
         /// `type`.
         "type" => kind: VolumeType,
@@ -70,10 +71,10 @@ crate::compose_struct! {
         "target" => target: String,
         "read_only" => read_only: bool,
         "consistency" => consistency: Option<Spanned<String>>,
-        "bind" => bind: Option<BindOptions>,
-        "volume" => volume: Option<VolumeOptions>,
-        "tmpfs" => tmpfs: Option<TmpfsOptions>,
-        "image" => image: Option<ImageOptions>,
+        "bind" => bind: Option<Box<BindOptions>>,
+        "volume" => volume: Option<Box<VolumeOptions>>,
+        "tmpfs" => tmpfs: Option<Box<TmpfsOptions>>,
+        "image" => image: Option<Box<ImageOptions>>,
     }
     required ["type", "target"]
 }
@@ -264,10 +265,10 @@ fn parse_short_volume(text: &str, node: &Node, cx: &mut Cx) -> Option<ServiceVol
             let source = sub(cx, source);
             volume.kind = VolumeType::Bind;
             volume.source = Some(Spanned::new(host_path(cx, &source), source.span));
-            volume.bind = Some(BindOptions {
+            volume.bind = Some(Box::new(BindOptions {
                 create_host_path: true,
                 ..BindOptions::default()
-            });
+            }));
         }
         Some(source) => {
             volume.kind = VolumeType::Volume;
@@ -292,20 +293,17 @@ fn apply_mode(volume: &mut ServiceVolume, option: &str, span: crate::source::Spa
         "ro" => volume.read_only = true,
         "rw" => volume.read_only = false,
         "nocopy" => {
-            volume
-                .volume
-                .get_or_insert_with(VolumeOptions::default)
-                .nocopy = true;
+            volume.volume.get_or_insert_default().nocopy = true;
         }
         "cached" | "delegated" | "consistent" | "default" => {
             volume.consistency = Some(Spanned::new(option.to_string(), span));
         }
         _ => {
             if let Some(selinux) = SeLinux::parse(option) {
-                let bind = volume.bind.get_or_insert_with(BindOptions::default);
+                let bind = volume.bind.get_or_insert_default();
                 bind.selinux = Some(Spanned::new(selinux, span));
             } else if let Some(propagation) = Propagation::parse(option) {
-                let bind = volume.bind.get_or_insert_with(BindOptions::default);
+                let bind = volume.bind.get_or_insert_default();
                 bind.propagation = Some(Spanned::new(propagation, span));
             } else {
                 unknown_mode(option, span, cx);

@@ -113,18 +113,20 @@ crate::read_from_text!(Link);
 
 crate::compose_struct! {
     @map_only
-    /// How a service is attached to one network.
+    /// How a service is attached to one network. `networks: [front, back]` writes none of
+    /// the keys, and most mappings only `aliases`: the others are boxed.
     pub struct ServiceNetwork in "a service network" {
         "aliases" => aliases: Vec<Spanned<String>>,
-        "ipv4_address" => ipv4_address: Option<Spanned<String>>,
-        "ipv6_address" => ipv6_address: Option<Spanned<String>>,
-        "link_local_ips" => link_local_ips: Vec<Spanned<String>>,
-        "mac_address" => mac_address: Option<Spanned<String>>,
-        "driver_opts" => driver_opts: Mapping,
-        "priority" => priority: Option<Spanned<i64>>,
-        "gw_priority" => gw_priority: Option<Spanned<i64>>,
-        "interface_name" => interface_name: Option<Spanned<String>>,
+        "ipv4_address" => [rare] ipv4_address: Option<Spanned<String>>,
+        "ipv6_address" => [rare] ipv6_address: Option<Spanned<String>>,
+        "link_local_ips" => [rare] link_local_ips: Vec<Spanned<String>>,
+        "mac_address" => [rare] mac_address: Option<Spanned<String>>,
+        "driver_opts" => [rare] driver_opts: Mapping,
+        "priority" => [rare] priority: Option<Spanned<i64>>,
+        "gw_priority" => [rare] gw_priority: Option<Spanned<i64>>,
+        "interface_name" => [rare] interface_name: Option<Spanned<String>>,
     }
+    rare: ServiceNetworkRare
 }
 
 impl FromNode for ServiceNetwork {

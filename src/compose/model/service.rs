@@ -31,42 +31,44 @@ use crate::source::{Span, Spanned};
 crate::compose_struct! {
     @map_only
     /// One service of the project. The large sections most services leave out (`build`,
-    /// `deploy`, `logging`, …) are boxed, so that a service without them stays small.
+    /// `deploy`, `logging`, …) are boxed, and so are, together, the many keys few services
+    /// write (`cpu_shares`, `sysctls`, `ulimits`, …), so that a service without them stays
+    /// small.
     pub struct Service in "a service" {
-        "annotations" => annotations: Mapping,
+        "annotations" => [rare] annotations: Mapping,
         /// Whether `docker compose up` attaches to the service's output.
-        "attach" => attach: Option<Spanned<bool>>,
+        "attach" => [rare] attach: Option<Spanned<bool>>,
         "blkio_config" => blkio_config: Option<Box<BlkioConfig>>,
         "build" => build: Option<Box<Build>>,
-        "cap_add" => cap_add: Vec<Spanned<String>>,
-        "cap_drop" => cap_drop: Vec<Spanned<String>>,
-        "cgroup" => cgroup: Option<Spanned<Cgroup>>,
-        "cgroup_parent" => cgroup_parent: Option<Spanned<String>>,
+        "cap_add" => [rare] cap_add: Vec<Spanned<String>>,
+        "cap_drop" => [rare] cap_drop: Vec<Spanned<String>>,
+        "cgroup" => [rare] cgroup: Option<Spanned<Cgroup>>,
+        "cgroup_parent" => [rare] cgroup_parent: Option<Spanned<String>>,
         /// `None` when not written; `Some([])` overrides the image's command with nothing.
         "command" => command: Option<Spanned<Command>>,
         "configs" => configs: Vec<Spanned<FileReference>>,
         "container_name" => container_name: Option<Spanned<String>>,
-        "cpu_count" => cpu_count: Option<Spanned<u64>>,
+        "cpu_count" => [rare] cpu_count: Option<Spanned<u64>>,
         /// 0 to 100.
-        "cpu_percent" => cpu_percent: Option<Spanned<u8>>,
-        "cpu_period" => cpu_period: Option<Spanned<i64>>,
-        "cpu_quota" => cpu_quota: Option<Spanned<i64>>,
-        "cpu_rt_period" => cpu_rt_period: Option<Spanned<Microseconds>>,
-        "cpu_rt_runtime" => cpu_rt_runtime: Option<Spanned<Microseconds>>,
-        "cpu_shares" => cpu_shares: Option<Spanned<i64>>,
+        "cpu_percent" => [rare] cpu_percent: Option<Spanned<u8>>,
+        "cpu_period" => [rare] cpu_period: Option<Spanned<i64>>,
+        "cpu_quota" => [rare] cpu_quota: Option<Spanned<i64>>,
+        "cpu_rt_period" => [rare] cpu_rt_period: Option<Spanned<Microseconds>>,
+        "cpu_rt_runtime" => [rare] cpu_rt_runtime: Option<Spanned<Microseconds>>,
+        "cpu_shares" => [rare] cpu_shares: Option<Spanned<i64>>,
         /// Number of CPUs, fractions allowed (`0.5`).
-        "cpus" => cpus: Option<Spanned<f64>>,
-        "cpuset" => cpuset: Option<Spanned<String>>,
+        "cpus" => [rare] cpus: Option<Spanned<f64>>,
+        "cpuset" => [rare] cpuset: Option<Spanned<String>>,
         "credential_spec" => credential_spec: Option<Box<CredentialSpec>>,
         "depends_on" => depends_on: IndexMap<Spanned<String>, DependsOn>,
         "deploy" => deploy: Option<Box<Deploy>>,
         "develop" => develop: Option<Box<Development>>,
-        "device_cgroup_rules" => device_cgroup_rules: Vec<Spanned<String>>,
-        "devices" => devices: Vec<Spanned<DeviceMapping>>,
-        "dns" => dns: StringOrList,
-        "dns_opt" => dns_opt: Vec<Spanned<String>>,
-        "dns_search" => dns_search: StringOrList,
-        "domainname" => domainname: Option<Spanned<String>>,
+        "device_cgroup_rules" => [rare] device_cgroup_rules: Vec<Spanned<String>>,
+        "devices" => [rare] devices: Vec<Spanned<DeviceMapping>>,
+        "dns" => [rare] dns: StringOrList,
+        "dns_opt" => [rare] dns_opt: Vec<Spanned<String>>,
+        "dns_search" => [rare] dns_search: StringOrList,
+        "domainname" => [rare] domainname: Option<Spanned<String>>,
         /// `None` when not written; `Some([])` clears the image's entrypoint.
         "entrypoint" => entrypoint: Option<Spanned<Command>>,
         "env_file" => env_file: Vec<Spanned<EnvFile>>,
@@ -74,71 +76,72 @@ crate::compose_struct! {
         /// Container ports (`3000`, `3000-3005`, `3000/udp`), checked like ports.
         "expose" => expose: Vec<Spanned<Expose>>,
         "extends" => extends: Option<Box<Extends>>,
-        "external_links" => external_links: Vec<Spanned<String>>,
-        "extra_hosts" => extra_hosts: ExtraHosts,
+        "external_links" => [rare] external_links: Vec<Spanned<String>>,
+        "extra_hosts" => [rare] extra_hosts: ExtraHosts,
         /// `gpus: all` is read as one request with `count: all`.
-        "gpus" => gpus: Vec<Spanned<DeviceRequest>>,
+        "gpus" => [rare] gpus: Vec<Spanned<DeviceRequest>>,
         /// Group names or ids.
-        "group_add" => group_add: Vec<Spanned<String>>,
+        "group_add" => [rare] group_add: Vec<Spanned<String>>,
         "healthcheck" => healthcheck: Option<Healthcheck>,
         "hostname" => hostname: Option<Spanned<String>>,
         "image" => image: Option<Spanned<String>>,
-        "init" => init: Option<Spanned<bool>>,
-        "ipc" => ipc: Option<Spanned<NamespaceMode>>,
-        "isolation" => isolation: Option<Spanned<String>>,
+        "init" => [rare] init: Option<Spanned<bool>>,
+        "ipc" => [rare] ipc: Option<Spanned<NamespaceMode>>,
+        "isolation" => [rare] isolation: Option<Spanned<String>>,
         /// Files of labels, made absolute.
-        "label_file" => label_file: Vec<Spanned<PathBuf>>,
+        "label_file" => [rare] label_file: Vec<Spanned<PathBuf>>,
         "labels" => labels: Mapping,
-        "links" => links: Vec<Spanned<Link>>,
+        "links" => [rare] links: Vec<Spanned<Link>>,
         "logging" => logging: Option<Box<Logging>>,
-        "mac_address" => mac_address: Option<Spanned<String>>,
-        "mem_limit" => mem_limit: Option<Spanned<ByteSize>>,
-        "mem_reservation" => mem_reservation: Option<Spanned<ByteSize>>,
-        "mem_swappiness" => mem_swappiness: Option<Spanned<i64>>,
-        "memswap_limit" => memswap_limit: Option<Spanned<SwapLimit>>,
-        "models" => models: IndexMap<Spanned<String>, ServiceModel>,
+        "mac_address" => [rare] mac_address: Option<Spanned<String>>,
+        "mem_limit" => [rare] mem_limit: Option<Spanned<ByteSize>>,
+        "mem_reservation" => [rare] mem_reservation: Option<Spanned<ByteSize>>,
+        "mem_swappiness" => [rare] mem_swappiness: Option<Spanned<i64>>,
+        "memswap_limit" => [rare] memswap_limit: Option<Spanned<SwapLimit>>,
+        "models" => [rare] models: IndexMap<Spanned<String>, ServiceModel>,
         "network_mode" => network_mode: Option<Spanned<NamespaceMode>>,
         "networks" => networks: IndexMap<Spanned<String>, ServiceNetwork>,
-        "oom_kill_disable" => oom_kill_disable: Option<Spanned<bool>>,
+        "oom_kill_disable" => [rare] oom_kill_disable: Option<Spanned<bool>>,
         /// -1000 to 1000.
-        "oom_score_adj" => oom_score_adj: Option<Spanned<i32>>,
-        "pid" => pid: Option<Spanned<NamespaceMode>>,
-        "pids_limit" => pids_limit: Option<Spanned<i64>>,
-        "platform" => platform: Option<Spanned<String>>,
+        "oom_score_adj" => [rare] oom_score_adj: Option<Spanned<i32>>,
+        "pid" => [rare] pid: Option<Spanned<NamespaceMode>>,
+        "pids_limit" => [rare] pids_limit: Option<Spanned<i64>>,
+        "platform" => [rare] platform: Option<Spanned<String>>,
         /// One entry per container port (short ranges are expanded).
         "ports" => ports: Vec<Spanned<PortConfig>>,
-        "post_start" => post_start: Vec<Spanned<ServiceHook>>,
-        "pre_stop" => pre_stop: Vec<Spanned<ServiceHook>>,
-        "privileged" => privileged: Option<Spanned<bool>>,
+        "post_start" => [rare] post_start: Vec<Spanned<ServiceHook>>,
+        "pre_stop" => [rare] pre_stop: Vec<Spanned<ServiceHook>>,
+        "privileged" => [rare] privileged: Option<Spanned<bool>>,
         "profiles" => profiles: Vec<Spanned<String>>,
         "provider" => provider: Option<Box<Provider>>,
-        "pull_policy" => pull_policy: Option<Spanned<String>>,
-        "pull_refresh_after" => pull_refresh_after: Option<Spanned<String>>,
-        "read_only" => read_only: Option<Spanned<bool>>,
+        "pull_policy" => [rare] pull_policy: Option<Spanned<String>>,
+        "pull_refresh_after" => [rare] pull_refresh_after: Option<Spanned<String>>,
+        "read_only" => [rare] read_only: Option<Spanned<bool>>,
         "restart" => restart: Option<Spanned<Restart>>,
-        "runtime" => runtime: Option<Spanned<String>>,
-        "scale" => scale: Option<Spanned<u32>>,
+        "runtime" => [rare] runtime: Option<Spanned<String>>,
+        "scale" => [rare] scale: Option<Spanned<u32>>,
         "secrets" => secrets: Vec<Spanned<FileReference>>,
-        "security_opt" => security_opt: Vec<Spanned<String>>,
-        "shm_size" => shm_size: Option<Spanned<ByteSize>>,
-        "stdin_open" => stdin_open: Option<Spanned<bool>>,
-        "stop_grace_period" => stop_grace_period: Option<Spanned<Duration>>,
-        "stop_signal" => stop_signal: Option<Spanned<String>>,
-        "storage_opt" => storage_opt: Mapping,
-        "sysctls" => sysctls: Mapping,
+        "security_opt" => [rare] security_opt: Vec<Spanned<String>>,
+        "shm_size" => [rare] shm_size: Option<Spanned<ByteSize>>,
+        "stdin_open" => [rare] stdin_open: Option<Spanned<bool>>,
+        "stop_grace_period" => [rare] stop_grace_period: Option<Spanned<Duration>>,
+        "stop_signal" => [rare] stop_signal: Option<Spanned<String>>,
+        "storage_opt" => [rare] storage_opt: Mapping,
+        "sysctls" => [rare] sysctls: Mapping,
         /// `path[:options]` entries.
-        "tmpfs" => tmpfs: StringOrList,
-        "tty" => tty: Option<Spanned<bool>>,
-        "ulimits" => ulimits: IndexMap<Spanned<String>, Ulimit>,
-        "use_api_socket" => use_api_socket: Option<Spanned<bool>>,
+        "tmpfs" => [rare] tmpfs: StringOrList,
+        "tty" => [rare] tty: Option<Spanned<bool>>,
+        "ulimits" => [rare] ulimits: IndexMap<Spanned<String>, Ulimit>,
+        "use_api_socket" => [rare] use_api_socket: Option<Spanned<bool>>,
         /// A user name or uid, optionally `:group`.
         "user" => user: Option<Spanned<String>>,
-        "userns_mode" => userns_mode: Option<Spanned<String>>,
-        "uts" => uts: Option<Spanned<String>>,
+        "userns_mode" => [rare] userns_mode: Option<Spanned<String>>,
+        "uts" => [rare] uts: Option<Spanned<String>>,
         "volumes" => volumes: Vec<Spanned<ServiceVolume>>,
-        "volumes_from" => volumes_from: Vec<Spanned<VolumesFrom>>,
+        "volumes_from" => [rare] volumes_from: Vec<Spanned<VolumesFrom>>,
         "working_dir" => working_dir: Option<Spanned<String>>,
     }
+    rare: ServiceRare
 }
 
 impl Service {
@@ -167,7 +170,7 @@ impl Service {
         self.deploy
             .as_ref()
             .and_then(|d| d.replicas.as_ref())
-            .or(self.scale.as_ref())
+            .or(self.rare().scale.as_ref())
     }
 }
 
@@ -178,7 +181,7 @@ impl FromNode for Service {
             Some(map) => Self::read_map(node, &map, cx),
             None => Self::read_map(node, map, cx),
         };
-        if let Some(percent) = &service.cpu_percent
+        if let Some(percent) = &service.rare().cpu_percent
             && percent.value > 100
         {
             cx.invalid_value(
@@ -187,7 +190,7 @@ impl FromNode for Service {
                 "write a percentage from 0 to 100",
             );
         }
-        if let Some(adjustment) = &service.oom_score_adj
+        if let Some(adjustment) = &service.rare().oom_score_adj
             && !(-1000..=1000).contains(&adjustment.value)
         {
             cx.invalid_value(
@@ -728,16 +731,16 @@ mod tests {
         assert_eq!(service.networks["front"], ServiceNetwork::default());
         let back = &service.networks["back"];
         assert_eq!(back.aliases.first().unwrap().as_str(), "api");
-        assert_eq!(back.priority.as_ref().unwrap().value, 10);
+        assert_eq!(back.rare().priority.as_ref().unwrap().value, 10);
     }
 
     #[test]
     fn models_list_form_means_default_variables() {
         let service = read_ok::<Service>("models: [llm]\n");
-        assert_eq!(service.models["llm"], ServiceModel::default());
+        assert_eq!(service.rare().models["llm"], ServiceModel::default());
         let service = read_ok::<Service>("models: {llm: {endpoint_var: URL, model_var: NAME}}\n");
         assert_eq!(
-            service.models["llm"]
+            service.rare().models["llm"]
                 .endpoint_var
                 .as_ref()
                 .unwrap()
@@ -749,14 +752,22 @@ mod tests {
     #[test]
     fn gpus_all_is_one_request_for_all_devices() {
         let service = read_ok::<Service>("gpus: all\n");
-        let [request] = service.gpus.as_slice() else {
+        let [request] = service.rare().gpus.as_slice() else {
             panic!()
         };
         assert_eq!(request.count.as_ref().unwrap().value, DeviceCount::All);
         let service =
             read_ok::<Service>("gpus: [{driver: nvidia, count: 2, capabilities: [gpu]}]\n");
         assert_eq!(
-            service.gpus.first().unwrap().count.as_ref().unwrap().value,
+            service
+                .rare()
+                .gpus
+                .first()
+                .unwrap()
+                .count
+                .as_ref()
+                .unwrap()
+                .value,
             DeviceCount::Count(2)
         );
         assert_eq!(codes_of::<Service>("gpus: some\n"), [Code::InvalidValue]);
@@ -802,7 +813,7 @@ mod tests {
     fn label_file_string_is_a_list_of_absolute_paths() {
         let service = read_ok::<Service>("label_file: ./labels\n");
         assert_eq!(
-            service.label_file.first().unwrap().value,
+            service.rare().label_file.first().unwrap().value,
             PathBuf::from("/project/labels")
         );
     }
@@ -870,7 +881,7 @@ mod tests {
             "extra_hosts: ['somehost:162.242.195.82', 'myhost:::1', 'other=[::1]', 'multi=1.1.1.1,2.2.2.2']\n",
         );
         let ips = |host: &str| -> Vec<String> {
-            service.extra_hosts[host]
+            service.rare().extra_hosts[host]
                 .iter()
                 .map(|ip| ip.value.clone())
                 .collect()
@@ -880,8 +891,11 @@ mod tests {
         assert_eq!(ips("other"), ["::1"]);
         assert_eq!(ips("multi"), ["1.1.1.1", "2.2.2.2"]);
         let service = read_ok::<Service>("extra_hosts: {a: 1.2.3.4, b: ['[::1]', 10.0.0.1]}\n");
-        assert_eq!(service.extra_hosts["b"].len(), 2);
-        assert_eq!(service.extra_hosts["b"].first().unwrap().as_str(), "::1");
+        assert_eq!(service.rare().extra_hosts["b"].len(), 2);
+        assert_eq!(
+            service.rare().extra_hosts["b"].first().unwrap().as_str(),
+            "::1"
+        );
         assert_eq!(
             codes_of::<Service>("extra_hosts: [nohostip]\n"),
             [Code::InvalidValue]
@@ -892,9 +906,9 @@ mod tests {
     fn ulimits_single_number_sets_both_limits() {
         let service =
             read_ok::<Service>("ulimits: {nproc: 65535, nofile: {soft: 20000, hard: 40000}}\n");
-        let nproc = &service.ulimits["nproc"];
+        let nproc = &service.rare().ulimits["nproc"];
         assert_eq!((nproc.soft, nproc.hard), (65535, 65535));
-        let nofile = &service.ulimits["nofile"];
+        let nofile = &service.rare().ulimits["nofile"];
         assert_eq!((nofile.soft, nofile.hard), (20000, 40000));
         assert_eq!(
             codes_of::<Service>("ulimits: {nofile: {soft: 2, hard: 1}}\n"),
@@ -911,30 +925,36 @@ mod tests {
         let service = read_ok::<Service>(
             "mem_limit: 1g\nmem_reservation: 512m\nmemswap_limit: -1\nshm_size: '2gb'\n",
         );
-        assert_eq!(service.mem_limit.unwrap().value, ByteSize(1 << 30));
-        assert_eq!(service.mem_reservation.unwrap().value, ByteSize(512 << 20));
-        assert_eq!(service.memswap_limit.unwrap().value, SwapLimit::Unlimited);
-        assert_eq!(service.shm_size.unwrap().value, ByteSize(2 << 30));
+        assert_eq!(service.rare().mem_limit.unwrap().value, ByteSize(1 << 30));
+        assert_eq!(
+            service.rare().mem_reservation.unwrap().value,
+            ByteSize(512 << 20)
+        );
+        assert_eq!(
+            service.rare().memswap_limit.unwrap().value,
+            SwapLimit::Unlimited
+        );
+        assert_eq!(service.rare().shm_size.unwrap().value, ByteSize(2 << 30));
     }
 
     #[test]
     fn numbers_are_accepted_where_compose_takes_strings() {
         let service = read_ok::<Service>("user: 1000\ngroup_add: [1001, audio]\ncpus: '0.5'\n");
-        assert_eq!(service.user.unwrap().as_str(), "1000");
-        assert_eq!(service.group_add.first().unwrap().as_str(), "1001");
-        assert!((service.cpus.unwrap().value - 0.5).abs() < f64::EPSILON);
+        assert_eq!(service.user.as_ref().unwrap().as_str(), "1000");
+        assert_eq!(service.rare().group_add.first().unwrap().as_str(), "1001");
+        assert!((service.rare().cpus.unwrap().value - 0.5).abs() < f64::EPSILON);
         let service = read_ok::<Service>("cpus: 1.5\n");
-        assert!((service.cpus.unwrap().value - 1.5).abs() < f64::EPSILON);
+        assert!((service.rare().cpus.unwrap().value - 1.5).abs() < f64::EPSILON);
     }
 
     #[test]
     fn string_or_list_keys_take_one_string() {
         let service = read_ok::<Service>("dns: 8.8.8.8\ndns_search: example.com\ntmpfs: /run\n");
-        assert_eq!(service.dns.len(), 1);
-        assert_eq!(service.dns_search.len(), 1);
-        assert_eq!(service.tmpfs.first().unwrap().as_str(), "/run");
+        assert_eq!(service.rare().dns.len(), 1);
+        assert_eq!(service.rare().dns_search.len(), 1);
+        assert_eq!(service.rare().tmpfs.first().unwrap().as_str(), "/run");
         let service = read_ok::<Service>("tmpfs: [/run, '/tmp:size=64m']\n");
-        assert_eq!(service.tmpfs.len(), 2);
+        assert_eq!(service.rare().tmpfs.len(), 2);
     }
 
     #[test]
@@ -953,8 +973,14 @@ mod tests {
     #[test]
     fn cpu_realtime_accepts_microseconds_or_durations() {
         let service = read_ok::<Service>("cpu_rt_runtime: 400ms\ncpu_rt_period: 1400\n");
-        assert_eq!(service.cpu_rt_runtime.unwrap().value, Microseconds(400_000));
-        assert_eq!(service.cpu_rt_period.unwrap().value, Microseconds(1400));
+        assert_eq!(
+            service.rare().cpu_rt_runtime.unwrap().value,
+            Microseconds(400_000)
+        );
+        assert_eq!(
+            service.rare().cpu_rt_period.unwrap().value,
+            Microseconds(1400)
+        );
     }
 
     #[test]
@@ -965,7 +991,7 @@ mod tests {
              provider: {type: model, options: {model: ai/smollm2, flags: [a, b], size: 3}}\n\
              credential_spec: {config: my_credential_spec}\n",
         );
-        let hook = service.post_start.first().unwrap();
+        let hook = service.rare().post_start.first().unwrap();
         assert_eq!(
             hook.command.as_ref().unwrap().value.0,
             ["./init.sh", "--fast"]

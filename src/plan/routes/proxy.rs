@@ -107,7 +107,9 @@ pub fn leave_out(project: &Project, proxies: &[Proxy], report: &mut Report) -> O
             service
                 .depends_on
                 .retain(|name, _| name.value != proxy.service);
-            service.links.retain(|link| link.service != proxy.service);
+            if let Some(rare) = &mut service.rare {
+                rare.links.retain(|link| link.service != proxy.service);
+            }
         }
         report.add(
             proxy.approximated("is left out: it reads routes from the Docker API, which a cluster does not have; the cluster's Ingress controller or Gateway takes its place (its published ports do not become a LoadBalancer)")

@@ -323,7 +323,7 @@ impl Planner<'_, '_> {
     /// `volumes_from`: the mounts of another service, shared.
     fn volumes_from(&mut self) {
         for (name, service) in &self.context.project.services {
-            for entry in &service.volumes_from {
+            for entry in &service.rare().volumes_from {
                 let Some(source) = entry.service() else {
                     self.report.add(
                         Entry::unsupported(

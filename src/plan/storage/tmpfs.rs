@@ -19,7 +19,7 @@ impl Planner<'_, '_> {
         service: &Service,
         own: &mut ServiceStorage,
     ) {
-        for entry in &service.tmpfs.0 {
+        for entry in &service.rare().tmpfs.0 {
             let (target, options) = entry.split_once(':').unwrap_or((entry.as_str(), ""));
             let size = options
                 .split(',')
@@ -58,7 +58,7 @@ impl Planner<'_, '_> {
 
     /// `shm_size`: a memory `emptyDir` of that size at `/dev/shm`.
     pub(super) fn shm(service_name: &str, service: &Service, own: &mut ServiceStorage) {
-        let Some(size) = &service.shm_size else {
+        let Some(size) = &service.rare().shm_size else {
             return;
         };
         if own.mounts.iter().any(|m| m.mount_path == "/dev/shm") {
