@@ -806,21 +806,35 @@ fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArg
         (report.strict && warnings + notes > 0) || (kompose.error_on_warning && warnings > 0);
     let mut written = 0;
     let mut code = ExitCode::SUCCESS;
+    // How many of the diagnostics are printed already.
+    let mut printed = 0;
     let drawn = match &converted {
         Some(converted) if errors == 0 && !strict_failure => {
             // The report needs neither the objects nor their writing: on a second core it is
             // drawn while they are written (a large project's report costs as much as its
-            // YAML), and printed after them as before.
+            // YAML). Where the objects and the text report cannot end up in one stream
+            // (standard error is not standard output's file), it is printed as it is drawn;
+            // else it is held and printed after them, so that the two never interleave.
+            let at_once = report.format == Format::Text && !stderr_is_stdout();
             let (result, drawn) = std::thread::scope(|scope| {
-                let drawing =
-                    scope.spawn(|| draw_diagnostics(&loaded, &diagnostics, report.format));
+                let drawing = scope.spawn(|| {
+                    if at_once {
+                        print_text(&loaded, &diagnostics);
+                        None
+                    } else {
+                        Some(draw_diagnostics(&loaded, &diagnostics, report.format))
+                    }
+                });
                 let result = write_converted(converted, args);
                 (result, drawing.join())
             });
+            if at_once && drawn.is_ok() {
+                printed = diagnostics.len();
+            }
             match result {
                 Ok(count) => {
                     written = count;
-                    drawn.ok()
+                    drawn.ok().flatten()
                 }
                 Err(failure) => {
                     // Reported with the others, so that JSON reports carry it too.
@@ -836,9 +850,14 @@ fn convert(project: &ProjectArgs, kompose: &KomposeGlobalArgs, args: &ConvertArg
             None
         }
     };
-    drawn
-        .unwrap_or_else(|| draw_diagnostics(&loaded, &diagnostics, report.format))
-        .print();
+    match drawn {
+        Some(drawn) => drawn.print(),
+        None => print_diagnostics(
+            &loaded,
+            diagnostics.get(printed..).unwrap_or_default(),
+            report.format,
+        ),
+    }
     if args.kompose.with_kompose_annotation == Some(true) && report.format == Format::Text {
         eprintln!(
             "note: `--with-kompose-annotation`: compose2kube writes no `kompose.cmd`/`kompose.version` annotations; every object is labelled `app.kubernetes.io/managed-by: compose2kube`"
@@ -1255,6 +1274,26 @@ fn print_diagnostics(loaded: &Loaded, diagnostics: &[Diagnostic], format: Format
     draw_diagnostics(loaded, diagnostics, format).print();
 }
 
+/// Whether standard error and standard output are one file (a terminal, a pipe, `2>&1`), so
+/// that what is written to both must not be interleaved. When it cannot be told, they are.
+fn stderr_is_stdout() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let identity = |fd: std::os::fd::BorrowedFd<'_>| {
+            let metadata = std::fs::File::from(fd.try_clone_to_owned().ok()?)
+                .metadata()
+                .ok()?;
+            Some((metadata.dev(), metadata.ino()))
+        };
+        let stdout = identity(std::io::stdout().as_fd());
+        stdout.is_none() || stdout == identity(std::io::stderr().as_fd())
+    }
+    #[cfg(not(unix))]
+    true
+}
+
 /// The report of [`print_diagnostics`], drawn but not printed yet.
 struct DrawnReport {
     bytes: Vec<u8>,
@@ -1277,18 +1316,29 @@ fn draw_diagnostics(loaded: &Loaded, diagnostics: &[Diagnostic], format: Format)
     let bytes = match format {
         Format::Json => format!("{:#}\n", render::to_json(&shown, &loaded.sources)).into_bytes(),
         Format::Text => {
-            let style = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            {
-                Style::Fancy
-            } else {
-                Style::Plain
-            };
             let mut bytes = Vec::new();
-            let _ = render::write_text(&shown, &loaded.sources, style, &mut bytes);
+            let _ = render::write_text(&shown, &loaded.sources, text_style(), &mut bytes);
             bytes
         }
     };
     DrawnReport { bytes, format }
+}
+
+/// Prints diagnostics as text on standard error as they are drawn (none of the report is held).
+fn print_text(loaded: &Loaded, diagnostics: &[Diagnostic]) {
+    let shown: Vec<&Diagnostic> = diagnostics.iter().collect();
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    // A closed pipe is not an error worth reporting.
+    let _ = render::write_text(&shown, &loaded.sources, text_style(), &mut err);
+}
+
+/// Colours on a terminal, unless `NO_COLOR` is set.
+fn text_style() -> Style {
+    if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        Style::Fancy
+    } else {
+        Style::Plain
+    }
 }
 
 /// `1 warning`, `2 warnings`.

@@ -225,3 +225,30 @@ fn explain_lists_the_translation_report_and_fails_on_it_only_with_strict() {
         "explain is for people; JSON is `check`'s"
     );
 }
+
+#[test]
+fn the_report_follows_the_objects_when_both_go_to_one_file() {
+    // Notes to report: a published port and a dependency.
+    let dir = project(
+        "services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n    depends_on: [db]\n  db:\n    image: postgres\n",
+    );
+    let apart = run(compose2kube(dir.path()).arg("convert"));
+    assert_eq!(apart.status.code(), Some(0));
+    assert!(text(&apart.stderr).contains("☞"), "{}", text(&apart.stderr));
+    // One file behind both standard output and standard error, as `2>&1` gives: the report
+    // is held until the objects are out, never interleaved with them.
+    let path = dir.path().join("both.txt");
+    let file = std::fs::File::create(&path).unwrap();
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin!("compose2kube"))
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .arg("convert")
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let both = std::fs::read(&path).unwrap();
+    assert_eq!(text(&both), text(&[apart.stdout, apart.stderr].concat()));
+}
