@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::compose::env::Environment;
 use crate::compose::merge::{merge, strip_resets};
 use crate::compose::model::de::{Cx, FromNode, normalize};
-use crate::compose::model::service::Extends;
+use crate::compose::model::service::{self, Extends};
 use crate::compose::model::{Include, Project};
 use crate::compose::project::{
     FileArg, LoadOptions, find_default_files, is_remote, is_valid_project_name,
@@ -787,7 +787,9 @@ impl Loader<'_> {
 
     /// Reads the typed model from the merged tree.
     fn typed(&mut self, mut tree: Node) -> Project {
-        // A service written as `name:` with nothing under it is an empty service.
+        // A service written as `name:` with nothing under it is an empty service. The short
+        // syntaxes are rewritten here, where the tree is ours to change, so that reading a
+        // service does not copy it to rewrite them.
         if let Some(services) = tree
             .as_map_mut()
             .and_then(|m| m.get_mut("services"))
@@ -796,6 +798,9 @@ impl Loader<'_> {
             for (_, entry) in services.iter_mut() {
                 if entry.value.is_null() {
                     entry.value = Node::map(Map::new(), entry.value.span);
+                }
+                if let Some(service) = entry.value.as_map_mut() {
+                    service::canonicalize(service, &mut self.cx());
                 }
             }
         }

@@ -175,11 +175,17 @@ impl Service {
 }
 
 impl FromNode for Service {
+    /// Loading rewrites the short syntaxes in the tree it owns ([`canonicalize`]) before it
+    /// reads the services, so that this copies a service's mapping only when it is read from
+    /// a tree nobody rewrote.
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         let map = cx.expect_map(node, "a service")?;
-        let service = match canonical(map, cx) {
-            Some(map) => Self::read_map(node, &map, cx),
-            None => Self::read_map(node, map, cx),
+        let service = if has_short_syntax(map) {
+            let mut map = map.clone();
+            canonicalize(&mut map, cx);
+            Self::read_map(node, &map, cx)
+        } else {
+            Self::read_map(node, map, cx)
         };
         if let Some(percent) = &service.rare().cpu_percent
             && percent.value > 100
@@ -206,23 +212,24 @@ impl FromNode for Service {
     }
 }
 
-/// Rewrites the key-specific short syntaxes to their long form; `None` when there are none.
-fn canonical(map: &Map, cx: &mut Cx) -> Option<Map> {
+/// Whether a service writes a key-specific short syntax [`canonicalize`] rewrites.
+fn has_short_syntax(map: &Map) -> bool {
     let is =
         |key: &str, test: fn(&Node) -> bool| map.get(key).is_some_and(|n| !n.is_null() && test(n));
     let scalar = |n: &Node| matches!(n.value, Value::Scalar(_));
     let seq = |n: &Node| matches!(n.value, Value::Seq(_));
-    let needed = is("gpus", scalar)
+    is("gpus", scalar)
         || is("env_file", scalar)
         || is("label_file", scalar)
         || is("depends_on", seq)
         || is("networks", seq)
-        || is("models", seq);
-    if !needed {
-        return None;
-    }
-    let mut out = map.clone();
-    if let Some(gpus) = out.get_mut("gpus")
+        || is("models", seq)
+}
+
+/// Rewrites a service's key-specific short syntaxes to their long form, in place (a service
+/// in long form is left as it is).
+pub fn canonicalize(map: &mut Map, cx: &mut Cx) {
+    if let Some(gpus) = map.get_mut("gpus")
         && let Value::Scalar(scalar) = &gpus.value
         && !gpus.is_null()
     {
@@ -237,25 +244,25 @@ fn canonical(map: &Map, cx: &mut Cx) -> Option<Map> {
         } else {
             let text = scalar.text.clone();
             unknown_choice(cx, gpus.span, &text, "a GPU request", &["all"]);
-            out.remove("gpus");
+            map.remove("gpus");
         }
     }
     for key in ["env_file", "label_file"] {
-        if let Some(value) = out.get_mut(key)
+        if let Some(value) = map.get_mut(key)
             && matches!(value.value, Value::Scalar(_))
             && !value.is_null()
         {
-            *value = as_list(value.clone());
+            let span = value.span;
+            *value = as_list(std::mem::replace(value, Node::null(span)));
         }
     }
     for (key, bare) in NAME_LISTS {
-        if let Some(value) = out.get_mut(key)
-            && let Some(map) = names_to_map(value, key, bare, cx)
+        if let Some(value) = map.get_mut(key)
+            && let Some(names) = names_to_map(value, key, bare, cx)
         {
-            *value = map;
+            *value = names;
         }
     }
-    Some(out)
 }
 
 /// Builds the mapping entry a bare name of a names list (`depends_on: [db]`) stands for, at
