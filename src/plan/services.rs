@@ -394,7 +394,12 @@ fn push_port(
     let name = name
         .and_then(names::port_name)
         .filter(|n| !out.iter().any(|p| p.name.as_deref() == Some(n.as_str())))
-        .unwrap_or_else(|| format!("{}-{port}", protocol.to_lowercase()));
+        .unwrap_or_else(|| {
+            let mut name = protocol.to_lowercase();
+            name.push('-');
+            name.push_str(&port.to_string());
+            name
+        });
     out.push(ServicePort {
         name: Some(name),
         port,
