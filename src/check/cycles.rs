@@ -2,8 +2,9 @@
 //! refuses both. Each cycle is reported once, at the first edge in declaration order, with
 //! the other edges as related places.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
+use crate::compose::hash::HashMap;
 use crate::compose::model::Project;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{Span, Spanned};

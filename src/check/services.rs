@@ -1,13 +1,12 @@
 //! What makes a service runnable at all, as `docker compose` checks it while loading: it says
 //! what to run (an `image`, a `build`, or a `provider`), and its `container_name` is its own.
 
-use std::collections::HashMap;
-
+use crate::compose::hash::HashMap;
 use crate::compose::model::Project;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 
 pub fn run(project: &Project, diagnostics: &mut Diagnostics) {
-    let mut container_names: HashMap<&str, &str> = HashMap::new();
+    let mut container_names: HashMap<&str, &str> = HashMap::default();
     for (name, service) in &project.services {
         if service.image.is_none() && service.build.is_none() && service.provider.is_none() {
             diagnostics.push(

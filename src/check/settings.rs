@@ -3,8 +3,7 @@
 //! `deploy.resources.limits.cpus`, …), two mounts on one container path, and a healthcheck
 //! `test` that the Engine cannot run.
 
-use std::collections::HashMap;
-
+use crate::compose::hash::HashMap;
 use crate::compose::model::Project;
 use crate::compose::model::Service;
 use crate::compose::model::mounts::SECRETS_DIR;
@@ -126,7 +125,7 @@ fn mount_targets(name: &str, service: &Service, diagnostics: &mut Diagnostics) {
             targets.push((reference.container_path(dir), reference.span));
         }
     }
-    let mut first: HashMap<String, Span> = HashMap::new();
+    let mut first: HashMap<String, Span> = HashMap::default();
     for (target, span) in targets {
         let normalized = target.trim_end_matches('/').to_owned();
         let normalized = if normalized.is_empty() {

@@ -17,10 +17,9 @@
 //! whitespace anywhere in a name is an error, and a bare `KEY` on the last line without a line
 //! break is a bare key (compose-go turns it into a value for an empty name).
 
-use std::collections::HashMap;
 use std::ops::Range;
 
-use indexmap::IndexMap;
+use crate::compose::hash::{HashMap, IndexMap};
 
 use crate::compose::interpolate::{self, line_end, source_range};
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -56,8 +55,8 @@ pub fn parse(
         pos: if text.starts_with(BOM) { BOM.len() } else { 0 },
         lookup,
         diagnostics,
-        vars: IndexMap::new(),
-        values: HashMap::new(),
+        vars: IndexMap::default(),
+        values: HashMap::default(),
     };
     while parser.next_statement() {
         parser.statement();
@@ -70,7 +69,7 @@ pub fn parse(
 /// Lines that are empty or start with `#` (after leading white space) are skipped; a line
 /// without `=` is a bare key.
 pub fn parse_raw(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Vec<EnvVar> {
-    let mut vars = IndexMap::new();
+    let mut vars = IndexMap::default();
     let mut line_start = 0;
     for (index, line) in text.split('\n').enumerate() {
         let mut offset = line_start;

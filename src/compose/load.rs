@@ -5,10 +5,10 @@
 //! Every step reports into one [`Diagnostics`] list and goes on with what it has, so a single
 //! run shows every problem of the project.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::compose::env::Environment;
+use crate::compose::hash::HashMap;
 use crate::compose::merge::{merge, strip_resets};
 use crate::compose::model::de::{Cx, FromNode, normalize};
 use crate::compose::model::service::{self, Extends};
@@ -453,7 +453,7 @@ impl Loader<'_> {
         stack: &mut Vec<PathBuf>,
     ) -> Option<Node> {
         let mut merged: Option<Node> = None;
-        let mut extends_files = ExtendsFiles::new();
+        let mut extends_files = ExtendsFiles::default();
         for documents in parsed {
             for mut document in self.interpolated(documents, environment) {
                 self.apply_includes(&mut document, environment, stack);

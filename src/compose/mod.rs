@@ -17,6 +17,7 @@
 
 pub mod dotenv;
 pub mod env;
+pub mod hash;
 pub mod interpolate;
 mod load;
 pub mod merge;

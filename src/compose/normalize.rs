@@ -7,6 +7,7 @@
 
 use std::hash::Hash;
 
+use crate::compose::hash::HashMap;
 use crate::compose::model::Project;
 use crate::compose::model::mounts::SECRETS_DIR;
 
@@ -62,7 +63,7 @@ fn unique_by<T, K: Eq + Hash>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
     if items.len() < 2 {
         return;
     }
-    let mut positions: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
+    let mut positions: HashMap<K, usize> = HashMap::default();
     let mut out: Vec<T> = Vec::with_capacity(items.len());
     for item in items.drain(..) {
         if let Some(slot) = positions.get(&key(&item)).and_then(|&i| out.get_mut(i)) {

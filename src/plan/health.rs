@@ -195,11 +195,17 @@ enum LabelProbe {
 
 /// A probe set with `kompose.service.healthcheck.<which>.*` labels.
 fn label_probe(name: &str, service: &Service, which: &str, report: &mut Report) -> LabelProbe {
-    let prefix = format!("{}{which}.", kompose::HEALTHCHECK_PREFIX);
-    let get = |field: &str| kompose::label(service, &format!("{prefix}{field}"));
-    if !service.labels.keys().any(|k| k.starts_with(&prefix)) {
+    // Most services have none of these labels: the prefix is built only for those that do.
+    let labelled = service.labels.keys().any(|k| {
+        k.strip_prefix(kompose::HEALTHCHECK_PREFIX)
+            .and_then(|rest| rest.strip_prefix(which))
+            .is_some_and(|rest| rest.starts_with('.'))
+    });
+    if !labelled {
         return LabelProbe::Absent;
     }
+    let prefix = format!("{}{which}.", kompose::HEALTHCHECK_PREFIX);
+    let get = |field: &str| kompose::label(service, &format!("{prefix}{field}"));
     if get("disable").is_some_and(|d| d.value == "true") {
         return LabelProbe::Disabled;
     }

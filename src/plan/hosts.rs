@@ -118,13 +118,16 @@ impl HostNames {
         if database && self.renames.iter().any(|r| r.compose == value) {
             return None;
         }
-        self.rewrite_reported(
-            value,
+        // The report's key is built only for a value that names a renamed host.
+        let (rewritten, used) = self.rewrite(value)?;
+        report_renames(
+            &used,
             Some(service),
             &format!("environment.{key}"),
             Some(span),
             report,
-        )
+        );
+        Some(rewritten)
     }
 
     /// [`Self::rewrite`], with a note at `span` for each name it replaced.
@@ -137,17 +140,7 @@ impl HostNames {
         report: &mut Report,
     ) -> Option<String> {
         let (rewritten, used) = self.rewrite(text)?;
-        for rename in used {
-            report.add(Entry::approximated(
-                service,
-                key,
-                span,
-                format!(
-                    "`{}` becomes `{}`, the Service that answers for it",
-                    rename.compose, rename.service
-                ),
-            ));
-        }
+        report_renames(&used, service, key, span, report);
         Some(rewritten)
     }
 
@@ -216,6 +209,27 @@ fn replace_hosts(text: &str, name: &str, by: &str) -> Option<String> {
     }
     out.push_str(text.get(last..).unwrap_or_default());
     changed.then_some(out)
+}
+
+/// A note at `span` for each name a rewrite replaced.
+fn report_renames(
+    used: &[&Rename],
+    service: Option<&str>,
+    key: &str,
+    span: Option<Span>,
+    report: &mut Report,
+) {
+    for rename in used {
+        report.add(Entry::approximated(
+            service,
+            key,
+            span,
+            format!(
+                "`{}` becomes `{}`, the Service that answers for it",
+                rename.compose, rename.service
+            ),
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@
 //! Pods also carry one label per Compose network they are on, which NetworkPolicies select.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::compose::hash::HashMap;
 use crate::plan::{Context, names};
 
 pub const NAME: &str = "app.kubernetes.io/name";

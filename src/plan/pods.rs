@@ -19,9 +19,7 @@
 //! that asks for a different Pod-level setting is an error naming both services: one Pod
 //! cannot have two hostnames or two replica counts, and guessing would be wrong.
 
-use std::collections::HashSet;
-
-use indexmap::IndexMap;
+use crate::compose::hash::{HashSet, IndexMap};
 
 use crate::compose::model::depends_on::Condition;
 use crate::compose::model::networking::NamespaceMode;
@@ -166,7 +164,7 @@ struct Edge {
 /// Groups the services of the project into Pods.
 pub fn group(context: &Context, report: &mut Report) -> PodGroups {
     let services = &context.project.services;
-    let mut edges: IndexMap<String, Vec<Edge>> = IndexMap::new();
+    let mut edges: IndexMap<String, Vec<Edge>> = IndexMap::default();
     for (name, service) in services {
         let mut own = Vec::new();
         if let Some(edge) = network_edge(context, name, service, report) {
@@ -207,7 +205,7 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
             }
         }
     }
-    let mut sets: IndexMap<usize, Vec<&str>> = IndexMap::new();
+    let mut sets: IndexMap<usize, Vec<&str>> = IndexMap::default();
     for (i, name) in names.iter().enumerate() {
         sets.entry(find(&mut parent, i)).or_default().push(name);
     }
@@ -410,7 +408,7 @@ fn add_configured_groups(context: &Context, edges: &mut IndexMap<String, Vec<Edg
     let Some(mode) = context.options.service_group_mode else {
         return;
     };
-    let mut first: IndexMap<String, String> = IndexMap::new();
+    let mut first: IndexMap<String, String> = IndexMap::default();
     for (name, service) in &context.project.services {
         let keys: Vec<(String, Joined)> = match mode {
             GroupMode::Label => kompose::label(service, kompose::SERVICE_GROUP)

@@ -23,9 +23,9 @@
 //!   Service even when Compose does not declare it: the proxy reached it on the network.
 //!   The routes themselves are planned in [`super::routes`].
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::compose::hash::HashMap;
 use crate::compose::model::Service;
 use crate::compose::model::networking::NamespaceMode;
 use crate::diag::{Code, Diagnostic};
@@ -161,8 +161,8 @@ impl<'p> ServiceIndex<'p> {
     }
 
     fn of(plan: &'p mut Plan) -> Self {
-        let mut by_name = HashMap::new();
-        let mut primary = HashMap::new();
+        let mut by_name = HashMap::default();
+        let mut primary = HashMap::default();
         for (i, service) in plan.services.iter().enumerate() {
             remember(&mut by_name, &mut primary, i, service);
         }
@@ -394,7 +394,12 @@ fn push_port(
     let name = name
         .and_then(names::port_name)
         .filter(|n| !out.iter().any(|p| p.name.as_deref() == Some(n.as_str())))
-        .unwrap_or_else(|| format!("{}-{port}", protocol.to_lowercase()));
+        .unwrap_or_else(|| {
+            let mut name = protocol.to_lowercase();
+            name.push('-');
+            name.push_str(&port.to_string());
+            name
+        });
     out.push(ServicePort {
         name: Some(name),
         port,

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
+use crate::compose::hash::{BuildHasher, IndexMap};
 
 use crate::compose::yaml::{Map, Node, Value, is_null_text, is_yaml12_bool};
 use crate::diag::{Code, Diagnostic, Diagnostics, suggest};
@@ -164,7 +164,7 @@ impl<T: FromNode> Field for Vec<T> {
 impl<T: FromNode> Field for IndexMap<Spanned<String>, T> {
     fn read(node: &Node, cx: &mut Cx) -> Self {
         if node.is_null() {
-            IndexMap::new()
+            IndexMap::default()
         } else {
             IndexMap::from_node(node, cx).unwrap_or_default()
         }
@@ -338,7 +338,7 @@ impl<T: FromNode> FromNode for IndexMap<Spanned<String>, T> {
             return None;
         };
         // Sized from the mapping, as lists are.
-        let mut out = IndexMap::with_capacity(map.len());
+        let mut out = IndexMap::with_capacity_and_hasher(map.len(), BuildHasher::default());
         out.extend(map.iter().filter_map(|(key, entry)| {
             let value = if entry.value.is_null() && !T::NULLABLE {
                 cx.invalid_type(&entry.value, "a value");

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use indexmap::IndexMap;
+use crate::compose::hash::IndexMap;
 
 use crate::compose::model::de::{Cx, Field, FromNode, read_or_default};
 use crate::compose::yaml::{Map, Node, Value};
@@ -785,7 +785,7 @@ impl Field for Mapping {
 
 /// Reads a [`Mapping`] from either form; problems are reported and the entry skipped.
 pub fn read_mapping(node: &Node, cx: &mut Cx) -> Mapping {
-    let mut out = Mapping::new();
+    let mut out = Mapping::default();
     let from_list;
     let map = match &node.value {
         Value::Map(map) => map,

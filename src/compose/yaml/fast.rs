@@ -11,9 +11,11 @@
 //! the two readers to the same events on every file the scanner accepts.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use serde_saphyr::granit_parser::{ScalarStyle, StructureStyle, Tag};
+
+use crate::compose::hash::HashMap;
 
 use super::event::{Event, EventKind, EventSource, NodeTag, Properties, SourceError};
 
@@ -146,7 +148,7 @@ impl<'input> FastEvents<'input> {
             open: Vec::new(),
             pending: None,
             comment_lines: 0,
-            anchors: HashMap::new(),
+            anchors: HashMap::default(),
             next_anchor: 1,
             in_document: false,
             ended_explicitly: false,

@@ -15,9 +15,7 @@ mod equivalence;
 mod event;
 mod fast;
 
-use std::collections::HashMap;
-
-use indexmap::IndexMap;
+use crate::compose::hash::{HashMap, HashSet, IndexMap};
 use serde_saphyr::granit_parser::{ScalarStyle, ScanError, StructureStyle};
 
 use self::event::{Event, EventKind, EventSource, GranitEvents, NodeTag, SourceError};
@@ -382,7 +380,7 @@ fn build<'input>(file: FileId, text: &str, events: impl EventSource<'input>) -> 
     let mut builder = Builder {
         file,
         events,
-        anchors: IndexMap::new(),
+        anchors: IndexMap::default(),
         alias_budget: ALIAS_NODE_BUDGET.saturating_add(text.len()),
         diagnostics: Diagnostics::new(),
         text_len: text.len(),
@@ -603,7 +601,7 @@ impl<'input, S: EventSource<'input>> Builder<S> {
             .iter()
             .skip(base)
             .any(|p| matches!(p, Pending::Merge(_)));
-        let explicit: std::collections::HashSet<String> = if has_merges {
+        let explicit: HashSet<String> = if has_merges {
             pending
                 .iter()
                 .skip(base)
@@ -613,7 +611,7 @@ impl<'input, S: EventSource<'input>> Builder<S> {
                 })
                 .collect()
         } else {
-            std::collections::HashSet::new()
+            HashSet::default()
         };
         let mut map = Map::with_capacity(pending.len().saturating_sub(base));
         for entry in pending.drain(base..) {

@@ -2,10 +2,11 @@
 //! several Pods mount it; inside one Pod it is one Pod volume used by several containers), and
 //! an `emptyDir` for an anonymous volume.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, PersistentVolumeClaimVolumeSource};
 
+use crate::compose::hash::HashMap;
 use crate::compose::model::Service;
 use crate::compose::model::mounts::{ServiceVolume, VolumeType};
 use crate::plan::storage::{Planner, VolumeSource};
@@ -160,7 +161,7 @@ impl Planner<'_, '_> {
 /// The services that mount each named volume as a claim, in project order: one pass over
 /// the services, not one per volume.
 fn volume_users<'p>(context: &Context<'p>) -> HashMap<&'p str, Vec<(&'p str, &'p Service)>> {
-    let mut users_of: HashMap<&str, Vec<(&str, &Service)>> = HashMap::new();
+    let mut users_of: HashMap<&str, Vec<(&str, &Service)>> = HashMap::default();
     for (service_name, service) in &context.project.services {
         if kompose::volume_kind(service).or(context.options.volume_kind)
             == Some(kompose::VolumeKind::EmptyDir)

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use indexmap::IndexMap;
+use crate::compose::hash::IndexMap;
 use k8s_openapi::api::core::v1::{
     ConfigMapVolumeSource, KeyToPath, SecretVolumeSource, VolumeMount,
 };
@@ -38,7 +38,7 @@ impl Planner<'_, '_> {
     /// The Secrets or ConfigMaps of the top-level `secrets:` or `configs:`.
     pub(super) fn top_level(&mut self, kind: Kind) -> IndexMap<String, Source> {
         let project = self.context.project;
-        let mut out = IndexMap::new();
+        let mut out = IndexMap::default();
         let entries: Vec<(&Spanned<String>, Resource)> = match kind {
             Kind::Secret => project
                 .secrets

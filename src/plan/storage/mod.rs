@@ -21,9 +21,9 @@ mod env_files;
 mod files;
 mod tmpfs;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
-use indexmap::IndexMap;
+use crate::compose::hash::{HashSet, IndexMap};
 use k8s_openapi::api::core::v1::{
     ConfigMapVolumeSource, EmptyDirVolumeSource, EnvFromSource, HostPathVolumeSource,
     PersistentVolumeClaimVolumeSource, SecretVolumeSource, Volume, VolumeMount,
