@@ -15,6 +15,7 @@ use compose2kube::plan::{
     ConvertOptions, GroupMode, ServicePurpose, ServiceType, Workload, WorkloadKind,
 };
 use compose2kube::{Converted, check, convert};
+use k8s_openapi::api::core::v1::Container;
 use k8s_openapi::api::networking::v1::NetworkPolicyPeer;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
@@ -77,6 +78,12 @@ impl Run {
             .collect()
     }
 
+    /// The Pod's init containers in start order, as they are written.
+    fn init_containers(&self, pod: &str) -> Vec<Container> {
+        self.pod(pod)
+            .init_containers(&self.converted.plan.wait_settings)
+    }
+
     /// The Pod's containers in start order, sidecars and init containers marked.
     fn start_order(&self, pod: &str) -> Vec<String> {
         let workload = self.pod(pod);
@@ -88,11 +95,9 @@ impl Run {
                 .find(|m| m.container == name)
                 .map(|m| m.role)
         };
-        let init = workload
-            .pod
-            .init_containers
-            .iter()
-            .flatten()
+        let init = self
+            .init_containers(pod)
+            .into_iter()
             .map(|c| match role(&c.name) {
                 Some(Role::Sidecar) => format!("{} (sidecar)", c.name),
                 _ => format!("{} (init)", c.name),
@@ -163,15 +168,7 @@ fn vpn_sidecar_apps_join_the_vpn_pod_and_start_once_it_is_healthy() {
         run.start_order("gluetun"),
         ["gluetun (sidecar)", "qbittorrent", "prowlarr"]
     );
-    let vpn = run
-        .pod("gluetun")
-        .pod
-        .init_containers
-        .as_ref()
-        .unwrap()
-        .first()
-        .unwrap()
-        .clone();
+    let vpn = run.init_containers("gluetun").first().unwrap().clone();
     assert_eq!(vpn.restart_policy.as_deref(), Some("Always"));
     assert!(
         vpn.startup_probe.is_some(),
@@ -436,14 +433,8 @@ fn a_migration_only_one_service_waits_for_runs_as_its_init_container() {
         run.start_order("app"),
         ["wait-for-db (init)", "migrate (init)", "app"]
     );
-    let migrate = run
-        .pod("app")
-        .pod
-        .init_containers
-        .as_ref()
-        .unwrap()
-        .get(1)
-        .unwrap();
+    let init = run.init_containers("app");
+    let migrate = init.get(1).unwrap();
     assert!(
         migrate.restart_policy.is_none(),
         "it runs to completion, it is not a sidecar"
@@ -549,7 +540,7 @@ fn sidecars_start_in_dependency_order_and_a_healthy_wait_gets_a_startup_probe() 
         run.start_order("app"),
         ["vault (sidecar)", "cache (sidecar)", "app"]
     );
-    let init = run.pod("app").pod.init_containers.clone().unwrap();
+    let init = run.init_containers("app");
     assert!(
         init.first().unwrap().startup_probe.is_none(),
         "vault is only waited for to start"
@@ -944,12 +935,9 @@ fn a_member_another_waits_to_complete_is_a_plain_init_container() {
     let run = run("same-pod-completion");
     run.assert_clean();
     assert_eq!(run.start_order("app"), ["migrate (init)", "app"]);
-    let migrate = run
-        .pod("app")
-        .pod
-        .init_containers
+    let init = run.init_containers("app");
+    let migrate = init
         .iter()
-        .flatten()
         .find(|c| c.name == "migrate")
         .expect("an init container");
     assert_eq!(migrate.restart_policy, None);
@@ -961,7 +949,7 @@ fn an_optional_wait_for_a_job_starts_anyway() {
     let run = run("job-optional");
     run.assert_clean();
     let script = |pod: &str| {
-        let init = run.pod(pod).pod.init_containers.clone().unwrap_or_default();
+        let init = run.init_containers(pod);
         let wait = init.first().expect("a wait container").clone();
         wait.command.unwrap_or_default().join(" ")
     };

@@ -39,6 +39,7 @@ use gateway_api::httproutes::{
     HttpRouteSpec,
 };
 
+use crate::plan::ordering::WaitSettings;
 use crate::plan::storage::PodVolume;
 use crate::plan::{
     Autoscaler, Claim, Data, HttpFilter, HttpMatch, HttpMethod, HttpRoute as PlannedRoute, Ingress,
@@ -219,7 +220,11 @@ pub fn objects(plan: &Plan) -> impl Iterator<Item = Object> + '_ {
                 .map(|c| Object::PersistentVolumeClaim(claim(c))),
         )
         .chain(plan.services.iter().map(|s| Object::Service(service(s))))
-        .chain(plan.workloads.iter().map(workload))
+        .chain(
+            plan.workloads
+                .iter()
+                .map(|w| workload(w, &plan.wait_settings)),
+        )
         .chain(
             plan.policies
                 .iter()
@@ -344,7 +349,8 @@ pub fn service(service: &NetworkService) -> Service {
     }
 }
 
-fn template(workload: &Workload) -> PodTemplateSpec {
+fn template(workload: &Workload, settings: &WaitSettings) -> PodTemplateSpec {
+    let init = workload.init_containers(settings);
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some((*workload.pod_labels).clone()),
@@ -355,12 +361,13 @@ fn template(workload: &Workload) -> PodTemplateSpec {
         spec: Some(PodSpec {
             volumes: (!workload.volumes.is_empty())
                 .then(|| workload.volumes.iter().map(PodVolume::to_k8s).collect()),
+            init_containers: (!init.is_empty()).then_some(init),
             ..workload.pod.clone()
         }),
     }
 }
 
-fn workload(workload: &Workload) -> Object {
+fn workload(workload: &Workload, settings: &WaitSettings) -> Object {
     let metadata = meta(&workload.name, &workload.labels, &workload.annotations);
     let selector = LabelSelector {
         match_labels: Some((*workload.selector).clone()),
@@ -373,7 +380,7 @@ fn workload(workload: &Workload) -> Object {
                 replicas: workload.replicas,
                 selector,
                 strategy: strategy.clone(),
-                template: template(workload),
+                template: template(workload, settings),
                 ..DeploymentSpec::default()
             }),
             ..Deployment::default()
@@ -387,7 +394,7 @@ fn workload(workload: &Workload) -> Object {
                 replicas: workload.replicas,
                 selector,
                 service_name: Some(service_name.clone()),
-                template: template(workload),
+                template: template(workload, settings),
                 volume_claim_templates: (!claim_templates.is_empty())
                     .then(|| claim_templates.iter().map(claim).collect()),
                 ..StatefulSetSpec::default()
@@ -398,7 +405,7 @@ fn workload(workload: &Workload) -> Object {
             metadata,
             spec: Some(DaemonSetSpec {
                 selector,
-                template: template(workload),
+                template: template(workload, settings),
                 ..DaemonSetSpec::default()
             }),
             ..DaemonSet::default()
@@ -407,7 +414,7 @@ fn workload(workload: &Workload) -> Object {
             metadata,
             spec: Some(JobSpec {
                 backoff_limit: *backoff_limit,
-                template: template(workload),
+                template: template(workload, settings),
                 ..JobSpec::default()
             }),
             ..Job::default()
@@ -425,7 +432,7 @@ fn workload(workload: &Workload) -> Object {
                     metadata: None,
                     spec: Some(JobSpec {
                         backoff_limit: *backoff_limit,
-                        template: template(workload),
+                        template: template(workload, settings),
                         ..JobSpec::default()
                     }),
                 },

@@ -44,7 +44,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::Resource as _;
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::api::networking::v1::NetworkPolicySpec;
 use k8s_openapi::api::rbac::v1::PolicyRule;
 
@@ -240,6 +240,8 @@ pub struct Plan {
     pub autoscalers: Vec<Autoscaler>,
     /// Identities for init containers that wait for Jobs through the API.
     pub job_waiters: Vec<JobWaiter>,
+    /// How the Pods' wait init containers run.
+    pub wait_settings: ordering::WaitSettings,
 }
 
 /// One Pod template and the controller that runs it: one Compose service, or several that
@@ -260,13 +262,27 @@ pub struct Workload {
     pub pod_labels: labels::LabelSet,
     pub pod_annotations: BTreeMap<String, String>,
     /// The Pod spec without its volumes, which [`storage::PodVolume::to_k8s`] adds when the
-    /// object is written.
+    /// object is written, and without the init containers of its waits
+    /// ([`Workload::init_containers`] is the whole list).
     pub pod: PodSpec,
     pub volumes: Vec<storage::PodVolume>,
     /// The Compose networks the Pod is on (for policies and `explain`).
     pub networks: Vec<String>,
     /// What the Pod waits for before it starts (for `explain`).
     pub waits: Vec<ordering::Wait>,
+}
+
+impl Workload {
+    /// The Pod's init containers in start order: one per wait, then those the Pod spec holds
+    /// (kompose's, then init and sidecar services).
+    #[must_use]
+    pub fn init_containers(&self, settings: &ordering::WaitSettings) -> Vec<Container> {
+        self.waits
+            .iter()
+            .map(|wait| ordering::wait_container(settings, wait))
+            .chain(self.pod.init_containers.iter().flatten().cloned())
+            .collect()
+    }
 }
 
 /// The controller of a workload.
@@ -651,6 +667,7 @@ pub fn plan(loaded: &Loaded, options: &ConvertOptions) -> Planned {
         project: context.name.clone(),
         namespace: options.namespace.clone(),
         namespace_labels: labels::project(&context),
+        wait_settings: ordering::WaitSettings::of(&context),
         ..Plan::default()
     };
     coverage::report_project(&context, &mut report);

@@ -193,10 +193,32 @@ pub fn wait_container_name(wait: &Wait) -> String {
     }
 }
 
+/// How wait init containers run (`--wait-image`, `--job-wait-image`, `--wait-timeout`). The
+/// plan keeps these and each Pod's waits rather than the containers (about 2 KB each), which
+/// [`wait_container`] makes when the Pod is written.
+#[derive(Clone, Debug, Default)]
+pub struct WaitSettings {
+    pub image: String,
+    pub job_image: String,
+    /// Seconds before a wait gives up.
+    pub timeout: u64,
+}
+
+impl WaitSettings {
+    #[must_use]
+    pub fn of(context: &Context) -> Self {
+        Self {
+            image: context.options.wait_image.clone(),
+            job_image: context.options.job_wait_image.clone(),
+            timeout: context.options.wait_timeout,
+        }
+    }
+}
+
 /// The init container that performs a wait.
 #[must_use]
-pub fn wait_container(context: &Context, wait: &Wait) -> Container {
-    let timeout = context.options.wait_timeout;
+pub fn wait_container(settings: &WaitSettings, wait: &Wait) -> Container {
+    let timeout = settings.timeout;
     let (name, image, script) = match wait {
         Wait::Ready { service, required } => {
             let host = ready_service_name(service);
@@ -209,7 +231,7 @@ pub fn wait_container(context: &Context, wait: &Wait) -> Container {
             };
             (
                 wait_container_name(wait),
-                context.options.wait_image.clone(),
+                settings.image.clone(),
                 format!(
                     "end=$(( $(date +%s) + {timeout} )); until nslookup {host} >/dev/null 2>&1; do if [ \"$(date +%s)\" -ge \"$end\" ]; then {give_up}; fi; echo \"waiting for {service} to be ready\"; sleep 2; done"
                 ),
@@ -231,7 +253,7 @@ pub fn wait_container(context: &Context, wait: &Wait) -> Container {
             };
             (
                 wait_container_name(wait),
-                context.options.job_wait_image.clone(),
+                settings.job_image.clone(),
                 script,
             )
         }

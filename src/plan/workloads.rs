@@ -425,21 +425,15 @@ fn pod_spec(
     report: &mut Report,
 ) -> (PodSpec, Vec<PodVolume>) {
     let services = &context.project.services;
-    let mut init: Vec<Container> = order
-        .waits
-        .get(&group.name)
-        .into_iter()
-        .flatten()
-        .map(|wait| ordering::wait_container(context, wait))
+    // The waits' containers come first; the workload makes them from its waits when the Pod
+    // is written (`Workload::init_containers`). Init containers declared by kompose labels
+    // move with their service into the Pod.
+    let mut init: Vec<Container> = group
+        .members
+        .iter()
+        .filter_map(|m| services.get(m.service.as_str()))
+        .filter_map(kompose_init_container)
         .collect();
-    // Init containers declared by kompose labels move with their service into the Pod.
-    init.extend(
-        group
-            .members
-            .iter()
-            .filter_map(|m| services.get(m.service.as_str()))
-            .filter_map(kompose_init_container),
-    );
     let mut main = Vec::with_capacity(group.members.len());
     let mut volumes: Vec<PodVolume> = Vec::new();
     let sequence = order

@@ -39,7 +39,7 @@ pub fn text(plan: &Plan, notes: &[String]) -> String {
             workload.kind.name()
         );
         let _ = writeln!(out, "  containers, in start order:");
-        for (index, (container, role, origin)) in containers(workload).iter().enumerate() {
+        for (index, (container, role, origin)) in containers(plan, workload).iter().enumerate() {
             let _ = writeln!(
                 out,
                 "    {}. {:<24} {:<8} {origin}",
@@ -165,10 +165,13 @@ fn routes(plan: &Plan) -> Vec<String> {
 }
 
 /// The Pod's containers in start order, with their role and where they come from.
-pub(super) fn containers(workload: &Workload) -> Vec<(&Container, &'static str, String)> {
+pub(super) fn containers(
+    plan: &Plan,
+    workload: &Workload,
+) -> Vec<(Container, &'static str, String)> {
     let mut out = Vec::new();
     let member = |name: &str| workload.group.members.iter().find(|m| m.container == name);
-    for container in workload.pod.init_containers.iter().flatten() {
+    for container in workload.init_containers(&plan.wait_settings) {
         let (role, origin) = match member(&container.name) {
             Some(m) if m.role == Role::Sidecar => ("sidecar", origin(m)),
             Some(m) => ("init", origin(m)),
@@ -178,7 +181,7 @@ pub(super) fn containers(workload: &Workload) -> Vec<(&Container, &'static str, 
     }
     for container in &workload.pod.containers {
         let origin = member(&container.name).map_or_else(String::new, origin);
-        out.push((container, "main", origin));
+        out.push((container.clone(), "main", origin));
     }
     out
 }
@@ -359,9 +362,9 @@ impl<'a> Topology<'a> {
             .workloads
             .iter()
             .map(|w| {
-                let containers = containers(w)
+                let containers = containers(plan, w)
                     .into_iter()
-                    .map(|(c, role, _)| (c.name.clone(), role))
+                    .map(|(c, role, _)| (c.name, role))
                     .collect();
                 DiagramPod {
                     name: w.name.as_str(),

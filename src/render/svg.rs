@@ -179,7 +179,7 @@ impl Drawing {
             Line::new(format!("Pod {}", workload.name), "title"),
             Line::new(workload_kind(workload), "kind"),
         ];
-        for (index, (container, role, _)) in containers(workload).iter().enumerate() {
+        for (index, (container, role, _)) in containers(plan, workload).iter().enumerate() {
             lines.push(Line::new(
                 format!("{}. {role:<7} {}", index + 1, container.name),
                 role,
