@@ -10,6 +10,7 @@ pub mod check;
 pub mod compose;
 pub mod diag;
 pub mod emit;
+pub mod hash;
 pub mod plan;
 pub mod render;
 pub mod report;

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::compose::hash::HashMap;
 use crate::compose::model::Project;
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::hash::HashMap;
 use crate::source::{Span, Spanned};
 
 /// One edge: the target's index and where the edge is written.

@@ -2,7 +2,7 @@
 //! `network_mode`/`ipc`/`pid` `service:` targets, `networks`, named
 //! volumes, `secrets` (also of `build`) and `configs`.
 
-use crate::compose::hash::IndexMap;
+use crate::hash::IndexMap;
 
 use crate::compose::Loaded;
 use crate::compose::model::mounts::{FileReference, VolumeType};

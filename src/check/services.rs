@@ -1,9 +1,9 @@
 //! What makes a service runnable at all, as `docker compose` checks it while loading: it says
 //! what to run (an `image`, a `build`, or a `provider`), and its `container_name` is its own.
 
-use crate::compose::hash::HashMap;
 use crate::compose::model::Project;
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::hash::HashMap;
 
 pub fn run(project: &Project, diagnostics: &mut Diagnostics) {
     let mut container_names: HashMap<&str, &str> = HashMap::default();

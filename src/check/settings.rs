@@ -3,11 +3,11 @@
 //! `deploy.resources.limits.cpus`, …), two mounts on one container path, and a healthcheck
 //! `test` that the Engine cannot run.
 
-use crate::compose::hash::HashMap;
 use crate::compose::model::Project;
 use crate::compose::model::Service;
 use crate::compose::model::mounts::SECRETS_DIR;
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::hash::HashMap;
 use crate::source::{Span, Spanned};
 
 pub fn run(project: &Project, diagnostics: &mut Diagnostics) {

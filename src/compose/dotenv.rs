@@ -19,7 +19,7 @@
 
 use std::ops::Range;
 
-use crate::compose::hash::{HashMap, IndexMap};
+use crate::hash::{HashMap, IndexMap};
 
 use crate::compose::interpolate::{self, line_end, source_range};
 use crate::diag::{Code, Diagnostic, Diagnostics};

@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::compose::env::Environment;
-use crate::compose::hash::HashMap;
 use crate::compose::merge::{merge, strip_resets};
 use crate::compose::model::de::{Cx, FromNode, normalize};
 use crate::compose::model::service::{self, Extends};
@@ -20,6 +19,7 @@ use crate::compose::project::{
 use crate::compose::yaml::{self, Map, Node, Value};
 use crate::compose::{dotenv, interpolate, normalize, profiles};
 use crate::diag::{Code, Diagnostic, Diagnostics, suggest};
+use crate::hash::HashMap;
 use crate::source::{FileId, SourceMap, Span, Spanned};
 
 /// A loaded project and everything learnt while loading it.

@@ -17,7 +17,6 @@
 
 pub mod dotenv;
 pub mod env;
-pub mod hash;
 pub mod interpolate;
 mod load;
 pub mod merge;

@@ -7,9 +7,9 @@
 
 use std::hash::Hash;
 
-use crate::compose::hash::HashMap;
 use crate::compose::model::Project;
 use crate::compose::model::mounts::SECRETS_DIR;
+use crate::hash::HashMap;
 
 /// Makes every identity-keyed list of every service unique.
 pub fn deduplicate(project: &mut Project) {

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::compose::hash::IndexMap;
+use crate::hash::IndexMap;
 
 use crate::compose::model::mounts::VolumeType;
 use crate::compose::model::{Project, Service};

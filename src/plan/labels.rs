@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::compose::hash::HashMap;
+use crate::hash::HashMap;
 use crate::plan::{Context, names};
 
 pub const NAME: &str = "app.kubernetes.io/name";

@@ -12,7 +12,7 @@
 //!   `service_completed_successfully` an init container that waits for the dependency's Job;
 //! - `service_started` needs nothing: the dependent's connections must retry anyway.
 
-use crate::compose::hash::{IndexMap, IndexSet};
+use crate::hash::{IndexMap, IndexSet};
 use k8s_openapi::api::core::v1::{Container, SecurityContext};
 use k8s_openapi::api::rbac::v1::PolicyRule;
 

@@ -19,7 +19,7 @@
 //! that asks for a different Pod-level setting is an error naming both services: one Pod
 //! cannot have two hostnames or two replica counts, and guessing would be wrong.
 
-use crate::compose::hash::{HashSet, IndexMap};
+use crate::hash::{HashSet, IndexMap};
 
 use crate::compose::model::depends_on::Condition;
 use crate::compose::model::networking::NamespaceMode;

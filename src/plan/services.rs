@@ -25,10 +25,10 @@
 
 use std::sync::Arc;
 
-use crate::compose::hash::HashMap;
 use crate::compose::model::Service;
 use crate::compose::model::networking::NamespaceMode;
 use crate::diag::{Code, Diagnostic};
+use crate::hash::HashMap;
 use crate::plan::ordering::{Order, ready_service_name};
 use crate::plan::pods::{Joined, PodGroup, PodGroups};
 use crate::plan::routes::Exposure;

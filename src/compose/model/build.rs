@@ -13,7 +13,7 @@ use crate::compose::model::syntax::{ByteSize, Mapping, is_remote_context};
 use crate::compose::yaml::{Node, Value};
 use crate::source::Spanned;
 
-use crate::compose::hash::IndexMap;
+use crate::hash::IndexMap;
 
 crate::compose_struct! {
     @map_only

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::compose::hash::{BuildHasher, IndexMap};
+use crate::hash::{BuildHasher, IndexMap};
 
 use crate::compose::yaml::{Map, Node, Value, is_null_text, is_yaml12_bool};
 use crate::diag::{Code, Diagnostic, Diagnostics, suggest};

@@ -29,7 +29,7 @@ pub mod syntax;
 #[cfg(test)]
 pub(crate) mod testing;
 
-use crate::compose::hash::IndexMap;
+use crate::hash::IndexMap;
 
 use crate::source::Spanned;
 

@@ -4,7 +4,7 @@
 //! The list form `networks: [front, back]` and an entry with no value (`front:`) both mean
 //! "attached with default settings".
 
-use crate::compose::hash::IndexMap;
+use crate::hash::IndexMap;
 
 use crate::compose::model::de::{Cx, Field, FromNode, read_or_default};
 use crate::compose::model::syntax::{Mapping, scalar_sub_span};

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::compose::hash::IndexMap;
+use crate::hash::IndexMap;
 
 use crate::compose::model::de::{Cx, FromNode, unknown_key};
 use crate::compose::model::syntax::Mapping;

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use crate::compose::hash::IndexMap;
+use crate::hash::IndexMap;
 
 use crate::compose::model::build::Build;
 use crate::compose::model::de::{Cx, Field, FromNode, unknown_key};

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::compose::hash::IndexMap;
+use crate::hash::IndexMap;
 
 use crate::compose::model::de::{Cx, Field, FromNode, read_or_default};
 use crate::compose::yaml::{Map, Node, Value};

@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 
 use serde_saphyr::granit_parser::{ScalarStyle, StructureStyle, Tag};
 
-use crate::compose::hash::HashMap;
+use crate::hash::HashMap;
 
 use super::event::{Event, EventKind, EventSource, NodeTag, Properties, SourceError};
 

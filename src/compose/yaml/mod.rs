@@ -15,7 +15,7 @@ mod equivalence;
 mod event;
 mod fast;
 
-use crate::compose::hash::{HashMap, HashSet, IndexMap};
+use crate::hash::{HashMap, HashSet, IndexMap};
 use serde_saphyr::granit_parser::{ScalarStyle, ScanError, StructureStyle};
 
 use self::event::{Event, EventKind, EventSource, GranitEvents, NodeTag, SourceError};

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, PersistentVolumeClaimVolumeSource};
 
-use crate::compose::hash::HashMap;
 use crate::compose::model::Service;
 use crate::compose::model::mounts::{ServiceVolume, VolumeType};
+use crate::hash::HashMap;
 use crate::plan::storage::{Planner, VolumeSource};
 use crate::plan::{Claim, Context, kompose, labels, names};
 use crate::report::Entry;

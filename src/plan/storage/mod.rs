@@ -23,7 +23,7 @@ mod tmpfs;
 
 use std::collections::BTreeMap;
 
-use crate::compose::hash::{HashSet, IndexMap};
+use crate::hash::{HashSet, IndexMap};
 use k8s_openapi::api::core::v1::{
     ConfigMapVolumeSource, EmptyDirVolumeSource, EnvFromSource, HostPathVolumeSource,
     PersistentVolumeClaimVolumeSource, SecretVolumeSource, Volume, VolumeMount,
