@@ -15,8 +15,8 @@ use k8s_openapi::api::autoscaling::v2::{
 };
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Namespace, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodSpec,
-    PodTemplateSpec, Secret, Service, ServiceAccount, ServicePort as K8sServicePort, ServiceSpec,
+    ConfigMap, Namespace, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodTemplateSpec,
+    Secret, Service, ServiceAccount, ServicePort as K8sServicePort, ServiceSpec,
     VolumeResourceRequirements,
 };
 use k8s_openapi::api::networking::v1::{
@@ -40,7 +40,6 @@ use gateway_api::httproutes::{
 };
 
 use crate::plan::ordering::WaitSettings;
-use crate::plan::storage::PodVolume;
 use crate::plan::{
     Autoscaler, Claim, Data, HttpFilter, HttpMatch, HttpMethod, HttpRoute as PlannedRoute, Ingress,
     JobWaiter, NetworkService, PathMatch, Plan, Policy, RedirectScheme, ServiceType, Workload,
@@ -350,7 +349,6 @@ pub fn service(service: &NetworkService) -> Service {
 }
 
 fn template(workload: &Workload, settings: &WaitSettings) -> PodTemplateSpec {
-    let init = workload.init_containers(settings);
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some((*workload.pod_labels).clone()),
@@ -358,12 +356,7 @@ fn template(workload: &Workload, settings: &WaitSettings) -> PodTemplateSpec {
                 .then(|| workload.pod_annotations.clone()),
             ..ObjectMeta::default()
         }),
-        spec: Some(PodSpec {
-            volumes: (!workload.volumes.is_empty())
-                .then(|| workload.volumes.iter().map(PodVolume::to_k8s).collect()),
-            init_containers: (!init.is_empty()).then_some(init),
-            ..workload.pod.clone()
-        }),
+        spec: Some(workload.pod_spec(settings)),
     }
 }
 

@@ -261,9 +261,8 @@ pub struct Workload {
     /// The selector, and the network labels [`policies`] selects the Pods by.
     pub pod_labels: labels::LabelSet,
     pub pod_annotations: BTreeMap<String, String>,
-    /// The Pod spec without its volumes, which [`storage::PodVolume::to_k8s`] adds when the
-    /// object is written, and without the init containers of its waits
-    /// ([`Workload::init_containers`] is the whole list).
+    /// The Pod spec without its volumes and without the init containers of its waits:
+    /// [`Workload::pod_spec`] is the object's whole spec.
     pub pod: PodSpec,
     pub volumes: Vec<storage::PodVolume>,
     /// The Compose networks the Pod is on (for policies and `explain`).
@@ -273,15 +272,32 @@ pub struct Workload {
 }
 
 impl Workload {
-    /// The Pod's init containers in start order: one per wait, then those the Pod spec holds
-    /// (kompose's, then init and sidecar services).
+    /// The object's whole Pod spec: the held one with its volumes, and its init containers in
+    /// start order — one per wait, then those the held spec has (kompose's, then init and
+    /// sidecar services).
     #[must_use]
-    pub fn init_containers(&self, settings: &ordering::WaitSettings) -> Vec<Container> {
-        self.waits
+    pub fn pod_spec(&self, settings: &ordering::WaitSettings) -> PodSpec {
+        let mut pod = self.pod.clone();
+        let init: Vec<Container> = self
+            .waits
             .iter()
             .map(|wait| ordering::wait_container(settings, wait))
-            .chain(self.pod.init_containers.iter().flatten().cloned())
-            .collect()
+            .chain(pod.init_containers.take().into_iter().flatten())
+            .collect();
+        pod.init_containers = (!init.is_empty()).then_some(init);
+        pod.volumes = (!self.volumes.is_empty()).then(|| {
+            self.volumes
+                .iter()
+                .map(storage::PodVolume::to_k8s)
+                .collect()
+        });
+        pod
+    }
+
+    /// The init containers of [`Workload::pod_spec`].
+    #[must_use]
+    pub fn init_containers(&self, settings: &ordering::WaitSettings) -> Vec<Container> {
+        self.pod_spec(settings).init_containers.unwrap_or_default()
     }
 }
 
