@@ -10,25 +10,24 @@
 /// the container, the Service of a Compose service; also ConfigMaps, Secrets and claims.
 #[must_use]
 pub fn label(name: &str) -> String {
-    fit(&normalize(name), 63, name)
+    fit(normalize(name), 63, name)
 }
 
 /// A DNS-1035 label, as a Service name needs: a DNS-1123 label that starts with a letter.
 #[must_use]
 pub fn service(name: &str) -> String {
-    let base = normalize(name);
-    if base.starts_with(|c: char| c.is_ascii_lowercase()) {
-        fit(&base, 63, name)
-    } else {
-        fit(&format!("s-{base}"), 63, name)
+    let mut base = normalize(name);
+    if !base.starts_with(|c: char| c.is_ascii_lowercase()) {
+        base.insert_str(0, "s-");
     }
+    fit(base, 63, name)
 }
 
 /// A name made of several parts (`web-config`, `project-front`), as one DNS-1123 label.
 #[must_use]
 pub fn joined(parts: &[&str]) -> String {
     let raw = parts.join("-");
-    fit(&normalize(&raw), 63, &raw)
+    fit(normalize(&raw), 63, &raw)
 }
 
 /// `text` with each character that neither a label value nor a ConfigMap or Secret key may
@@ -52,7 +51,7 @@ pub fn key_characters(text: &str, other: char) -> String {
 pub fn label_value(value: &str) -> String {
     let kept = key_characters(value, '-');
     let trimmed = kept.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    fit(trimmed, 63, value)
+    fit(trimmed.to_owned(), 63, value)
 }
 
 /// An IANA service name for a port (at most 15 characters of `a-z0-9-`, with a letter, no
@@ -71,26 +70,36 @@ pub fn port_name(name: &str) -> Option<String> {
 }
 
 /// Lower case, `a-z0-9-` only, no leading or trailing `-` — the same rule `kompose` uses.
+/// (Every character is lowercased first, as Unicode does it: `K`, the Kelvin sign, becomes `k`.)
 #[must_use]
 pub fn normalize(name: &str) -> String {
-    let mapped: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_lowercase() || c.is_ascii_digit() {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    mapped.trim_matches('-').to_owned()
+    let keep = |c: char| {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            c
+        } else {
+            '-'
+        }
+    };
+    // Names are nearly always ASCII: lowercased character by character, into one allocation.
+    let mut out = String::with_capacity(name.len());
+    if name.is_ascii() {
+        for c in name.chars() {
+            out.push(keep(c.to_ascii_lowercase()));
+        }
+    } else {
+        out.extend(name.to_lowercase().chars().map(keep));
+    }
+    out.truncate(out.trim_end_matches('-').len());
+    let leading = out.len() - out.trim_start_matches('-').len();
+    out.drain(..leading);
+    out
 }
 
-/// Shortens `name` to `limit` characters, replacing the end with a hash of `original`.
-fn fit(name: &str, limit: usize, original: &str) -> String {
+/// `name`, or, when it is longer than `limit` characters (or empty), its start with a hash of
+/// `original` in place of the end.
+fn fit(name: String, limit: usize, original: &str) -> String {
     if name.len() <= limit && !name.is_empty() {
-        return name.to_owned();
+        return name;
     }
     let hash = format!("{:08x}", fnv1a(original));
     let keep = limit.saturating_sub(hash.len() + 1);
@@ -144,6 +153,36 @@ mod tests {
         );
         assert_eq!(port_name("8080"), None);
         assert_eq!(port_name("a__b"), Some("a-b".into()));
+    }
+
+    /// The rule as first written: Unicode lowercasing, then the mapping, then the trim.
+    fn normalize_reference(name: &str) -> String {
+        let mapped: String = name
+            .to_lowercase()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        mapped.trim_matches('-').to_owned()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_is_the_reference_rule(name in "[a-zA-Z0-9._-]{0,12}|\\PC{0,12}|[-_A-Z\u{212A}\u{130}]{0,6}") {
+            proptest::prop_assert_eq!(normalize(&name), normalize_reference(&name));
+        }
+    }
+
+    #[test]
+    fn lowercasing_is_unicode_lowercasing() {
+        assert_eq!(normalize("\u{212A}ube"), "kube");
+        assert_eq!(normalize("_\u{130}x_"), "i-x");
+        assert_eq!(normalize("--"), "");
     }
 
     #[test]
