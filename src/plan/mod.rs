@@ -249,8 +249,9 @@ pub struct Plan {
 #[derive(Clone, Debug)]
 pub struct Workload {
     pub name: String,
-    /// The Compose services in the Pod, and the role of each container.
-    pub group: pods::PodGroup,
+    /// The Compose services in the Pod, and the role of each container (shared with the
+    /// plan's [`pods::PodGroups`]).
+    pub group: std::sync::Arc<pods::PodGroup>,
     pub kind: WorkloadKind,
     pub replicas: Option<i32>,
     /// Labels of the workload object.

@@ -32,7 +32,7 @@ use crate::source::Spanned;
 /// out of `claims`, as its claim templates.
 pub fn workload(
     context: &Context,
-    group: &PodGroup,
+    group: &Arc<PodGroup>,
     order: &Order,
     storage: &mut Storage,
     claims: &mut Vec<Claim>,
@@ -97,7 +97,7 @@ pub fn workload(
     let (workload_labels, annotations) = metadata(context, group, root, report);
     Workload {
         name: group.name.clone(),
-        group: group.clone(),
+        group: Arc::clone(group),
         kind,
         replicas,
         labels: workload_labels,
