@@ -322,7 +322,7 @@ fn mounts(workload: &Workload, name: &str) -> bool {
         .pod
         .containers
         .iter()
-        .chain(workload.pod.init_containers.iter().flatten());
+        .chain(&workload.pod.init_containers);
     let environment = containers
         .flat_map(|c| c.env_from.iter().flatten())
         .any(|source| {
