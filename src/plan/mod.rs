@@ -290,7 +290,7 @@ impl Workload {
             .waits
             .iter()
             .map(|wait| ordering::wait_container(settings, wait))
-            .chain(init_containers.iter().cloned())
+            .chain(init_containers.iter().map(container::Container::to_k8s))
             .collect();
         let PodSettings {
             restart_policy,
@@ -312,7 +312,10 @@ impl Workload {
             topology_spread_constraints,
         } = pod_settings.as_deref().cloned().unwrap_or_default();
         PodSpec {
-            containers: containers.clone(),
+            containers: containers
+                .iter()
+                .map(container::Container::to_k8s)
+                .collect(),
             init_containers: (!init.is_empty()).then_some(init),
             volumes: (!self.volumes.is_empty()).then(|| {
                 self.volumes
@@ -354,10 +357,10 @@ impl Workload {
 /// object's spec when the object is written.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pod {
-    pub containers: Vec<Container>,
+    pub containers: Vec<container::Container>,
     /// kompose's init containers, then the init and sidecar services, in start order (the
     /// waits' come before them when the Pod is written).
-    pub init_containers: Vec<Container>,
+    pub init_containers: Vec<container::Container>,
     /// `None` when the Pod sets none of them.
     pub settings: Option<Box<PodSettings>>,
 }

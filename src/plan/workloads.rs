@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::core::v1::{
-    Container, EmptyDirVolumeSource, HostAlias, LocalObjectReference, PodDNSConfig,
-    PodDNSConfigOption, PodSecurityContext, Sysctl,
+    EmptyDirVolumeSource, HostAlias, LocalObjectReference, PodDNSConfig, PodDNSConfigOption,
+    PodSecurityContext, Sysctl,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -17,6 +17,7 @@ use crate::compose::model::depends_on::Condition;
 use crate::compose::model::deploy::{DeployMode, RestartCondition, UpdateOrder};
 use crate::compose::model::networking::NamespaceMode;
 use crate::compose::model::service::Restart;
+use crate::plan::container::Container;
 use crate::plan::labels::LabelSet;
 use crate::plan::ordering::{self, Order};
 use crate::plan::pods::{Joined, PodGroup, Role};
@@ -516,8 +517,8 @@ fn member_container(
 ) -> Container {
     let services = &context.project.services;
     let mut spec = container::container(context, &member.service, service, report);
-    spec.volume_mounts = (!own.mounts.is_empty()).then_some(own.mounts);
-    spec.env_from = (!own.env_from.is_empty()).then_some(own.env_from);
+    spec.volume_mounts = own.mounts;
+    spec.env_from = own.env_from;
     match member.role {
         Role::Init => drop_for_init(&member.service, service, &mut spec, report),
         Role::Main | Role::Sidecar => {
@@ -537,7 +538,7 @@ fn member_container(
         }
     }
     if member.role == Role::Sidecar {
-        spec.restart_policy = Some("Always".into());
+        spec.settings.get_or_insert_default().restart_policy = Some("Always".into());
     }
     spec
 }
@@ -571,7 +572,7 @@ fn drop_for_init(name: &str, service: &Service, spec: &mut Container, report: &m
 
 /// With `network_mode: host` the container's ports are the node's ports.
 fn host_ports(spec: &mut Container) {
-    for port in spec.ports.iter_mut().flatten() {
+    for port in &mut spec.ports {
         port.host_port = Some(port.container_port);
     }
 }
@@ -587,7 +588,7 @@ fn kompose_init_container(service: &Service) -> Option<Container> {
     });
     Some(Container {
         name,
-        image: Some(image.value.clone()),
+        image: image.value.clone(),
         command,
         ..Container::default()
     })
