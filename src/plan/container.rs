@@ -33,7 +33,7 @@ pub struct Container {
     pub image: String,
     pub command: Option<Vec<String>>,
     pub args: Option<Vec<String>>,
-    pub env: Vec<EnvVar>,
+    pub env: Vec<Variable>,
     pub ports: Vec<ContainerPort>,
     pub volume_mounts: Vec<VolumeMount>,
     pub env_from: Vec<EnvFromSource>,
@@ -46,6 +46,14 @@ pub struct Container {
     pub lifecycle: Option<Box<Lifecycle>>,
     /// `None` when the container sets none of them.
     pub settings: Option<Box<ContainerSettings>>,
+}
+
+/// A variable of a container's environment. The plan gives every variable a value of its
+/// own; k8s-openapi's `EnvVar` also holds the sources of a value (over 200 bytes inline).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variable {
+    pub name: String,
+    pub value: String,
 }
 
 /// The settings few containers have.
@@ -94,7 +102,15 @@ impl Container {
             image_pull_policy,
             command: command.clone(),
             args: args.clone(),
-            env: non_empty(env.clone()),
+            env: non_empty(
+                env.iter()
+                    .map(|variable| EnvVar {
+                        name: variable.name.clone(),
+                        value: Some(variable.value.clone()),
+                        value_from: None,
+                    })
+                    .collect(),
+            ),
             working_dir,
             ports: non_empty(ports.clone()),
             volume_mounts: non_empty(volume_mounts.clone()),
@@ -120,7 +136,7 @@ pub fn container(
     service: &Service,
     report: &mut Report,
 ) -> Container {
-    // In the order of the service's keys' reports.
+    // The parts are planned in this order, which is the order of their report entries.
     let (command, args) = command_and_args(context, name, service, report);
     let image = image(context, name, service, report);
     let image_pull_policy = pull_policy(name, service, report);
@@ -278,7 +294,7 @@ fn environment(
     name: &str,
     service: &Service,
     report: &mut Report,
-) -> Vec<EnvVar> {
+) -> Vec<Variable> {
     let mut out = Vec::with_capacity(service.environment.len());
     for (key, value) in &service.environment {
         let value = match value {
@@ -303,10 +319,9 @@ fn environment(
             .hosts
             .rewrite_variable(key, &value, name, key.span, report)
             .unwrap_or(value);
-        out.push(EnvVar {
+        out.push(Variable {
             name: key.value.clone(),
-            value: Some(escape_dollar_paren(&value)),
-            value_from: None,
+            value: escape_dollar_paren(&value),
         });
     }
     out
