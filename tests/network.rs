@@ -209,7 +209,7 @@ fn a_volume_shared_inside_a_pod_is_one_pod_volume_and_a_read_write_once_claim() 
     let run = run("shared-volume");
     run.assert_clean();
     let workload = run.pod("web");
-    let pod = &workload.pod;
+    let pod = workload.pod_spec(&run.converted.plan.wait_settings);
     assert_eq!(workload.volumes.len(), 1);
     for container in &pod.containers {
         assert_eq!(
@@ -249,7 +249,7 @@ fn ports_declared_twice_in_one_pod_are_an_error_naming_both() {
 #[test]
 fn host_mode_uses_the_node_network_and_binds_host_ports() {
     let run = run("host");
-    let pod = &run.pod("plex").pod;
+    let pod = run.pod("plex").pod_spec(&run.converted.plan.wait_settings);
     assert_eq!(pod.host_network, Some(true));
     assert_eq!(pod.dns_policy.as_deref(), Some("ClusterFirstWithHostNet"));
     let port = pod
@@ -456,7 +456,10 @@ fn a_migration_several_services_wait_for_is_a_job_they_wait_for() {
             ["wait-for-migrate (init)", dependent]
         );
         assert_eq!(
-            run.pod(dependent).pod.service_account_name.as_deref(),
+            run.pod(dependent)
+                .pod_spec(&run.converted.plan.wait_settings)
+                .service_account_name
+                .as_deref(),
             Some("migration-shared-job-waiter")
         );
     }
@@ -575,7 +578,8 @@ fn pid_and_ipc_sharing_put_services_in_one_pod() {
     let run = run("pid-ipc");
     run.assert_clean();
     assert_eq!(run.start_order("app"), ["app", "profiler", "shm-reader"]);
-    assert_eq!(run.pod("app").pod.share_process_namespace, Some(true));
+    let pod = run.pod("app").pod_spec(&run.converted.plan.wait_settings);
+    assert_eq!(pod.share_process_namespace, Some(true));
     run.validate();
 }
 
@@ -590,7 +594,7 @@ fn what_a_member_needs_moves_into_the_root_pod() {
     );
     run.assert_clean();
     let workload = run.pod("vpn");
-    let pod = &workload.pod;
+    let pod = workload.pod_spec(&run.converted.plan.wait_settings);
     let volumes: Vec<&str> = workload.volumes.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(volumes, ["secret-token", "config-settings"]);
     assert_eq!(
@@ -688,7 +692,7 @@ fn corpus_files_with_network_modes_convert_into_shared_pods() {
             .plan
             .workloads
             .iter()
-            .all(|w| w.pod.host_network == Some(true))
+            .all(|w| w.pod.host_network())
     );
 }
 

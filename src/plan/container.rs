@@ -4,10 +4,11 @@
 //! [`crate::plan::storage`], probes in [`crate::plan::health`].
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{
-    AppArmorProfile, Capabilities, Container, ContainerPort, EnvVar, ExecAction, Lifecycle,
-    LifecycleHandler, ResourceRequirements, SeccompProfile, SecurityContext,
+    AppArmorProfile, Capabilities, ContainerPort, EnvFromSource, EnvVar, ExecAction, Lifecycle,
+    LifecycleHandler, Probe, ResourceRequirements, SeccompProfile, SecurityContext, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
@@ -21,6 +22,113 @@ use crate::plan::{Context, kompose, names};
 use crate::report::{Entry, Report};
 use crate::source::{Span, Spanned};
 
+/// A container as the plan holds it: what nearly every container has inline, the rest in
+/// boxed parts that are `None` when unset. k8s-openapi's `Container` holds every field inline
+/// (over 2 KB: three probes, a security context, hooks and resources); a plan of thousands
+/// of containers holds this, and [`Container::to_k8s`] makes the Pod spec's container when
+/// the object is written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    pub command: Option<Vec<String>>,
+    pub args: Option<Vec<String>>,
+    pub env: Vec<Variable>,
+    pub ports: Vec<ContainerPort>,
+    pub volume_mounts: Vec<VolumeMount>,
+    pub env_from: Vec<EnvFromSource>,
+    /// Shared: a healthcheck's readiness and liveness probes are the same check.
+    pub readiness_probe: Option<Arc<Probe>>,
+    pub liveness_probe: Option<Arc<Probe>>,
+    pub startup_probe: Option<Arc<Probe>>,
+    pub resources: Option<Box<ResourceRequirements>>,
+    pub security_context: Option<Box<SecurityContext>>,
+    pub lifecycle: Option<Box<Lifecycle>>,
+    /// `None` when the container sets none of them.
+    pub settings: Option<Box<ContainerSettings>>,
+}
+
+/// A variable of a container's environment. The plan gives every variable a value of its
+/// own; k8s-openapi's `EnvVar` also holds the sources of a value (over 200 bytes inline).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variable {
+    pub name: String,
+    pub value: String,
+}
+
+/// The settings few containers have.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ContainerSettings {
+    pub image_pull_policy: Option<String>,
+    pub working_dir: Option<String>,
+    pub tty: Option<bool>,
+    pub stdin: Option<bool>,
+    /// `Always` for a native sidecar.
+    pub restart_policy: Option<String>,
+}
+
+impl Container {
+    /// The container as the Pod spec writes it.
+    #[must_use]
+    pub fn to_k8s(&self) -> k8s_openapi::api::core::v1::Container {
+        let Self {
+            name,
+            image,
+            command,
+            args,
+            env,
+            ports,
+            volume_mounts,
+            env_from,
+            readiness_probe,
+            liveness_probe,
+            startup_probe,
+            resources,
+            security_context,
+            lifecycle,
+            settings,
+        } = self;
+        let ContainerSettings {
+            image_pull_policy,
+            working_dir,
+            tty,
+            stdin,
+            restart_policy,
+        } = settings.as_deref().cloned().unwrap_or_default();
+        let probe = |probe: &Option<Arc<Probe>>| probe.as_deref().cloned();
+        k8s_openapi::api::core::v1::Container {
+            name: name.clone(),
+            image: Some(image.clone()),
+            image_pull_policy,
+            command: command.clone(),
+            args: args.clone(),
+            env: non_empty(
+                env.iter()
+                    .map(|variable| EnvVar {
+                        name: variable.name.clone(),
+                        value: Some(variable.value.clone()),
+                        value_from: None,
+                    })
+                    .collect(),
+            ),
+            working_dir,
+            ports: non_empty(ports.clone()),
+            volume_mounts: non_empty(volume_mounts.clone()),
+            env_from: non_empty(env_from.clone()),
+            readiness_probe: probe(readiness_probe),
+            liveness_probe: probe(liveness_probe),
+            startup_probe: probe(startup_probe),
+            resources: resources.as_deref().cloned(),
+            security_context: security_context.as_deref().cloned(),
+            lifecycle: lifecycle.as_deref().cloned(),
+            tty,
+            stdin,
+            restart_policy,
+            ..k8s_openapi::api::core::v1::Container::default()
+        }
+    }
+}
+
 /// The container of a service (without mounts and probes, which other steps add).
 pub fn container(
     context: &Context,
@@ -28,21 +136,33 @@ pub fn container(
     service: &Service,
     report: &mut Report,
 ) -> Container {
+    // The parts are planned in this order, which is the order of their report entries.
     let (command, args) = command_and_args(context, name, service, report);
-    Container {
-        name: names::label(name),
-        image: Some(image(context, name, service, report)),
-        image_pull_policy: pull_policy(name, service, report),
-        command,
-        args,
-        env: non_empty(environment(context, name, service, report)),
+    let image = image(context, name, service, report);
+    let image_pull_policy = pull_policy(name, service, report);
+    let env = environment(context, name, service, report);
+    let ports = ports(name, service, report);
+    let resources = resources(name, service, report);
+    let security_context = security(name, service, report);
+    let lifecycle = lifecycle(name, service, report);
+    let settings = ContainerSettings {
+        image_pull_policy,
         working_dir: service.working_dir.as_ref().map(|w| w.value.clone()),
-        ports: non_empty(ports(name, service, report)),
-        resources: resources(name, service, report),
-        security_context: security(name, service, report),
         tty: service.rare().tty.as_ref().map(|t| t.value),
         stdin: service.rare().stdin_open.as_ref().map(|s| s.value),
-        lifecycle: lifecycle(name, service, report),
+        restart_policy: None,
+    };
+    Container {
+        name: names::label(name),
+        image,
+        command,
+        args,
+        env,
+        ports,
+        resources: resources.map(Box::new),
+        security_context: security_context.map(Box::new),
+        lifecycle: lifecycle.map(Box::new),
+        settings: (settings != ContainerSettings::default()).then(|| Box::new(settings)),
         ..Container::default()
     }
 }
@@ -174,7 +294,7 @@ fn environment(
     name: &str,
     service: &Service,
     report: &mut Report,
-) -> Vec<EnvVar> {
+) -> Vec<Variable> {
     let mut out = Vec::with_capacity(service.environment.len());
     for (key, value) in &service.environment {
         let value = match value {
@@ -199,10 +319,9 @@ fn environment(
             .hosts
             .rewrite_variable(key, &value, name, key.span, report)
             .unwrap_or(value);
-        out.push(EnvVar {
+        out.push(Variable {
             name: key.value.clone(),
-            value: Some(escape_dollar_paren(&value)),
-            value_from: None,
+            value: escape_dollar_paren(&value),
         });
     }
     out

@@ -8,6 +8,8 @@
 //! the argv as is, `CMD-SHELL` runs it with `/bin/sh -c`, exactly as Docker does.
 //! The `kompose.service.healthcheck.{readiness,liveness}.*` labels set a probe explicitly.
 
+use std::sync::Arc;
+
 use k8s_openapi::api::core::v1::{ExecAction, HTTPGetAction, Probe, TCPSocketAction};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -21,9 +23,9 @@ use crate::source::Span;
 /// The probes of one container.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Probes {
-    pub readiness: Option<Probe>,
-    pub liveness: Option<Probe>,
-    pub startup: Option<Probe>,
+    pub readiness: Option<Arc<Probe>>,
+    pub liveness: Option<Arc<Probe>>,
+    pub startup: Option<Arc<Probe>>,
 }
 
 /// Compose's defaults, in seconds.
@@ -51,7 +53,7 @@ pub fn probes(
             }
         }
         let period = check.interval;
-        let base = Probe {
+        let base = Arc::new(Probe {
             exec: Some(ExecAction {
                 command: Some(check.command.clone()),
             }),
@@ -59,9 +61,9 @@ pub fn probes(
             timeout_seconds: Some(check.timeout),
             failure_threshold: Some(check.retries),
             ..Probe::default()
-        };
-        probes.readiness = Some(base.clone());
-        probes.liveness = Some(base.clone());
+        });
+        probes.readiness = Some(Arc::clone(&base));
+        probes.liveness = Some(Arc::clone(&base));
         if check.start_period > 0 || gates_dependents {
             let every = if check.start_period > 0 {
                 check.start_interval
@@ -70,11 +72,11 @@ pub fn probes(
             };
             let every_positive = every.max(1);
             let during_start = (check.start_period + every_positive - 1) / every_positive;
-            probes.startup = Some(Probe {
+            probes.startup = Some(Arc::new(Probe {
                 period_seconds: Some(every),
                 failure_threshold: Some(during_start + check.retries),
-                ..base
-            });
+                ..Probe::clone(&base)
+            }));
         }
         report.add(
             Entry::approximated(
@@ -93,7 +95,7 @@ pub fn probes(
         match label_probe(name, service, which, report) {
             LabelProbe::Absent => {}
             LabelProbe::Disabled => *slot = None,
-            LabelProbe::Probe(probe) => *slot = Some(*probe),
+            LabelProbe::Probe(probe) => *slot = Some(Arc::from(probe)),
         }
     }
     probes

@@ -44,7 +44,10 @@ use std::collections::BTreeMap;
 use k8s_openapi::Resource as _;
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::api::core::v1::{
+    Affinity, Container, HostAlias, LocalObjectReference, PodDNSConfig, PodSecurityContext,
+    PodSpec, TopologySpreadConstraint,
+};
 use k8s_openapi::api::networking::v1::NetworkPolicySpec;
 use k8s_openapi::api::rbac::v1::PolicyRule;
 
@@ -249,8 +252,9 @@ pub struct Plan {
 #[derive(Clone, Debug)]
 pub struct Workload {
     pub name: String,
-    /// The Compose services in the Pod, and the role of each container.
-    pub group: pods::PodGroup,
+    /// The Compose services in the Pod, and the role of each container (shared with the
+    /// plan's [`pods::PodGroups`]).
+    pub group: std::sync::Arc<pods::PodGroup>,
     pub kind: WorkloadKind,
     pub replicas: Option<i32>,
     /// Labels of the workload object.
@@ -261,9 +265,9 @@ pub struct Workload {
     /// The selector, and the network labels [`policies`] selects the Pods by.
     pub pod_labels: labels::LabelSet,
     pub pod_annotations: BTreeMap<String, String>,
-    /// The Pod spec without its volumes and without the init containers of its waits:
+    /// The Pod without its volumes and without the init containers of its waits:
     /// [`Workload::pod_spec`] is the object's whole spec.
-    pub pod: PodSpec,
+    pub pod: Pod,
     pub volumes: Vec<storage::PodVolume>,
     /// The Compose networks the Pod is on (for policies and `explain`).
     pub networks: Vec<String>,
@@ -272,26 +276,72 @@ pub struct Workload {
 }
 
 impl Workload {
-    /// The object's whole Pod spec: the held one with its volumes, and its init containers in
-    /// start order — one per wait, then those the held spec has (kompose's, then init and
+    /// The object's whole Pod spec: the held Pod with its volumes, and its init containers in
+    /// start order — one per wait, then those the held Pod has (kompose's, then init and
     /// sidecar services).
     #[must_use]
     pub fn pod_spec(&self, settings: &ordering::WaitSettings) -> PodSpec {
-        let mut pod = self.pod.clone();
+        let Pod {
+            containers,
+            init_containers,
+            settings: pod_settings,
+        } = &self.pod;
         let init: Vec<Container> = self
             .waits
             .iter()
             .map(|wait| ordering::wait_container(settings, wait))
-            .chain(pod.init_containers.take().into_iter().flatten())
+            .chain(init_containers.iter().map(container::Container::to_k8s))
             .collect();
-        pod.init_containers = (!init.is_empty()).then_some(init);
-        pod.volumes = (!self.volumes.is_empty()).then(|| {
-            self.volumes
+        let PodSettings {
+            restart_policy,
+            host_network,
+            dns_policy,
+            hostname,
+            share_process_namespace,
+            host_pid,
+            host_ipc,
+            host_aliases,
+            dns_config,
+            security_context,
+            image_pull_secrets,
+            termination_grace_period_seconds,
+            service_account_name,
+            runtime_class_name,
+            node_selector,
+            affinity,
+            topology_spread_constraints,
+        } = pod_settings.as_deref().cloned().unwrap_or_default();
+        PodSpec {
+            containers: containers
                 .iter()
-                .map(storage::PodVolume::to_k8s)
-                .collect()
-        });
-        pod
+                .map(container::Container::to_k8s)
+                .collect(),
+            init_containers: (!init.is_empty()).then_some(init),
+            volumes: (!self.volumes.is_empty()).then(|| {
+                self.volumes
+                    .iter()
+                    .map(storage::PodVolume::to_k8s)
+                    .collect()
+            }),
+            restart_policy,
+            host_network,
+            dns_policy,
+            hostname,
+            share_process_namespace,
+            host_pid,
+            host_ipc,
+            host_aliases,
+            dns_config,
+            security_context,
+            image_pull_secrets,
+            termination_grace_period_seconds,
+            service_account_name,
+            runtime_class_name,
+            node_selector,
+            affinity,
+            topology_spread_constraints,
+            ..PodSpec::default()
+        }
     }
 
     /// The init containers of [`Workload::pod_spec`].
@@ -299,6 +349,52 @@ impl Workload {
     pub fn init_containers(&self, settings: &ordering::WaitSettings) -> Vec<Container> {
         self.pod_spec(settings).init_containers.unwrap_or_default()
     }
+}
+
+/// A Pod as the plan holds it: its containers, and the Pod-level settings few Pods have,
+/// boxed together. k8s-openapi's `PodSpec` has a field for everything a Pod can say (1.4 KB
+/// inline); a plan of thousands of Pods holds this, and [`Workload::pod_spec`] makes the
+/// object's spec when the object is written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pod {
+    pub containers: Vec<container::Container>,
+    /// kompose's init containers, then the init and sidecar services, in start order (the
+    /// waits' come before them when the Pod is written).
+    pub init_containers: Vec<container::Container>,
+    /// `None` when the Pod sets none of them.
+    pub settings: Option<Box<PodSettings>>,
+}
+
+impl Pod {
+    /// Whether the Pod uses the node's network (`network_mode: host`).
+    #[must_use]
+    pub fn host_network(&self) -> bool {
+        self.settings
+            .as_ref()
+            .is_some_and(|s| s.host_network == Some(true))
+    }
+}
+
+/// The Pod-level settings the plan makes, as the Pod spec writes them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PodSettings {
+    pub restart_policy: Option<String>,
+    pub host_network: Option<bool>,
+    pub dns_policy: Option<String>,
+    pub hostname: Option<String>,
+    pub share_process_namespace: Option<bool>,
+    pub host_pid: Option<bool>,
+    pub host_ipc: Option<bool>,
+    pub host_aliases: Option<Vec<HostAlias>>,
+    pub dns_config: Option<PodDNSConfig>,
+    pub security_context: Option<PodSecurityContext>,
+    pub image_pull_secrets: Option<Vec<LocalObjectReference>>,
+    pub termination_grace_period_seconds: Option<i64>,
+    pub service_account_name: Option<String>,
+    pub runtime_class_name: Option<String>,
+    pub node_selector: Option<BTreeMap<String, String>>,
+    pub affinity: Option<Affinity>,
+    pub topology_spread_constraints: Option<Vec<TopologySpreadConstraint>>,
 }
 
 /// The controller of a workload.

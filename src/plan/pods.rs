@@ -19,6 +19,8 @@
 //! that asks for a different Pod-level setting is an error naming both services: one Pod
 //! cannot have two hostnames or two replica counts, and guessing would be wrong.
 
+use std::sync::Arc;
+
 use crate::hash::{HashSet, IndexMap};
 
 use crate::compose::model::depends_on::Condition;
@@ -32,7 +34,8 @@ use crate::source::{Span, Spanned};
 /// The Pods of the project.
 #[derive(Clone, Debug, Default)]
 pub struct PodGroups {
-    pub groups: Vec<PodGroup>,
+    /// Shared with the workloads, which keep their group after the plan's steps read them.
+    pub groups: Vec<Arc<PodGroup>>,
     /// Compose service → index in `groups`.
     pub by_service: IndexMap<String, usize>,
 }
@@ -44,6 +47,7 @@ impl PodGroups {
         self.by_service
             .get(service)
             .and_then(|&i| self.groups.get(i))
+            .map(Arc::as_ref)
     }
 
     /// Whether two services run in the same Pod.
@@ -220,7 +224,8 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
                 .and_then(kompose::name_override)
                 .map_or_else(|| names::label(root), |name| name.value.clone()),
             root: root.to_owned(),
-            members: Vec::new(),
+            // The group lives as long as the plan: no room to spare.
+            members: Vec::with_capacity(members.len()),
         };
         for &service in std::iter::once(&root).chain(members.iter().filter(|m| **m != root)) {
             let joined = if service == root {
@@ -253,7 +258,7 @@ pub fn group(context: &Context, report: &mut Report) -> PodGroups {
         for member in &group.members {
             out.by_service.insert(member.service.clone(), index);
         }
-        out.groups.push(group);
+        out.groups.push(Arc::new(group));
     }
     inline_one_shots(context, &mut out);
     assign_roles(context, &mut out);
@@ -293,11 +298,15 @@ fn inline_one_shots(context: &Context, groups: &mut PodGroups) {
         ) else {
             continue;
         };
-        let Some(member) = groups.groups.get_mut(from).and_then(|g| g.members.pop()) else {
+        let Some(member) = groups
+            .groups
+            .get_mut(from)
+            .and_then(|g| Arc::make_mut(g).members.pop())
+        else {
             continue;
         };
         if let Some(target) = groups.groups.get_mut(to) {
-            target.members.push(Member {
+            Arc::make_mut(target).members.push(Member {
                 joined: Joined::InitOf(dependent.clone()),
                 role: Role::Init,
                 ..member
@@ -319,6 +328,7 @@ fn inline_one_shots(context: &Context, groups: &mut PodGroups) {
 fn assign_roles(context: &Context, groups: &mut PodGroups) {
     let services = &context.project.services;
     for group in &mut groups.groups {
+        let group = Arc::make_mut(group);
         let names: Vec<String> = group.members.iter().map(|m| m.service.clone()).collect();
         for member in &mut group.members {
             if member.role == Role::Init {

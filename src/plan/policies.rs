@@ -57,7 +57,7 @@ pub fn plan(context: &Context, groups: &PodGroups, plan: &mut Plan, report: &mut
     policies.extend(
         plan.workloads
             .iter()
-            .filter(|w| !none_mode.contains(&w.name) && w.pod.host_network != Some(true))
+            .filter(|w| !none_mode.contains(&w.name) && !w.pod.host_network())
             .filter_map(|w| published_policy(context, w)),
     );
     plan.policies.extend(policies);

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::core::v1::{
-    Container, EmptyDirVolumeSource, HostAlias, LocalObjectReference, PodDNSConfig,
-    PodDNSConfigOption, PodSecurityContext, PodSpec, Sysctl,
+    EmptyDirVolumeSource, HostAlias, LocalObjectReference, PodDNSConfig, PodDNSConfigOption,
+    PodSecurityContext, Sysctl,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -17,13 +17,14 @@ use crate::compose::model::depends_on::Condition;
 use crate::compose::model::deploy::{DeployMode, RestartCondition, UpdateOrder};
 use crate::compose::model::networking::NamespaceMode;
 use crate::compose::model::service::Restart;
+use crate::plan::container::Container;
 use crate::plan::labels::LabelSet;
 use crate::plan::ordering::{self, Order};
 use crate::plan::pods::{Joined, PodGroup, Role};
 use crate::plan::storage::{PodVolume, Storage, VolumeSource};
 use crate::plan::{
-    Autoscaler, Claim, Context, Controller, Workload, WorkloadKind, container, health, kompose,
-    labels, names, placement,
+    Autoscaler, Claim, Context, Controller, Pod, PodSettings, Workload, WorkloadKind, container,
+    health, kompose, labels, names, placement,
 };
 use crate::report::{Entry, Report};
 use crate::source::Spanned;
@@ -32,7 +33,7 @@ use crate::source::Spanned;
 /// out of `claims`, as its claim templates.
 pub fn workload(
     context: &Context,
-    group: &PodGroup,
+    group: &Arc<PodGroup>,
     order: &Order,
     storage: &mut Storage,
     claims: &mut Vec<Claim>,
@@ -53,7 +54,7 @@ pub fn workload(
     };
     let (mut pod, volumes) = pod_spec(context, group, root, order, storage, templates, report);
     if kind.runs_to_completion() {
-        pod.restart_policy = Some(
+        pod.settings.get_or_insert_default().restart_policy = Some(
             if retries_on_failure(root) {
                 "OnFailure"
             } else {
@@ -97,7 +98,7 @@ pub fn workload(
     let (workload_labels, annotations) = metadata(context, group, root, report);
     Workload {
         name: group.name.clone(),
-        group: group.clone(),
+        group: Arc::clone(group),
         kind,
         replicas,
         labels: workload_labels,
@@ -414,7 +415,7 @@ fn strategy(
 }
 
 /// The Pod: containers in start order, storage, and the root's Pod-level settings; its
-/// volumes come apart from the spec, as the plan holds them.
+/// volumes come apart from the Pod, as the plan holds them.
 fn pod_spec(
     context: &Context,
     group: &PodGroup,
@@ -423,7 +424,7 @@ fn pod_spec(
     storage: &mut Storage,
     mut templates: Option<ClaimTemplates>,
     report: &mut Report,
-) -> (PodSpec, Vec<PodVolume>) {
+) -> (Pod, Vec<PodVolume>) {
     let services = &context.project.services;
     // The waits' containers come first; the workload makes them from its waits when the Pod
     // is written (`Workload::init_containers`). Init containers declared by kompose labels
@@ -473,18 +474,14 @@ fn pod_spec(
     }
     early.sort_by_key(|(position, _)| *position);
     init.extend(early.into_iter().map(|(_, c)| c));
-    let mut pod = PodSpec {
-        containers: main,
-        init_containers: (!init.is_empty()).then_some(init),
-        ..PodSpec::default()
-    };
-    network_settings(context, group, root, &mut pod, report);
-    pod_settings(context, group, &mut pod, report);
+    let mut settings = PodSettings::default();
+    network_settings(context, group, root, &mut settings, report);
+    pod_settings(context, group, &mut settings, report);
     placement::apply(
         &group.root,
         root,
         &labels::selector(context, &group.name),
-        &mut pod,
+        &mut settings,
         report,
     );
     if order
@@ -492,15 +489,20 @@ fn pod_spec(
         .get(&group.name)
         .is_some_and(|w| w.iter().any(|w| matches!(w, ordering::Wait::Job { .. })))
     {
-        if pod.service_account_name.is_some() {
+        if settings.service_account_name.is_some() {
             report.add(
                 Entry::approximated(Some(&group.root), &format!("labels.{}", kompose::SERVICE_ACCOUNT), None, "the Pod waits for a Job through the API, so its service account also needs to read Jobs")
                     .help(format!("bind the Role `{}` to that service account", ordering::job_waiter_name(context))),
             );
         } else {
-            pod.service_account_name = Some(ordering::job_waiter_name(context));
+            settings.service_account_name = Some(ordering::job_waiter_name(context));
         }
     }
+    let pod = Pod {
+        containers: main,
+        init_containers: init,
+        settings: (settings != PodSettings::default()).then(|| Box::new(settings)),
+    };
     (pod, volumes)
 }
 
@@ -515,8 +517,8 @@ fn member_container(
 ) -> Container {
     let services = &context.project.services;
     let mut spec = container::container(context, &member.service, service, report);
-    spec.volume_mounts = (!own.mounts.is_empty()).then_some(own.mounts);
-    spec.env_from = (!own.env_from.is_empty()).then_some(own.env_from);
+    spec.volume_mounts = own.mounts;
+    spec.env_from = own.env_from;
     match member.role {
         Role::Init => drop_for_init(&member.service, service, &mut spec, report),
         Role::Main | Role::Sidecar => {
@@ -536,7 +538,7 @@ fn member_container(
         }
     }
     if member.role == Role::Sidecar {
-        spec.restart_policy = Some("Always".into());
+        spec.settings.get_or_insert_default().restart_policy = Some("Always".into());
     }
     spec
 }
@@ -570,7 +572,7 @@ fn drop_for_init(name: &str, service: &Service, spec: &mut Container, report: &m
 
 /// With `network_mode: host` the container's ports are the node's ports.
 fn host_ports(spec: &mut Container) {
-    for port in spec.ports.iter_mut().flatten() {
+    for port in &mut spec.ports {
         port.host_port = Some(port.container_port);
     }
 }
@@ -586,7 +588,7 @@ fn kompose_init_container(service: &Service) -> Option<Container> {
     });
     Some(Container {
         name,
-        image: Some(image.value.clone()),
+        image: image.value.clone(),
         command,
         ..Container::default()
     })
@@ -597,7 +599,7 @@ fn network_settings(
     context: &Context,
     group: &PodGroup,
     root: &Service,
-    pod: &mut PodSpec,
+    pod: &mut PodSettings,
     report: &mut Report,
 ) {
     if let Some(mode) = &root.network_mode
@@ -698,7 +700,7 @@ fn network_settings(
 
 /// `extra_hosts` (merged over the members) as host aliases; `dns`, `dns_search` and `dns_opt`
 /// as the Pod's DNS config.
-fn hosts_and_dns(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: &mut Report) {
+fn hosts_and_dns(context: &Context, group: &PodGroup, pod: &mut PodSettings, report: &mut Report) {
     let services = &context.project.services;
     let mut aliases: Vec<HostAlias> = Vec::new();
     let mut dns = PodDNSConfig::default();
@@ -808,7 +810,7 @@ fn extend_unique(list: &mut Vec<String>, items: Vec<String>) {
 
 /// Pod-level settings merged over the members: sysctls, groups, pull secrets, grace period,
 /// service account, runtime.
-fn pod_settings(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: &mut Report) {
+fn pod_settings(context: &Context, group: &PodGroup, pod: &mut PodSettings, report: &mut Report) {
     let services = &context.project.services;
     let mut security = PodSecurityContext::default();
     let mut sysctls: Vec<Sysctl> = Vec::new();

@@ -171,7 +171,8 @@ pub(super) fn containers(
 ) -> Vec<(Container, &'static str, String)> {
     let mut out = Vec::new();
     let member = |name: &str| workload.group.members.iter().find(|m| m.container == name);
-    for container in workload.init_containers(&plan.wait_settings) {
+    let spec = workload.pod_spec(&plan.wait_settings);
+    for container in spec.init_containers.into_iter().flatten() {
         let (role, origin) = match member(&container.name) {
             Some(m) if m.role == Role::Sidecar => ("sidecar", origin(m)),
             Some(m) => ("init", origin(m)),
@@ -179,9 +180,9 @@ pub(super) fn containers(
         };
         out.push((container, role, origin));
     }
-    for container in &workload.pod.containers {
+    for container in spec.containers {
         let origin = member(&container.name).map_or_else(String::new, origin);
-        out.push((container.clone(), "main", origin));
+        out.push((container, "main", origin));
     }
     out
 }

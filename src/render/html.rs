@@ -322,16 +322,14 @@ fn mounts(workload: &Workload, name: &str) -> bool {
         .pod
         .containers
         .iter()
-        .chain(workload.pod.init_containers.iter().flatten());
-    let environment = containers
-        .flat_map(|c| c.env_from.iter().flatten())
-        .any(|source| {
-            source
-                .config_map_ref
-                .as_ref()
-                .is_some_and(|c| c.name == name)
-                || source.secret_ref.as_ref().is_some_and(|s| s.name == name)
-        });
+        .chain(&workload.pod.init_containers);
+    let environment = containers.flat_map(|c| &c.env_from).any(|source| {
+        source
+            .config_map_ref
+            .as_ref()
+            .is_some_and(|c| c.name == name)
+            || source.secret_ref.as_ref().is_some_and(|s| s.name == name)
+    });
     volumes || environment
 }
 
