@@ -356,17 +356,28 @@ impl<T: FromNode> FromNode for IndexMap<Spanned<String>, T> {
 ///
 /// Every mapping of the model has one, so an entry is the key's place in the mapping's
 /// `KEYS` and its span (16 bytes, where a name and a span take 32), in a list sized from the
-/// mapping rather than grown.
-#[derive(Clone, Debug, Default)]
+/// mapping rather than grown, and `KEYS` is reached through one pointer, not a slice's two
+/// words.
+#[derive(Clone, Debug)]
 pub struct KeySpans {
-    names: &'static [&'static str],
+    names: &'static &'static [&'static str],
     spans: Box<[(u8, Span)]>,
+}
+
+impl Default for KeySpans {
+    fn default() -> Self {
+        const NONE: &[&str] = &[];
+        Self {
+            names: &NONE,
+            spans: Box::default(),
+        }
+    }
 }
 
 impl KeySpans {
     /// The keys written, each as its place in `names` and its span.
     #[must_use]
-    pub fn new(names: &'static [&'static str], spans: Vec<(u8, Span)>) -> Self {
+    pub fn new(names: &'static &'static [&'static str], spans: Vec<(u8, Span)>) -> Self {
         Self {
             names,
             spans: spans.into_boxed_slice(),
@@ -591,7 +602,7 @@ macro_rules! compose_struct {
                         ),
                     }
                 }
-                out.keys = $crate::compose::model::de::KeySpans::new(Self::KEYS, keys);
+                out.keys = $crate::compose::model::de::KeySpans::new(&Self::KEYS, keys);
                 $($(
                     if !map.contains_key($required) {
                         $crate::compose::model::de::missing_key(cx, $required, node.span, $context);
