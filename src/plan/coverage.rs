@@ -401,7 +401,7 @@ fn deploy_keys(
     report: &mut Report,
 ) {
     deploy_mode(name, deploy, report);
-    if let Some(mode) = &deploy.endpoint_mode
+    if let Some(mode) = &deploy.rare().endpoint_mode
         && mode.as_str() == "dnsrr"
     {
         report.add(

@@ -165,7 +165,7 @@ fn metadata(
         }
     }
     if let Some(deploy) = &root.deploy {
-        for (key, value) in &deploy.labels {
+        for (key, value) in &deploy.rare().labels {
             let value = value.as_ref().map(|v| v.value.clone()).unwrap_or_default();
             if names::label_value(&value) == value && labels::valid_key(key) {
                 Arc::make_mut(&mut workload_labels).insert(key.value.clone(), value);

@@ -80,7 +80,7 @@ fn routers(output: &Output) -> Vec<(String, String)> {
         return out;
     };
     for (name, service) in &project.services {
-        let deploy = service.deploy.as_ref().map(|d| &d.labels);
+        let deploy = service.deploy.as_ref().map(|d| &d.rare().labels);
         for labels in [Some(&service.labels), deploy].into_iter().flatten() {
             for key in labels.keys() {
                 let key = key.to_ascii_lowercase();

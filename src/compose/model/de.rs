@@ -353,22 +353,81 @@ impl<T: FromNode> FromNode for IndexMap<Spanned<String>, T> {
 }
 
 /// Where each key of a mapping was written, for diagnostics that point at a key.
-#[derive(Clone, Debug, Default)]
-pub struct KeySpans(Vec<(&'static str, Span)>);
+///
+/// Every mapping of the model has one, so an entry is the key's place in the mapping's
+/// `KEYS` and its span (16 bytes, where a name and a span take 32), in a list sized from the
+/// mapping rather than grown, and `KEYS` is reached through one pointer, not a slice's two
+/// words.
+#[derive(Clone, Debug)]
+pub struct KeySpans {
+    names: &'static &'static [&'static str],
+    spans: Box<[(u8, Span)]>,
+}
+
+impl Default for KeySpans {
+    fn default() -> Self {
+        const NONE: &[&str] = &[];
+        Self {
+            names: &NONE,
+            spans: Box::default(),
+        }
+    }
+}
 
 impl KeySpans {
-    pub fn push(&mut self, key: &'static str, span: Span) {
-        self.0.push((key, span));
+    /// The keys written, each as its place in `names` and its span.
+    #[must_use]
+    pub fn new(names: &'static &'static [&'static str], spans: Vec<(u8, Span)>) -> Self {
+        Self {
+            names,
+            spans: spans.into_boxed_slice(),
+        }
     }
 
     /// The span of `key`, if the mapping had it.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<Span> {
-        self.0.iter().find(|(k, _)| *k == key).map(|&(_, s)| s)
+        self.iter().find(|(k, _)| *k == key).map(|(_, s)| s)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, Span)> + '_ {
-        self.0.iter().copied()
+        self.spans
+            .iter()
+            .filter_map(|&(index, span)| Some((*self.names.get(usize::from(index))?, span)))
+    }
+}
+
+/// The place of `key` in `keys`, for [`KeySpans`]. [`compose_struct!`] evaluates it
+/// at compile time, so a key missing from `KEYS`, or a mapping of more than 256 keys, does
+/// not compile.
+#[must_use]
+#[expect(clippy::panic, reason = "only evaluated at compile time")]
+pub const fn key_index(keys: &[&str], key: &str) -> u8 {
+    let mut rest = keys;
+    let mut index = 0;
+    while let [first, tail @ ..] = rest {
+        if same_bytes(first.as_bytes(), key.as_bytes()) {
+            return index;
+        }
+        rest = tail;
+        index = match index.checked_add(1) {
+            Some(next) => next,
+            None => panic!("a mapping has at most 256 keys"),
+        };
+    }
+    panic!("not a key of the mapping")
+}
+
+const fn same_bytes(mut a: &[u8], mut b: &[u8]) -> bool {
+    loop {
+        match (a, b) {
+            ([], []) => return true,
+            ([x, a_rest @ ..], [y, b_rest @ ..]) if *x == *y => {
+                a = a_rest;
+                b = b_rest;
+            }
+            _ => return false,
+        }
     }
 }
 
@@ -524,10 +583,14 @@ macro_rules! compose_struct {
             ) -> Self {
                 use $crate::compose::model::de::Field as _;
                 let mut out = Self { span: Some(node.span), ..Self::default() };
+                let mut keys = Vec::with_capacity(map.len());
                 for (key, entry) in map.iter() {
                     match key.as_str() {
                         $( $key => {
-                            out.keys.push($key, entry.key_span);
+                            keys.push((
+                                const { $crate::compose::model::de::key_index(Self::KEYS, $key) },
+                                entry.key_span,
+                            ));
                             let value = <$ty>::read(&entry.value, cx);
                             $crate::compose_struct!(@store out, value, $([$rare])? $field);
                         } )*
@@ -539,6 +602,7 @@ macro_rules! compose_struct {
                         ),
                     }
                 }
+                out.keys = $crate::compose::model::de::KeySpans::new(&Self::KEYS, keys);
                 $($(
                     if !map.contains_key($required) {
                         $crate::compose::model::de::missing_key(cx, $required, node.span, $context);

@@ -7,19 +7,21 @@ use crate::compose::yaml::Node;
 use crate::source::Spanned;
 
 crate::compose_struct! {
-    /// The `deploy` section of a service. The sections a service seldom writes are boxed, so
-    /// that a `deploy` with only `resources` or `replicas` stays small.
+    /// The `deploy` section of a service. The sections a service seldom writes are boxed, and
+    /// so are, together, `labels` and `endpoint_mode`, so that a `deploy` with only
+    /// `resources` or `replicas` stays small.
     pub struct Deploy in "`deploy`" {
         "mode" => mode: Option<Spanned<DeployMode>>,
-        "endpoint_mode" => endpoint_mode: Option<Spanned<String>>,
+        "endpoint_mode" => [rare] endpoint_mode: Option<Spanned<String>>,
         "replicas" => replicas: Option<Spanned<u32>>,
-        "labels" => labels: Mapping,
+        "labels" => [rare] labels: Mapping,
         "rollback_config" => rollback_config: Option<Box<UpdateConfig>>,
         "update_config" => update_config: Option<Box<UpdateConfig>>,
         "resources" => resources: Option<Resources>,
         "restart_policy" => restart_policy: Option<Box<RestartPolicy>>,
         "placement" => placement: Option<Box<Placement>>,
     }
+    rare: DeployRare
 }
 
 crate::open_string_enum! {

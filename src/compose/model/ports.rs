@@ -67,18 +67,24 @@ pub mod long {
 
 /// `ports:`: a short item may stand for several ports, so the list is read as a whole.
 impl Field for Vec<Spanned<PortConfig>> {
+    /// Sized from the list, and trimmed when a range made it grow: a model holds thousands
+    /// of these, and a port is large.
     fn read(node: &Node, cx: &mut Cx) -> Self {
-        let mut ports = Vec::new();
         match &node.value {
             Value::Seq(items) => {
+                let mut ports = Vec::with_capacity(items.len());
                 for item in items {
                     read_port_item(item, cx, &mut ports);
                 }
+                ports.shrink_to_fit();
+                ports
             }
-            _ if node.is_null() => {}
-            _ => cx.invalid_type(node, "a list of ports"),
+            _ if node.is_null() => Vec::new(),
+            _ => {
+                cx.invalid_type(node, "a list of ports");
+                Vec::new()
+            }
         }
-        ports
     }
     fn is_unset(&self) -> bool {
         self.is_empty()

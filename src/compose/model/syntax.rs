@@ -8,7 +8,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::hash::IndexMap;
+use crate::hash::{BuildHasher, IndexMap};
 
 use crate::compose::model::de::{Cx, Field, FromNode, read_or_default};
 use crate::compose::yaml::{Map, Node, Value};
@@ -785,7 +785,6 @@ impl Field for Mapping {
 
 /// Reads a [`Mapping`] from either form; problems are reported and the entry skipped.
 pub fn read_mapping(node: &Node, cx: &mut Cx) -> Mapping {
-    let mut out = Mapping::default();
     let from_list;
     let map = match &node.value {
         Value::Map(map) => map,
@@ -793,12 +792,14 @@ pub fn read_mapping(node: &Node, cx: &mut Cx) -> Mapping {
             from_list = key_value_map(items, cx);
             &from_list
         }
-        Value::Scalar(_) if node.is_null() => return out,
+        Value::Scalar(_) if node.is_null() => return Mapping::default(),
         Value::Scalar(_) => {
             cx.invalid_type(node, "a mapping or a list of `KEY=VALUE` strings");
-            return out;
+            return Mapping::default();
         }
     };
+    // Sized from the mapping, not grown, as lists are.
+    let mut out = Mapping::with_capacity_and_hasher(map.len(), BuildHasher::default());
     for (key, entry) in map.iter() {
         let value = match &entry.value.value {
             Value::Scalar(_) if entry.value.is_null() => None,

@@ -68,7 +68,7 @@ pub fn proxy_labels(
     service: &crate::compose::model::Service,
     keep: impl Fn(&str) -> bool,
 ) -> Vec<Label> {
-    let deploy = service.deploy.as_ref().map(|d| &d.labels);
+    let deploy = service.deploy.as_ref().map(|d| &d.rare().labels);
     let mut out = Vec::new();
     for (section, mapping) in [("labels", Some(&service.labels)), ("deploy.labels", deploy)] {
         for (key, value) in mapping.into_iter().flatten().filter(|(k, _)| keep(k)) {
