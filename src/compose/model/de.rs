@@ -359,6 +359,12 @@ impl<T: FromNode> FromNode for IndexMap<Spanned<String>, T> {
 pub struct KeySpans(Vec<(&'static str, Span)>);
 
 impl KeySpans {
+    /// Room for the keys of a mapping of `len` entries, so that reading it grows no vector.
+    #[must_use]
+    pub fn with_capacity(len: usize) -> Self {
+        Self(Vec::with_capacity(len))
+    }
+
     pub fn push(&mut self, key: &'static str, span: Span) {
         self.0.push((key, span));
     }
@@ -525,7 +531,11 @@ macro_rules! compose_struct {
                 cx: &mut $crate::compose::model::de::Cx,
             ) -> Self {
                 use $crate::compose::model::de::Field as _;
-                let mut out = Self { span: Some(node.span), ..Self::default() };
+                let mut out = Self {
+                    span: Some(node.span),
+                    keys: $crate::compose::model::de::KeySpans::with_capacity(map.len()),
+                    ..Self::default()
+                };
                 for (key, entry) in map.iter() {
                     match key.as_str() {
                         $( $key => {
