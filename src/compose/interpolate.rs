@@ -151,7 +151,7 @@ fn interpolate_scalar(
     };
     report(&expansion, &scalar.text, &locate, diagnostics);
     if expansion.errors.is_empty() && expansion.value != scalar.text {
-        scalar.text = expansion.value;
+        scalar.text = expansion.value.into();
         scalar.plain = false;
     }
 }

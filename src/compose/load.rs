@@ -657,7 +657,7 @@ impl Loader<'_> {
         let names: Vec<String> = written
             .iter()
             .filter(|(_, e)| e.value.as_map().is_some_and(|m| m.contains_key("extends")))
-            .map(|(k, _)| k.clone())
+            .map(|(k, _)| k.as_str().to_owned())
             .collect();
         if names.is_empty() {
             return;
@@ -736,9 +736,11 @@ impl Loader<'_> {
             return Some(service);
         }
         if base_services.get(&base_name).is_none() {
-            let suggestion = suggest(&base_name, base_services.keys().map(String::as_str), || {
-                "name a service defined in that file".to_owned()
-            });
+            let suggestion = suggest(
+                &base_name,
+                base_services.keys().map(yaml::Text::as_str),
+                || "name a service defined in that file".to_owned(),
+            );
             self.diagnostics.push(
                 Diagnostic::error(
                     Code::ExtendsUnknownService,

@@ -201,7 +201,7 @@ fn strip_resets_in_place(node: &mut Node) {
             let reset: Vec<String> = map
                 .iter()
                 .filter(|(_, entry)| entry.value.tag == Some(Tag::Reset))
-                .map(|(key, _)| key.clone())
+                .map(|(key, _)| key.as_str().to_owned())
                 .collect();
             for key in &reset {
                 map.remove(key);
@@ -270,7 +270,7 @@ fn build_map(node: Node) -> Node {
         Value::Scalar(_) => {
             let span = node.span;
             let mut map = Map::new();
-            map.insert("context".into(), span, node);
+            map.insert("context", span, node);
             Node::map(map, span)
         }
         _ => node,

@@ -198,7 +198,9 @@ impl<T: FromNode> FromNode for Box<T> {
 impl FromNode for String {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
-            Value::Scalar(s) if !(s.plain && is_null_text(&s.text)) => Some(s.text.clone()),
+            Value::Scalar(s) if !(s.plain && is_null_text(&s.text)) => {
+                Some(s.text.as_str().to_owned())
+            }
             _ => {
                 cx.invalid_type(node, "a string");
                 None
@@ -346,7 +348,7 @@ impl<T: FromNode> FromNode for IndexMap<Spanned<String>, T> {
             } else {
                 T::from_node(&entry.value, cx)
             }?;
-            Some((Spanned::new(key.clone(), entry.key_span), value))
+            Some((Spanned::new(key.as_str().to_owned(), entry.key_span), value))
         }));
         Some(out)
     }
@@ -747,7 +749,7 @@ impl serde::Serialize for Node {
             Value::Map(map) => {
                 let mut out = serializer.serialize_map(Some(map.len()))?;
                 for (key, entry) in map.iter() {
-                    out.serialize_entry(key, &entry.value)?;
+                    out.serialize_entry(key.as_str(), &entry.value)?;
                 }
                 out.end()
             }

@@ -100,12 +100,12 @@ impl DependsOn {
         let defaults = Self::default();
         let mut settings = Map::new();
         settings.insert(
-            "condition".into(),
+            "condition",
             span,
             Node::string(defaults.condition.as_str(), span),
         );
         settings.insert(
-            "required".into(),
+            "required",
             span,
             Node::scalar(defaults.required.to_string(), true, span),
         );

@@ -33,7 +33,10 @@ impl std::ops::Deref for HealthcheckTest {
 impl FromNode for HealthcheckTest {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
-            Value::Scalar(scalar) => Some(Self(vec!["CMD-SHELL".to_string(), scalar.text.clone()])),
+            Value::Scalar(scalar) => Some(Self(vec![
+                "CMD-SHELL".to_string(),
+                scalar.text.as_str().to_owned(),
+            ])),
             Value::Seq(_) => Vec::<String>::from_node(node, cx).map(Self),
             Value::Map(_) => {
                 cx.invalid_type(node, "a command (a string or a list of strings)");

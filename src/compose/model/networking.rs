@@ -196,7 +196,7 @@ impl FromNode for ExtraHosts {
         match &node.value {
             Value::Map(map) => {
                 for (host, entry) in map.iter() {
-                    let host = Spanned::new(host.clone(), entry.key_span);
+                    let host = Spanned::new(host.as_str().to_owned(), entry.key_span);
                     let ips: Vec<Spanned<String>> = match &entry.value.value {
                         Value::Seq(_) => Field::read(&entry.value, cx),
                         _ if entry.value.is_null() => {

@@ -803,13 +803,16 @@ pub fn read_mapping(node: &Node, cx: &mut Cx) -> Mapping {
     for (key, entry) in map.iter() {
         let value = match &entry.value.value {
             Value::Scalar(_) if entry.value.is_null() => None,
-            Value::Scalar(scalar) => Some(Spanned::new(scalar.text.clone(), entry.value.span)),
+            Value::Scalar(scalar) => Some(Spanned::new(
+                scalar.text.as_str().to_owned(),
+                entry.value.span,
+            )),
             Value::Seq(_) | Value::Map(_) => {
                 cx.invalid_type(&entry.value, "a string, a number or a boolean");
                 continue;
             }
         };
-        out.insert(Spanned::new(key.clone(), entry.key_span), value);
+        out.insert(Spanned::new(key.as_str().to_owned(), entry.key_span), value);
     }
     out
 }

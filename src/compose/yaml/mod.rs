@@ -48,10 +48,17 @@ pub enum Value {
     Map(Map),
 }
 
+/// The text of a mapping key or a scalar.
+///
+/// Most keys and many values of a Compose file are short (`image`, `8080:80`, `info`):
+/// `CompactString` keeps up to 24 bytes inline, so that reading a file does not allocate (and
+/// freeing its tree does not free) one string per key and scalar (docs/decisions.md, "Speed").
+pub type Text = compact_str::CompactString;
+
 /// Scalar text after YAML escape processing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scalar {
-    pub text: String,
+    pub text: Text,
     /// Written without quotes (so `null`, `~`, `true`, `12` keep their YAML meaning).
     pub plain: bool,
 }
@@ -64,10 +71,10 @@ pub struct Scalar {
 /// keeps the position of every key, so that looking keys up in it stays fast.
 #[derive(Clone, Default)]
 pub struct Map {
-    entries: Vec<(String, Entry)>,
+    entries: Vec<(Text, Entry)>,
     // Boxed: few mappings have an index, and this keeps `Map` (so every `Node`) small.
     #[allow(clippy::box_collection)]
-    index: Option<Box<HashMap<String, usize>>>,
+    index: Option<Box<HashMap<Text, usize>>>,
 }
 
 /// Mappings longer than this keep an index of their keys.
@@ -119,7 +126,8 @@ impl Map {
 
     /// Sets the value of a key; a key already there keeps its place and its old entry is
     /// returned.
-    pub fn insert(&mut self, key: String, key_span: Span, value: Node) -> Option<Entry> {
+    pub fn insert(&mut self, key: impl Into<Text>, key_span: Span, value: Node) -> Option<Entry> {
+        let key = key.into();
         let entry = Entry { key_span, value };
         match self.position(&key) {
             Some(position) => self
@@ -135,12 +143,7 @@ impl Map {
 
     /// Adds an entry for a key not there yet; for a key already there, gives the key back
     /// with the place where it was first written.
-    fn insert_new(
-        &mut self,
-        key: String,
-        key_span: Span,
-        value: Node,
-    ) -> Result<(), (String, Span)> {
+    fn insert_new(&mut self, key: Text, key_span: Span, value: Node) -> Result<(), (Text, Span)> {
         match self.entry(&key) {
             Some(first) => Err((key, first.key_span)),
             None => {
@@ -150,13 +153,13 @@ impl Map {
         }
     }
 
-    fn push(&mut self, key: String, entry: Entry) {
+    fn push(&mut self, key: Text, entry: Entry) {
         match &mut self.index {
             Some(index) => {
                 index.insert(key.clone(), self.entries.len());
             }
             None if self.entries.len() == INDEXED_LEN => {
-                let mut index: HashMap<String, usize> = self
+                let mut index: HashMap<Text, usize> = self
                     .entries
                     .iter()
                     .enumerate()
@@ -187,15 +190,15 @@ impl Map {
         self.position(key).is_some()
     }
 
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&String, &Entry)> {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Text, &Entry)> {
         self.entries.iter().map(|(k, e)| (k, e))
     }
 
-    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&String, &mut Entry)> {
+    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&Text, &mut Entry)> {
         self.entries.iter_mut().map(|(k, e)| (&*k, e))
     }
 
-    pub fn keys(&self) -> impl ExactSizeIterator<Item = &String> {
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &Text> {
         self.entries.iter().map(|(k, _)| k)
     }
 
@@ -218,8 +221,8 @@ impl std::fmt::Debug for Map {
 }
 
 impl IntoIterator for Map {
-    type Item = (String, Entry);
-    type IntoIter = std::vec::IntoIter<(String, Entry)>;
+    type Item = (Text, Entry);
+    type IntoIter = std::vec::IntoIter<(Text, Entry)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
@@ -227,7 +230,7 @@ impl IntoIterator for Map {
 
 impl Node {
     #[must_use]
-    pub fn scalar(text: impl Into<String>, plain: bool, span: Span) -> Self {
+    pub fn scalar(text: impl Into<Text>, plain: bool, span: Span) -> Self {
         Node {
             value: Value::Scalar(Scalar {
                 text: text.into(),
@@ -240,7 +243,7 @@ impl Node {
 
     /// A string value (as if quoted: it never reads as null, a number or a boolean).
     #[must_use]
-    pub fn string(text: impl Into<String>, span: Span) -> Self {
+    pub fn string(text: impl Into<Text>, span: Span) -> Self {
         Self::scalar(text, false, span)
     }
 
@@ -421,7 +424,7 @@ enum Stop {
 
 /// One entry of a mapping before merge keys are resolved.
 enum Pending {
-    Explicit(String, Span, Node),
+    Explicit(Text, Span, Node),
     Merge(Node),
 }
 
@@ -502,7 +505,7 @@ impl<'input, S: EventSource<'input>> Builder<S> {
             EventKind::Scalar(text, style, properties) => {
                 let (tag, quoted_by_tag) = self.tag(properties.tag.as_deref(), span);
                 let scalar = Scalar {
-                    text: text.into_owned(),
+                    text: Text::from(text),
                     plain: matches!(style, ScalarStyle::Plain) && !quoted_by_tag,
                 };
                 (Value::Scalar(scalar), span, tag, properties.anchor)
@@ -601,7 +604,7 @@ impl<'input, S: EventSource<'input>> Builder<S> {
             .iter()
             .skip(base)
             .any(|p| matches!(p, Pending::Merge(_)));
-        let explicit: HashSet<String> = if has_merges {
+        let explicit: HashSet<Text> = if has_merges {
             pending
                 .iter()
                 .skip(base)
@@ -847,7 +850,7 @@ mod tests {
         }
         assert!(!map.contains_key("k0"));
         map.insert("k0".to_owned(), span, Node::null(span));
-        assert_eq!(map.keys().last().map(String::as_str), Some("k0"));
+        assert_eq!(map.keys().last().map(Text::as_str), Some("k0"));
     }
 
     #[test]

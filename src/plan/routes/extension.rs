@@ -90,7 +90,7 @@ pub fn route(name: &str, service: &Service, report: &mut Report) -> Option<Route
     };
     let hosts: Vec<String> = match map.get("host").map(|h| &h.value) {
         None => Vec::new(),
-        Some(Value::Scalar(s)) => vec![s.text.to_ascii_lowercase()],
+        Some(Value::Scalar(s)) => vec![s.text.as_str().to_ascii_lowercase()],
         Some(Value::Seq(items)) => items
             .iter()
             .filter_map(text)
@@ -149,7 +149,7 @@ pub fn route(name: &str, service: &Service, report: &mut Report) -> Option<Route
     if let Some(Value::Map(entries)) = map.get("annotations").map(|a| &a.value) {
         for (key, entry) in entries.iter() {
             annotations.insert(
-                key.clone(),
+                key.as_str().to_owned(),
                 text(&entry.value).unwrap_or_default().to_owned(),
             );
         }
