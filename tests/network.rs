@@ -144,7 +144,7 @@ impl Run {
         let yaml = compose2kube::render::manifests::yaml(&self.converted.objects()).unwrap();
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), yaml).unwrap();
-        let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/validate-k8s");
+        let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/validate-k8s");
         let output = std::process::Command::new(tool)
             .arg("--strict-refs")
             .arg(file.path())
