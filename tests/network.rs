@@ -16,7 +16,7 @@ use compose2kube::plan::{
 };
 use compose2kube::{Converted, check, convert};
 use k8s_openapi::api::core::v1::Container;
-use k8s_openapi::api::networking::v1::NetworkPolicyPeer;
+use k8s_openapi::api::networking::v1::{NetworkPolicyPeer, NetworkPolicySpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 struct Run {
@@ -286,10 +286,11 @@ fn none_mode_gets_no_service_and_a_deny_all_policy() {
         .iter()
         .find(|p| p.name == "batch-no-network")
         .unwrap();
-    let types = policy.spec.policy_types.clone().unwrap();
+    let spec = policy.rules.spec();
+    let types = spec.policy_types.clone().unwrap();
     assert_eq!(types, ["Ingress", "Egress"]);
     assert!(
-        policy.spec.ingress.is_none() && policy.spec.egress.is_none(),
+        spec.ingress.is_none() && spec.egress.is_none(),
         "no rule: nothing allowed"
     );
     run.validate();
@@ -327,8 +328,8 @@ fn three_tiers_on_two_networks_keep_the_frontend_away_from_the_database() {
 /// Whether NetworkPolicies let `from`'s Pods open a connection to `to`'s Pods (one namespace,
 /// label selectors only — enough for the policies compose2kube writes).
 fn allowed(run: &Run, from: &str, to: &str) -> bool {
-    let source = &run.pod(from).pod_labels;
-    let target = &run.pod(to).pod_labels;
+    let source = &run.pod(from).pod_labels();
+    let target = &run.pod(to).pod_labels();
     let policies = &run.converted.plan.policies;
     direction_allowed(policies, "Ingress", target, source)
         && direction_allowed(policies, "Egress", source, target)
@@ -349,16 +350,16 @@ fn direction_allowed(
     subject: &Labels,
     peer: &Labels,
 ) -> bool {
-    let selecting: Vec<&compose2kube::plan::Policy> = policies
+    let selecting: Vec<NetworkPolicySpec> = policies
         .iter()
         .filter(|p| {
             p.pod_selector
                 .iter()
                 .all(|(k, v)| subject.get(k) == Some(v))
         })
-        .filter(|p| {
-            p.spec
-                .policy_types
+        .map(|p| p.rules.spec())
+        .filter(|spec| {
+            spec.policy_types
                 .as_ref()
                 .is_some_and(|t| t.iter().any(|t| t == kind))
         })
@@ -366,19 +367,15 @@ fn direction_allowed(
     if selecting.is_empty() {
         return true;
     }
-    selecting.iter().any(|policy| {
+    selecting.iter().any(|spec| {
         let rules: Vec<Option<&Vec<NetworkPolicyPeer>>> = if kind == "Ingress" {
-            policy
-                .spec
-                .ingress
+            spec.ingress
                 .iter()
                 .flatten()
                 .map(|r| r.from.as_ref())
                 .collect()
         } else {
-            policy
-                .spec
-                .egress
+            spec.egress
                 .iter()
                 .flatten()
                 .map(|r| r.to.as_ref())
@@ -484,7 +481,7 @@ fn the_output_names_nothing_no_pod_has() {
                 run.converted.plan.workloads.iter().any(|w| service
                     .selector
                     .iter()
-                    .all(|(k, v)| w.pod_labels.get(k) == Some(v))),
+                    .all(|(k, v)| w.pod_labels().get(k) == Some(v))),
                 "{name}: Service {} selects no Pod",
                 service.name
             );

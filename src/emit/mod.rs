@@ -351,7 +351,7 @@ pub fn service(service: &NetworkService) -> Service {
 fn template(workload: &Workload, settings: &WaitSettings) -> PodTemplateSpec {
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
-            labels: Some((*workload.pod_labels).clone()),
+            labels: Some(workload.pod_labels()),
             annotations: (!workload.pod_annotations.is_empty())
                 .then(|| workload.pod_annotations.clone()),
             ..ObjectMeta::default()
@@ -444,7 +444,7 @@ fn policy(policy: &Policy) -> NetworkPolicy {
                 match_labels: Some((*policy.pod_selector).clone()),
                 ..LabelSelector::default()
             }),
-            ..policy.spec.clone()
+            ..policy.rules.spec()
         }),
     }
 }

@@ -48,7 +48,6 @@ use k8s_openapi::api::core::v1::{
     Affinity, Container, HostAlias, LocalObjectReference, PodDNSConfig, PodSecurityContext,
     PodSpec, TopologySpreadConstraint,
 };
-use k8s_openapi::api::networking::v1::NetworkPolicySpec;
 use k8s_openapi::api::rbac::v1::PolicyRule;
 
 use crate::compose::Loaded;
@@ -260,10 +259,11 @@ pub struct Workload {
     /// Labels of the workload object.
     pub labels: labels::LabelSet,
     pub annotations: BTreeMap<String, String>,
-    /// Labels that select the Pods (a subset of `pod_labels`).
+    /// Labels that select the Pods (a subset of [`Workload::pod_labels`]).
     pub selector: labels::LabelSet,
-    /// The selector, and the network labels [`policies`] selects the Pods by.
-    pub pod_labels: labels::LabelSet,
+    /// Whether the Pods carry a label per network they are on, which [`policies`] selects
+    /// them by (when the project has policies).
+    pub network_labels: bool,
     pub pod_annotations: BTreeMap<String, String>,
     /// The Pod without its volumes and without the init containers of its waits:
     /// [`Workload::pod_spec`] is the object's whole spec.
@@ -342,6 +342,20 @@ impl Workload {
             topology_spread_constraints,
             ..PodSpec::default()
         }
+    }
+
+    /// The Pods' labels: the selector, and one per network when [`Workload::network_labels`].
+    /// Made when they are wanted: with its network labels, every Pod has a set of its own,
+    /// which a plan of thousands of Pods would hold until it is written.
+    #[must_use]
+    pub fn pod_labels(&self) -> BTreeMap<String, String> {
+        let mut labels = (*self.selector).clone();
+        if self.network_labels {
+            for network in &self.networks {
+                labels.insert(labels::network(network), "true".to_owned());
+            }
+        }
+        labels
     }
 
     /// The init containers of [`Workload::pod_spec`].
@@ -526,8 +540,8 @@ pub struct Policy {
     /// The labels of the Pods it applies to (`spec.podSelector.matchLabels`), kept apart
     /// from `spec` so that a Pod's policy shares its workload's selector.
     pub pod_selector: labels::LabelSet,
-    /// The spec without its `podSelector`, which the object gets when it is written.
-    pub spec: NetworkPolicySpec,
+    /// What it allows.
+    pub rules: policies::Rules,
     /// What it stands for, for `explain`.
     pub purpose: String,
 }

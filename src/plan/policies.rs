@@ -19,11 +19,62 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::compose::model::networking::NamespaceMode;
+use crate::hash::IndexSet;
 use crate::plan::pods::PodGroups;
 use crate::plan::{Context, NetworkPolicies, Plan, Policy, labels, names};
 use crate::report::{Entry, Report};
 
 /// Whether NetworkPolicies are generated for the project's networks.
+/// What a policy allows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rules {
+    /// The spec as written, without its `podSelector` (the policy's own).
+    Spec(NetworkPolicySpec),
+    /// Ingress from anywhere to these ports (number, protocol): a Pod's published ports.
+    /// Kept as the ports, as nearly every Pod of a large project has such a policy: the spec
+    /// is made when the object is written.
+    Published(Vec<(i32, String)>),
+}
+
+impl Rules {
+    /// The spec, without its `podSelector`.
+    #[must_use]
+    pub fn spec(&self) -> NetworkPolicySpec {
+        match self {
+            Self::Spec(spec) => spec.clone(),
+            Self::Published(ports) => NetworkPolicySpec {
+                pod_selector: None,
+                policy_types: Some(vec!["Ingress".into()]),
+                ingress: Some(vec![NetworkPolicyIngressRule {
+                    from: Some(
+                        ["0.0.0.0/0", "::/0"]
+                            .iter()
+                            .map(|cidr| NetworkPolicyPeer {
+                                ip_block: Some(IPBlock {
+                                    cidr: (*cidr).to_owned(),
+                                    except: None,
+                                }),
+                                ..NetworkPolicyPeer::default()
+                            })
+                            .collect(),
+                    ),
+                    ports: Some(
+                        ports
+                            .iter()
+                            .map(|(port, protocol)| NetworkPolicyPort {
+                                port: Some(IntOrString::Int(*port)),
+                                protocol: Some(protocol.clone()),
+                                end_port: None,
+                            })
+                            .collect(),
+                    ),
+                }]),
+                egress: None,
+            },
+        }
+    }
+}
+
 fn enabled(context: &Context) -> bool {
     match context.options.network_policies {
         NetworkPolicies::Always => true,
@@ -40,15 +91,13 @@ pub fn plan(context: &Context, groups: &PodGroups, plan: &mut Plan, report: &mut
     if !enabled(context) {
         return;
     }
-    let mut used: Vec<String> = Vec::new();
+    // The networks some Pod is on, in the order the Pods name them.
+    let mut used: IndexSet<&str> = IndexSet::default();
     for workload in &mut plan.workloads {
-        for network in &workload.networks {
-            Arc::make_mut(&mut workload.pod_labels)
-                .insert(labels::network(network), "true".to_owned());
-            if !used.contains(network) {
-                used.push(network.clone());
-            }
-        }
+        workload.network_labels = true;
+    }
+    for workload in &plan.workloads {
+        used.extend(workload.networks.iter().map(String::as_str));
     }
     let mut policies: Vec<Policy> = used
         .iter()
@@ -146,12 +195,12 @@ fn none_mode_policies(
             name: names::joined(&[&group.name, "no-network"]),
             labels: labels::common(context, &group.root),
             pod_selector: labels::selector(context, &group.name),
-            spec: NetworkPolicySpec {
+            rules: Rules::Spec(NetworkPolicySpec {
                 pod_selector: None,
                 policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
                 ingress: None,
                 egress: None,
-            },
+            }),
             purpose: format!(
                 "`{}` has `network_mode: none`: no traffic in or out",
                 group.root
@@ -189,7 +238,7 @@ fn network_policy(context: &Context, network: &str) -> Policy {
         name: names::joined(&[&context.name, "network", network]),
         labels: labels::common(context, network),
         pod_selector: Arc::new(members.match_labels.clone().unwrap_or_default()),
-        spec: NetworkPolicySpec {
+        rules: Rules::Spec(NetworkPolicySpec {
             pod_selector: None,
             policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
             ingress: Some(vec![NetworkPolicyIngressRule {
@@ -200,7 +249,7 @@ fn network_policy(context: &Context, network: &str) -> Policy {
                 ports: None,
             }]),
             egress: Some(egress),
-        },
+        }),
         purpose: if internal {
             format!(
                 "network `{network}` (internal): Pods on it reach each other and nothing outside but DNS"
@@ -233,35 +282,7 @@ fn published_policy(context: &Context, workload: &crate::plan::Workload) -> Opti
         name: names::joined(&[&workload.name, "published"]),
         labels: labels::common(context, &workload.group.root),
         pod_selector: Arc::clone(&workload.selector),
-        spec: NetworkPolicySpec {
-            pod_selector: None,
-            policy_types: Some(vec!["Ingress".into()]),
-            ingress: Some(vec![NetworkPolicyIngressRule {
-                from: Some(
-                    ["0.0.0.0/0", "::/0"]
-                        .iter()
-                        .map(|cidr| NetworkPolicyPeer {
-                            ip_block: Some(IPBlock {
-                                cidr: (*cidr).to_owned(),
-                                except: None,
-                            }),
-                            ..NetworkPolicyPeer::default()
-                        })
-                        .collect(),
-                ),
-                ports: Some(
-                    published
-                        .iter()
-                        .map(|(port, protocol)| NetworkPolicyPort {
-                            port: Some(IntOrString::Int(*port)),
-                            protocol: Some(protocol.clone()),
-                            end_port: None,
-                        })
-                        .collect(),
-                ),
-            }]),
-            egress: None,
-        },
+        rules: Rules::Published(published),
         purpose: format!(
             "published ports of `{}`: reachable from outside the cluster",
             workload.group.root

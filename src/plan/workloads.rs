@@ -103,7 +103,7 @@ pub fn workload(
         replicas,
         labels: workload_labels,
         annotations: annotations.clone(),
-        pod_labels: Arc::clone(&selector),
+        network_labels: false,
         selector,
         pod_annotations: annotations,
         pod,

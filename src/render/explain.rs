@@ -48,10 +48,11 @@ pub fn text(plan: &Plan, notes: &[String]) -> String {
                 role
             );
         }
+        let pod_labels = workload.pod_labels();
         let services: Vec<&NetworkService> = plan
             .services
             .iter()
-            .filter(|s| selects(&s.selector, &workload.pod_labels))
+            .filter(|s| selects(&s.selector, &pod_labels))
             .collect();
         if services.is_empty() {
             let _ = writeln!(out, "  Services: none (nothing addresses it by name)");
@@ -76,7 +77,7 @@ pub fn text(plan: &Plan, notes: &[String]) -> String {
         let policies: Vec<&Policy> = plan
             .policies
             .iter()
-            .filter(|p| policy_selects(p, &workload.pod_labels))
+            .filter(|p| policy_selects(p, &pod_labels))
             .collect();
         if !policies.is_empty() {
             let _ = writeln!(out, "  NetworkPolicies:");
@@ -380,7 +381,7 @@ impl<'a> Topology<'a> {
             .flat_map(|s| {
                 plan.workloads
                     .iter()
-                    .filter(|w| selects(&s.selector, &w.pod_labels))
+                    .filter(|w| selects(&s.selector, &w.pod_labels()))
                     .map(move |w| (s.name.as_str(), w.name.as_str()))
             })
             .collect();

@@ -282,11 +282,11 @@ fn belongs_to(object: &Object, workload: &Workload, plan: &Plan) -> bool {
         Object::Service(_) => plan
             .services
             .iter()
-            .any(|s| s.name == name && selects(&s.selector, &workload.pod_labels)),
+            .any(|s| s.name == name && selects(&s.selector, &workload.pod_labels())),
         Object::NetworkPolicy(_) => plan
             .policies
             .iter()
-            .any(|p| p.name == name && policy_selects(p, &workload.pod_labels)),
+            .any(|p| p.name == name && policy_selects(p, &workload.pod_labels())),
         Object::PersistentVolumeClaim(_) | Object::ConfigMap(_) | Object::Secret(_) => {
             mounts(workload, name)
         }

@@ -185,12 +185,12 @@ impl Drawing {
                 role,
             ));
         }
+        let pod_labels = workload.pod_labels();
         lines.extend(
             plan.policies
                 .iter()
                 .filter(|p| {
-                    policy_selects(p, &workload.pod_labels)
-                        && network_of(p, network_names).is_none()
+                    policy_selects(p, &pod_labels) && network_of(p, network_names).is_none()
                 })
                 .map(|p| Line::new(format!("NetworkPolicy {}", p.name), "policy")),
         );
@@ -206,10 +206,11 @@ impl Drawing {
         workload: &Workload,
         pod: usize,
     ) -> usize {
+        let pod_labels = workload.pod_labels();
         let services: Vec<Line> = plan
             .services
             .iter()
-            .filter(|s| selects(&s.selector, &workload.pod_labels))
+            .filter(|s| selects(&s.selector, &pod_labels))
             .map(|s| Line {
                 text: format!("{}: {} {}", s.name, service_type(s.kind), describe_ports(s)),
                 class: "service",
