@@ -3,7 +3,6 @@
 //! settings. Pod-level settings are in [`crate::plan::workloads`], mounts in
 //! [`crate::plan::storage`], probes in [`crate::plan::health`].
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{
@@ -41,11 +40,45 @@ pub struct Container {
     pub readiness_probe: Option<Arc<Probe>>,
     pub liveness_probe: Option<Arc<Probe>>,
     pub startup_probe: Option<Arc<Probe>>,
-    pub resources: Option<Box<ResourceRequirements>>,
+    pub resources: Option<Box<Resources>>,
     pub security_context: Option<Box<SecurityContext>>,
     pub lifecycle: Option<Box<Lifecycle>>,
     /// `None` when the container sets none of them.
     pub settings: Option<Box<ContainerSettings>>,
+}
+
+/// The CPU, memory and other resources a container asks for (requests) and may use at most
+/// (limits), by resource name. k8s-openapi's `ResourceRequirements` holds each list as a
+/// B-tree, a node of eleven entries (over 500 bytes) however few it has.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resources {
+    pub limits: Vec<(&'static str, Quantity)>,
+    pub requests: Vec<(&'static str, Quantity)>,
+}
+
+impl Resources {
+    /// Whether the container requests `resource`.
+    #[must_use]
+    pub fn requests(&self, resource: &str) -> bool {
+        self.requests.iter().any(|(name, _)| *name == resource)
+    }
+
+    /// The resources as the container writes them.
+    #[must_use]
+    pub fn to_k8s(&self) -> ResourceRequirements {
+        let map = |list: &[(&str, Quantity)]| {
+            (!list.is_empty()).then(|| {
+                list.iter()
+                    .map(|(name, quantity)| ((*name).to_owned(), quantity.clone()))
+                    .collect()
+            })
+        };
+        ResourceRequirements {
+            limits: map(&self.limits),
+            requests: map(&self.requests),
+            ..ResourceRequirements::default()
+        }
+    }
 }
 
 /// A variable of a container's environment. The plan gives every variable a value of its
@@ -118,7 +151,7 @@ impl Container {
             readiness_probe: probe(readiness_probe),
             liveness_probe: probe(liveness_probe),
             startup_probe: probe(startup_probe),
-            resources: resources.as_deref().cloned(),
+            resources: resources.as_deref().map(Resources::to_k8s),
             security_context: security_context.as_deref().cloned(),
             lifecycle: lifecycle.as_deref().cloned(),
             tty,
@@ -502,42 +535,43 @@ pub fn expose_ports(entry: &Expose) -> Vec<i32> {
 }
 
 /// CPU and memory, from `deploy.resources` or the service-level keys.
-fn resources(name: &str, service: &Service, report: &mut Report) -> Option<ResourceRequirements> {
+fn resources(name: &str, service: &Service, report: &mut Report) -> Option<Resources> {
     let deploy = service.deploy.as_ref().and_then(|d| d.resources.as_ref());
     let limits = deploy.and_then(|r| r.limits.as_ref());
     let reservations = deploy.and_then(|r| r.reservations.as_ref());
-    let mut limit: BTreeMap<String, Quantity> = BTreeMap::new();
-    let mut request: BTreeMap<String, Quantity> = BTreeMap::new();
+    // Each name once in each list, as a map holds it.
+    let mut limit: Vec<(&'static str, Quantity)> = Vec::new();
+    let mut request: Vec<(&'static str, Quantity)> = Vec::new();
     if let Some(cpus) = limits
         .and_then(|l| l.cpus.as_ref())
         .or(service.rare().cpus.as_ref())
     {
-        limit.insert("cpu".into(), cpu_quantity(cpus.value));
+        limit.push(("cpu", cpu_quantity(cpus.value)));
     }
     if let Some(memory) = limits
         .and_then(|l| l.memory.as_ref())
         .or(service.rare().mem_limit.as_ref())
     {
-        limit.insert("memory".into(), memory_quantity(memory.value.0));
+        limit.push(("memory", memory_quantity(memory.value.0)));
     }
     if let Some(cpus) = reservations.and_then(|r| r.cpus.as_ref()) {
-        request.insert("cpu".into(), cpu_quantity(cpus.value));
+        request.push(("cpu", cpu_quantity(cpus.value)));
     }
     if let Some(memory) = reservations
         .and_then(|r| r.memory.as_ref())
         .or(service.rare().mem_reservation.as_ref())
     {
-        request.insert("memory".into(), memory_quantity(memory.value.0));
+        request.push(("memory", memory_quantity(memory.value.0)));
     }
     if let Some(value) = kompose::label(service, kompose::EPHEMERAL_STORAGE_LIMIT) {
-        limit.insert("ephemeral-storage".into(), Quantity(value.value.clone()));
+        limit.push(("ephemeral-storage", Quantity(value.value.clone())));
     }
     if let Some(value) = kompose::label(service, kompose::EPHEMERAL_STORAGE_REQUEST) {
-        request.insert("ephemeral-storage".into(), Quantity(value.value.clone()));
+        request.push(("ephemeral-storage", Quantity(value.value.clone())));
     }
     let gpus = gpu_count(name, service, report);
     if let Some(count) = gpus {
-        limit.insert("nvidia.com/gpu".into(), Quantity(count.to_string()));
+        limit.push(("nvidia.com/gpu", Quantity(count.to_string())));
     }
     if let Some(pids) = limits
         .and_then(|l| l.pids.as_ref())
@@ -556,10 +590,9 @@ fn resources(name: &str, service: &Service, report: &mut Report) -> Option<Resou
     if limit.is_empty() && request.is_empty() {
         return None;
     }
-    Some(ResourceRequirements {
-        limits: (!limit.is_empty()).then_some(limit),
-        requests: (!request.is_empty()).then_some(request),
-        ..ResourceRequirements::default()
+    Some(Resources {
+        limits: limit,
+        requests: request,
     })
 }
 

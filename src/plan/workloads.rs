@@ -964,12 +964,11 @@ pub fn autoscaler(
     let cpu_percent = number(kompose::HPA_CPU, HPA_CPU_PERCENT, 1..=i32::MAX);
     let memory_percent = number(kompose::HPA_MEMORY, HPA_MEMORY_PERCENT, 1..=i32::MAX);
     let requested = |resource: &str| {
-        workload.pod.containers.iter().all(|c| {
-            c.resources
-                .as_ref()
-                .and_then(|r| r.requests.as_ref())
-                .is_some_and(|r| r.contains_key(resource))
-        })
+        workload
+            .pod
+            .containers
+            .iter()
+            .all(|c| c.resources.as_ref().is_some_and(|r| r.requests(resource)))
     };
     if !(requested("cpu") && requested("memory")) {
         report.add(
