@@ -402,6 +402,9 @@ impl KeySpans {
 /// The place of `key` in `keys`, for [`KeySpans`]. [`compose_struct!`] evaluates it
 /// at compile time, so a key missing from `KEYS`, or a mapping of more than 256 keys, does
 /// not compile.
+///
+/// # Panics
+/// When `key` is not in `keys`, or is after its 256th entry.
 #[must_use]
 #[expect(clippy::panic, reason = "only evaluated at compile time")]
 pub const fn key_index(keys: &[&str], key: &str) -> u8 {
