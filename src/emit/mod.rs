@@ -39,6 +39,7 @@ use gateway_api::httproutes::{
     HttpRouteSpec,
 };
 
+use crate::plan::labels::Labels;
 use crate::plan::ordering::WaitSettings;
 use crate::plan::{
     Autoscaler, Claim, Data, HttpFilter, HttpMatch, HttpMethod, HttpRoute as PlannedRoute, Ingress,
@@ -249,14 +250,10 @@ pub fn objects(plan: &Plan) -> impl Iterator<Item = Object> + '_ {
     namespace.into_iter().chain(namespaced)
 }
 
-fn meta(
-    name: &str,
-    labels: &BTreeMap<String, String>,
-    annotations: &BTreeMap<String, String>,
-) -> ObjectMeta {
+fn meta(name: &str, labels: &Labels, annotations: &BTreeMap<String, String>) -> ObjectMeta {
     ObjectMeta {
         name: Some(name.to_owned()),
-        labels: (!labels.is_empty()).then(|| labels.clone()),
+        labels: (!labels.is_empty()).then(|| labels.to_map()),
         annotations: (!annotations.is_empty()).then(|| annotations.clone()),
         ..ObjectMeta::default()
     }
@@ -339,7 +336,7 @@ pub fn service(service: &NetworkService) -> Service {
         spec: Some(ServiceSpec {
             type_: Some(service.kind.as_str().into()),
             cluster_ip: headless.then(|| "None".to_owned()),
-            selector: Some((*service.selector).clone()),
+            selector: Some(service.selector.to_map()),
             ports: (!ports.is_empty()).then_some(ports),
             external_traffic_policy: service.external_traffic_policy.clone(),
             ..ServiceSpec::default()
@@ -363,7 +360,7 @@ fn template(workload: &Workload, settings: &WaitSettings) -> PodTemplateSpec {
 fn workload(workload: &Workload, settings: &WaitSettings) -> Object {
     let metadata = meta(&workload.name, &workload.labels, &workload.annotations);
     let selector = LabelSelector {
-        match_labels: Some((*workload.selector).clone()),
+        match_labels: Some(workload.selector.to_map()),
         ..LabelSelector::default()
     };
     match &workload.kind {
@@ -441,7 +438,7 @@ fn policy(policy: &Policy) -> NetworkPolicy {
         metadata: meta(&policy.name, &policy.labels, &BTreeMap::new()),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(LabelSelector {
-                match_labels: Some((*policy.pod_selector).clone()),
+                match_labels: Some(policy.pod_selector.to_map()),
                 ..LabelSelector::default()
             }),
             ..policy.rules.spec()

@@ -24,7 +24,74 @@ pub const COMPOSE_LABELS: &str = "compose2kube.io/compose-labels";
 /// A set of labels, shared: a service's Services, workload, policies and claims carry the
 /// same sets, which a plan of thousands of services would otherwise hold once per object.
 /// `Arc::make_mut` gives a set of its own to change.
-pub type LabelSet = Arc<BTreeMap<String, String>>;
+pub type LabelSet = Arc<Labels>;
+
+/// Labels in key order, each key once: what a `BTreeMap` of them holds, in a list of their
+/// length (a `BTreeMap`'s node has room for eleven, over 500 bytes for the two or three
+/// labels of a set; a plan holds two sets per service).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Labels(Vec<(String, String)>);
+
+impl Labels {
+    /// Sets `key` to `value`, in key order.
+    pub fn insert(&mut self, key: String, value: String) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(at) => {
+                if let Some(entry) = self.0.get_mut(at) {
+                    entry.1 = value;
+                }
+            }
+            Err(at) => self.0.insert(at, (key, value)),
+        }
+    }
+
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .and_then(|at| self.0.get(at))
+            .map(|(_, value)| value)
+    }
+
+    /// The labels in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(key, value)| (key, value))
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The labels as an object's metadata and selectors write them.
+    #[must_use]
+    pub fn to_map(&self) -> BTreeMap<String, String> {
+        self.0.iter().cloned().collect()
+    }
+}
+
+impl<const N: usize> From<[(String, String); N]> for Labels {
+    fn from(labels: [(String, String); N]) -> Self {
+        labels.into_iter().collect()
+    }
+}
+
+impl FromIterator<(String, String)> for Labels {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(labels: I) -> Self {
+        let mut out = Self(Vec::new());
+        for (key, value) in labels {
+            out.insert(key, value);
+        }
+        out.0.shrink_to_fit();
+        out
+    }
+}
 
 /// The sets [`common`] and [`selector`] made, by name, so that each is made once.
 #[derive(Default)]
@@ -47,7 +114,7 @@ pub fn common(context: &Context, name: &str) -> LabelSet {
 fn shared(
     sets: &RefCell<HashMap<String, LabelSet>>,
     name: &str,
-    make: impl FnOnce() -> BTreeMap<String, String>,
+    make: impl FnOnce() -> Labels,
 ) -> LabelSet {
     if let Some(set) = sets.borrow().get(name) {
         return Arc::clone(set);
@@ -59,8 +126,8 @@ fn shared(
 
 /// The labels of what belongs to the whole project (its Namespace).
 #[must_use]
-pub fn project(context: &Context) -> BTreeMap<String, String> {
-    BTreeMap::from([
+pub fn project(context: &Context) -> Labels {
+    Labels::from([
         (PART_OF.to_owned(), names::label_value(&context.name)),
         (MANAGED_BY.to_owned(), MANAGER.to_owned()),
     ])
@@ -70,7 +137,7 @@ pub fn project(context: &Context) -> BTreeMap<String, String> {
 #[must_use]
 pub fn selector(context: &Context, name: &str) -> LabelSet {
     shared(&context.label_sets.selector, name, || {
-        BTreeMap::from([
+        Labels::from([
             (NAME.to_owned(), names::label_value(name)),
             (PART_OF.to_owned(), names::label_value(&context.name)),
         ])
@@ -110,7 +177,35 @@ pub fn valid_key(key: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::valid_key;
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::{Labels, valid_key};
+
+    proptest! {
+        /// A label list holds what a `BTreeMap` of the same inserts holds, in the same order:
+        /// a later value for a key replaces the earlier.
+        #[test]
+        fn labels_are_a_btreemap(
+            inserts in prop::collection::vec(("[a-d]{0,2}", "[xy]{0,2}"), 0..12),
+        ) {
+            let mut labels = Labels::default();
+            let mut map = BTreeMap::new();
+            for (key, value) in &inserts {
+                labels.insert(key.clone(), value.clone());
+                map.insert(key.clone(), value.clone());
+            }
+            prop_assert_eq!(labels.to_map(), map.clone());
+            prop_assert_eq!(labels.iter().collect::<Vec<_>>(), map.iter().collect::<Vec<_>>());
+            prop_assert_eq!(labels.len(), map.len());
+            for key in ["", "a", "ab", "d", "zz"] {
+                prop_assert_eq!(labels.get(key), map.get(key));
+            }
+            let collected: Labels = inserts.into_iter().collect();
+            prop_assert_eq!(collected, labels);
+        }
+    }
 
     #[test]
     fn annotation_keys_follow_the_api_servers_rules() {

@@ -226,7 +226,7 @@ pub struct Plan {
     pub namespace: Option<String>,
     /// Labels of the Namespace object (the project's, so that it is found and overwritten
     /// like every other object compose2kube makes).
-    pub namespace_labels: BTreeMap<String, String>,
+    pub namespace_labels: labels::Labels,
     pub workloads: Vec<Workload>,
     pub services: Vec<NetworkService>,
     /// The ports each Compose service publishes (`ports:`, under their host port), whatever
@@ -349,7 +349,7 @@ impl Workload {
     /// which a plan of thousands of Pods would hold until it is written.
     #[must_use]
     pub fn pod_labels(&self) -> BTreeMap<String, String> {
-        let mut labels = (*self.selector).clone();
+        let mut labels = self.selector.to_map();
         if self.network_labels {
             for network in &self.networks {
                 labels.insert(labels::network(network), "true".to_owned());

@@ -237,7 +237,7 @@ fn network_policy(context: &Context, network: &str) -> Policy {
     Policy {
         name: names::joined(&[&context.name, "network", network]),
         labels: labels::common(context, network),
-        pod_selector: Arc::new(members.match_labels.clone().unwrap_or_default()),
+        pod_selector: Arc::new(members.match_labels.clone().into_iter().flatten().collect()),
         rules: Rules::Spec(NetworkPolicySpec {
             pod_selector: None,
             policy_types: Some(vec!["Ingress".into(), "Egress".into()]),

@@ -480,7 +480,7 @@ fn pod_spec(
     placement::apply(
         &group.root,
         root,
-        &labels::selector(context, &group.name),
+        &labels::selector(context, &group.name).to_map(),
         &mut settings,
         report,
     );

@@ -311,7 +311,7 @@ fn describe_volume(volume: &PodVolume) -> String {
 }
 
 pub(super) fn selects(
-    selector: &BTreeMap<String, String>,
+    selector: &crate::plan::labels::Labels,
     labels: &BTreeMap<String, String>,
 ) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))

@@ -340,7 +340,7 @@ fn network_of(policy: &Policy, network_names: &[&str]) -> Option<usize> {
     let selector = &policy.pod_selector;
     network_names
         .iter()
-        .position(|n| selector.contains_key(&labels::network(n)))
+        .position(|n| selector.get(&labels::network(n)).is_some())
 }
 
 /// `Deployment`, `Deployment, 3 replicas`.

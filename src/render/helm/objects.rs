@@ -459,7 +459,7 @@ impl<'a> Chart<'a> {
         service: &str,
         service_name: &str,
         port: &Value,
-        service_labels: &BTreeMap<String, String>,
+        service_labels: &crate::plan::labels::Labels,
     ) -> Result<(), HelmError> {
         let plain = self
             .plan
