@@ -5,6 +5,8 @@
 //! works, but differently) or unsupported (a warning: it is dropped, and why). Nothing else may
 //! be dropped: a key that is read and neither translated nor reported is a bug.
 
+use std::borrow::Cow;
+
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::source::Span;
 
@@ -27,10 +29,11 @@ pub struct Entry {
     /// The key, as a path (`healthcheck.start_interval`, `networks.front.ipam`).
     pub key: String,
     pub span: Option<Span>,
-    /// What happened, in one sentence.
-    pub message: String,
+    /// What happened, in one sentence. Most are fixed texts, kept without a copy: a large
+    /// project has tens of thousands of entries.
+    pub message: Cow<'static, str>,
     /// What the user can do about it.
-    pub help: Option<String>,
+    pub help: Option<Cow<'static, str>>,
 }
 
 /// Everything the translation could not carry over exactly, in the order found.
@@ -85,7 +88,7 @@ impl Report {
             };
             let mut diagnostic = Diagnostic::new(severity, code, entry.headline());
             diagnostic.span = entry.span;
-            diagnostic.help.clone_from(&entry.help);
+            diagnostic.help = entry.help.as_deref().map(str::to_owned);
             diagnostic
         }));
         let mut sorted: crate::diag::Diagnostics = out.into_iter().collect();
@@ -100,7 +103,7 @@ impl Entry {
         service: Option<&str>,
         key: &str,
         span: Option<Span>,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
     ) -> Self {
         Self::new(Outcome::Approximated, service, key, span, message.into())
     }
@@ -110,7 +113,7 @@ impl Entry {
         service: Option<&str>,
         key: &str,
         span: Option<Span>,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
     ) -> Self {
         Self::new(Outcome::Unsupported, service, key, span, message.into())
     }
@@ -120,7 +123,7 @@ impl Entry {
         service: Option<&str>,
         key: &str,
         span: Option<Span>,
-        message: String,
+        message: Cow<'static, str>,
     ) -> Self {
         Self {
             outcome,
@@ -157,7 +160,7 @@ impl Entry {
 
     /// Adds what the user can do about it.
     #[must_use]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }

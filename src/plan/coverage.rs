@@ -128,7 +128,7 @@ fn service_keys(name: &str, service: &Service, report: &mut Report) {
         uts,
         volumes_from: _, // storage
     } = service.rare();
-    let mut unsupported = |key: &str, present: bool, message: &str, help: &str| {
+    let mut unsupported = |key: &str, present: bool, message: &'static str, help: &'static str| {
         if present {
             report.add(Entry::unsupported(Some(name), key, keys.get(key), message).help(help));
         }

@@ -524,7 +524,7 @@ fn outside_only(
     name: &str,
     key: &str,
     label: &Spanned<String>,
-    message: &str,
+    message: &'static str,
     types: &[&str],
 ) -> Entry {
     let types = types.join("` or `");

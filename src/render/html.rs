@@ -132,7 +132,7 @@ fn report(out: &mut String, diagnostics: &[Diagnostic], entries: &[Entry], sourc
                 None => format!("<code>{}</code>", escape(&e.key)),
             },
         );
-        let message = entry.map_or(diagnostic.message.as_str(), |e| e.message.as_str());
+        let message = entry.map_or(diagnostic.message.as_str(), |e| &*e.message);
         let place = diagnostic
             .span
             .and_then(|span| snippet(sources, span, index))
@@ -183,7 +183,7 @@ fn prose(text: &str) -> String {
 fn entry_of<'a>(diagnostic: &Diagnostic, entries: &'a [Entry]) -> Option<&'a Entry> {
     entries.iter().find(|e| {
         e.span == diagnostic.span
-            && e.help == diagnostic.help
+            && e.help.as_deref() == diagnostic.help.as_deref()
             && diagnostic.message.ends_with(&format!(": {}", e.message))
     })
 }
