@@ -44,10 +44,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::Resource as _;
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::{
-    Affinity, Container, HostAlias, LocalObjectReference, PodDNSConfig, PodSecurityContext,
-    PodSpec, TopologySpreadConstraint,
-};
+use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::api::rbac::v1::PolicyRule;
 
 use crate::compose::Loaded;
@@ -276,43 +273,15 @@ pub struct Workload {
 }
 
 impl Workload {
-    /// The object's whole Pod spec: the held Pod with its volumes, and its init containers in
-    /// start order — one per wait, then those the held Pod has (kompose's, then init and
-    /// sidecar services).
+    /// The object's whole Pod spec: the held Pod with its containers, its init containers
+    /// ([`Workload::init_containers`]) and its volumes.
     #[must_use]
     pub fn pod_spec(&self, settings: &ordering::WaitSettings) -> PodSpec {
-        let Pod {
-            containers,
-            init_containers,
-            settings: pod_settings,
-        } = &self.pod;
-        let init: Vec<Container> = self
-            .waits
-            .iter()
-            .map(|wait| ordering::wait_container(settings, wait))
-            .chain(init_containers.iter().map(container::Container::to_k8s))
-            .collect();
-        let PodSettings {
-            restart_policy,
-            host_network,
-            dns_policy,
-            hostname,
-            share_process_namespace,
-            host_pid,
-            host_ipc,
-            host_aliases,
-            dns_config,
-            security_context,
-            image_pull_secrets,
-            termination_grace_period_seconds,
-            service_account_name,
-            runtime_class_name,
-            node_selector,
-            affinity,
-            topology_spread_constraints,
-        } = pod_settings.as_deref().cloned().unwrap_or_default();
+        let init = self.init_containers(settings);
         PodSpec {
-            containers: containers
+            containers: self
+                .pod
+                .containers
                 .iter()
                 .map(container::Container::to_k8s)
                 .collect(),
@@ -323,24 +292,7 @@ impl Workload {
                     .map(storage::PodVolume::to_k8s)
                     .collect()
             }),
-            restart_policy,
-            host_network,
-            dns_policy,
-            hostname,
-            share_process_namespace,
-            host_pid,
-            host_ipc,
-            host_aliases,
-            dns_config,
-            security_context,
-            image_pull_secrets,
-            termination_grace_period_seconds,
-            service_account_name,
-            runtime_class_name,
-            node_selector,
-            affinity,
-            topology_spread_constraints,
-            ..PodSpec::default()
+            ..self.pod.settings.as_deref().cloned().unwrap_or_default()
         }
     }
 
@@ -358,10 +310,20 @@ impl Workload {
         labels
     }
 
-    /// The init containers of [`Workload::pod_spec`].
+    /// The Pod's init containers in start order: one per wait, then those the held Pod has
+    /// (kompose's, then init and sidecar services).
     #[must_use]
     pub fn init_containers(&self, settings: &ordering::WaitSettings) -> Vec<Container> {
-        self.pod_spec(settings).init_containers.unwrap_or_default()
+        self.waits
+            .iter()
+            .map(|wait| ordering::wait_container(settings, wait))
+            .chain(
+                self.pod
+                    .init_containers
+                    .iter()
+                    .map(container::Container::to_k8s),
+            )
+            .collect()
     }
 }
 
@@ -375,8 +337,10 @@ pub struct Pod {
     /// kompose's init containers, then the init and sidecar services, in start order (the
     /// waits' come before them when the Pod is written).
     pub init_containers: Vec<container::Container>,
-    /// `None` when the Pod sets none of them.
-    pub settings: Option<Box<PodSettings>>,
+    /// The Pod-level settings, as the spec writes them (its containers, init containers and
+    /// volumes left empty, for [`Workload::pod_spec`] to fill); `None` when the Pod sets
+    /// none of them.
+    pub settings: Option<Box<PodSpec>>,
 }
 
 impl Pod {
@@ -387,28 +351,6 @@ impl Pod {
             .as_ref()
             .is_some_and(|s| s.host_network == Some(true))
     }
-}
-
-/// The Pod-level settings the plan makes, as the Pod spec writes them.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PodSettings {
-    pub restart_policy: Option<String>,
-    pub host_network: Option<bool>,
-    pub dns_policy: Option<String>,
-    pub hostname: Option<String>,
-    pub share_process_namespace: Option<bool>,
-    pub host_pid: Option<bool>,
-    pub host_ipc: Option<bool>,
-    pub host_aliases: Option<Vec<HostAlias>>,
-    pub dns_config: Option<PodDNSConfig>,
-    pub security_context: Option<PodSecurityContext>,
-    pub image_pull_secrets: Option<Vec<LocalObjectReference>>,
-    pub termination_grace_period_seconds: Option<i64>,
-    pub service_account_name: Option<String>,
-    pub runtime_class_name: Option<String>,
-    pub node_selector: Option<BTreeMap<String, String>>,
-    pub affinity: Option<Affinity>,
-    pub topology_spread_constraints: Option<Vec<TopologySpreadConstraint>>,
 }
 
 /// The controller of a workload.
@@ -538,7 +480,7 @@ pub struct Policy {
     pub name: String,
     pub labels: labels::LabelSet,
     /// The labels of the Pods it applies to (`spec.podSelector.matchLabels`), kept apart
-    /// from `spec` so that a Pod's policy shares its workload's selector.
+    /// from `rules` so that a Pod's policy shares its workload's selector.
     pub pod_selector: labels::LabelSet,
     /// What it allows.
     pub rules: policies::Rules,

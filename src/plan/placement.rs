@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
     Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
-    PodAffinityTerm, PodAntiAffinity, TopologySpreadConstraint,
+    PodAffinityTerm, PodAntiAffinity, PodSpec, TopologySpreadConstraint,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::compose::model::Service;
-use crate::plan::{PodSettings, names};
+use crate::plan::names;
 use crate::report::{Entry, Report};
 use crate::source::Spanned;
 
@@ -23,7 +23,7 @@ pub fn apply(
     name: &str,
     service: &Service,
     selector: &BTreeMap<String, String>,
-    pod: &mut PodSettings,
+    pod: &mut PodSpec,
     report: &mut Report,
 ) {
     if let Some(platform) = &service.rare().platform {

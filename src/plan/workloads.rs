@@ -8,7 +8,7 @@ use std::sync::Arc;
 use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::core::v1::{
     EmptyDirVolumeSource, HostAlias, LocalObjectReference, PodDNSConfig, PodDNSConfigOption,
-    PodSecurityContext, Sysctl,
+    PodSecurityContext, PodSpec, Sysctl,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -23,8 +23,8 @@ use crate::plan::ordering::{self, Order};
 use crate::plan::pods::{Joined, PodGroup, Role};
 use crate::plan::storage::{PodVolume, Storage, VolumeSource};
 use crate::plan::{
-    Autoscaler, Claim, Context, Controller, Pod, PodSettings, Workload, WorkloadKind, container,
-    health, kompose, labels, names, placement,
+    Autoscaler, Claim, Context, Controller, Pod, Workload, WorkloadKind, container, health,
+    kompose, labels, names, placement,
 };
 use crate::report::{Entry, Report};
 use crate::source::Spanned;
@@ -474,7 +474,7 @@ fn pod_spec(
     }
     early.sort_by_key(|(position, _)| *position);
     init.extend(early.into_iter().map(|(_, c)| c));
-    let mut settings = PodSettings::default();
+    let mut settings = PodSpec::default();
     network_settings(context, group, root, &mut settings, report);
     pod_settings(context, group, &mut settings, report);
     placement::apply(
@@ -501,7 +501,7 @@ fn pod_spec(
     let pod = Pod {
         containers: main,
         init_containers: init,
-        settings: (settings != PodSettings::default()).then(|| Box::new(settings)),
+        settings: (settings != PodSpec::default()).then(|| Box::new(settings)),
     };
     (pod, volumes)
 }
@@ -599,7 +599,7 @@ fn network_settings(
     context: &Context,
     group: &PodGroup,
     root: &Service,
-    pod: &mut PodSettings,
+    pod: &mut PodSpec,
     report: &mut Report,
 ) {
     if let Some(mode) = &root.network_mode
@@ -700,7 +700,7 @@ fn network_settings(
 
 /// `extra_hosts` (merged over the members) as host aliases; `dns`, `dns_search` and `dns_opt`
 /// as the Pod's DNS config.
-fn hosts_and_dns(context: &Context, group: &PodGroup, pod: &mut PodSettings, report: &mut Report) {
+fn hosts_and_dns(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: &mut Report) {
     let services = &context.project.services;
     let mut aliases: Vec<HostAlias> = Vec::new();
     let mut dns = PodDNSConfig::default();
@@ -810,7 +810,7 @@ fn extend_unique(list: &mut Vec<String>, items: Vec<String>) {
 
 /// Pod-level settings merged over the members: sysctls, groups, pull secrets, grace period,
 /// service account, runtime.
-fn pod_settings(context: &Context, group: &PodGroup, pod: &mut PodSettings, report: &mut Report) {
+fn pod_settings(context: &Context, group: &PodGroup, pod: &mut PodSpec, report: &mut Report) {
     let services = &context.project.services;
     let mut security = PodSecurityContext::default();
     let mut sysctls: Vec<Sysctl> = Vec::new();
