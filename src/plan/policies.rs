@@ -24,7 +24,6 @@ use crate::plan::pods::PodGroups;
 use crate::plan::{Context, NetworkPolicies, Plan, Policy, labels, names};
 use crate::report::{Entry, Report};
 
-/// Whether NetworkPolicies are generated for the project's networks.
 /// What a policy allows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Rules {
@@ -75,7 +74,9 @@ impl Rules {
     }
 }
 
-fn enabled(context: &Context) -> bool {
+/// Whether NetworkPolicies are generated for the project's networks (and its Pods carry
+/// a label per network they are on, which the policies select them by).
+pub fn enabled(context: &Context) -> bool {
     match context.options.network_policies {
         NetworkPolicies::Always => true,
         NetworkPolicies::Never => false,
@@ -85,7 +86,8 @@ fn enabled(context: &Context) -> bool {
     }
 }
 
-/// Plans the policies, and labels each Pod with the networks it is on, which they select.
+/// Plans the policies; they select the Pods by the network labels each Pod carries when
+/// [`enabled`] ([`crate::plan::Workload::pod_labels`]).
 pub fn plan(context: &Context, groups: &PodGroups, plan: &mut Plan, report: &mut Report) {
     let none_mode = none_mode_policies(context, groups, plan, report);
     if !enabled(context) {
@@ -93,9 +95,6 @@ pub fn plan(context: &Context, groups: &PodGroups, plan: &mut Plan, report: &mut
     }
     // The networks some Pod is on, in the order the Pods name them.
     let mut used: IndexSet<&str> = IndexSet::default();
-    for workload in &mut plan.workloads {
-        workload.network_labels = true;
-    }
     for workload in &plan.workloads {
         used.extend(workload.networks.iter().map(String::as_str));
     }

@@ -24,7 +24,7 @@ use crate::plan::pods::{Joined, PodGroup, Role};
 use crate::plan::storage::{PodVolume, Storage, VolumeSource};
 use crate::plan::{
     Autoscaler, Claim, Context, Controller, Pod, Workload, WorkloadKind, container, health,
-    kompose, labels, names, placement,
+    kompose, labels, names, placement, policies,
 };
 use crate::report::{Entry, Report};
 use crate::source::Spanned;
@@ -103,7 +103,7 @@ pub fn workload(
         replicas,
         labels: workload_labels,
         annotations: annotations.clone(),
-        network_labels: false,
+        network_labels: policies::enabled(context),
         selector,
         pod_annotations: annotations,
         pod,

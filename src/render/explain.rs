@@ -9,8 +9,6 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use k8s_openapi::api::core::v1::Container;
-
 use crate::plan::ordering::Wait;
 use crate::plan::pods::{Joined, Role};
 use crate::plan::storage::{PodVolume, VolumeSource};
@@ -44,7 +42,7 @@ pub fn text(plan: &Plan, notes: &[String]) -> String {
                 out,
                 "    {}. {:<24} {:<8} {origin}",
                 index + 1,
-                container.name,
+                container,
                 role
             );
         }
@@ -165,25 +163,22 @@ fn routes(plan: &Plan) -> Vec<String> {
     out
 }
 
-/// The Pod's containers in start order, with their role and where they come from.
-pub(super) fn containers(
-    plan: &Plan,
-    workload: &Workload,
-) -> Vec<(Container, &'static str, String)> {
+/// The names of the Pod's containers in start order, with their role and where they come
+/// from.
+pub(super) fn containers(plan: &Plan, workload: &Workload) -> Vec<(String, &'static str, String)> {
     let mut out = Vec::new();
     let member = |name: &str| workload.group.members.iter().find(|m| m.container == name);
-    let spec = workload.pod_spec(&plan.wait_settings);
-    for container in spec.init_containers.into_iter().flatten() {
+    for container in workload.init_containers(&plan.wait_settings) {
         let (role, origin) = match member(&container.name) {
             Some(m) if m.role == Role::Sidecar => ("sidecar", origin(m)),
             Some(m) => ("init", origin(m)),
             None => ("init", wait_origin(workload, &container.name)),
         };
-        out.push((container, role, origin));
+        out.push((container.name, role, origin));
     }
-    for container in spec.containers {
+    for container in &workload.pod.containers {
         let origin = member(&container.name).map_or_else(String::new, origin);
-        out.push((container, "main", origin));
+        out.push((container.name.clone(), "main", origin));
     }
     out
 }
@@ -366,7 +361,7 @@ impl<'a> Topology<'a> {
             .map(|w| {
                 let containers = containers(plan, w)
                     .into_iter()
-                    .map(|(c, role, _)| (c.name, role))
+                    .map(|(c, role, _)| (c, role))
                     .collect();
                 DiagramPod {
                     name: w.name.as_str(),

@@ -181,7 +181,7 @@ impl Drawing {
         ];
         for (index, (container, role, _)) in containers(plan, workload).iter().enumerate() {
             lines.push(Line::new(
-                format!("{}. {role:<7} {}", index + 1, container.name),
+                format!("{}. {role:<7} {container}", index + 1),
                 role,
             ));
         }
