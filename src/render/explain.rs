@@ -370,14 +370,16 @@ impl<'a> Topology<'a> {
                 }
             })
             .collect();
+        let pod_labels: Vec<_> = plan.workloads.iter().map(Workload::pod_labels).collect();
         let routes = plan
             .services
             .iter()
             .flat_map(|s| {
                 plan.workloads
                     .iter()
-                    .filter(|w| selects(&s.selector, &w.pod_labels()))
-                    .map(move |w| (s.name.as_str(), w.name.as_str()))
+                    .zip(&pod_labels)
+                    .filter(|(_, labels)| selects(&s.selector, labels))
+                    .map(move |(w, _)| (s.name.as_str(), w.name.as_str()))
             })
             .collect();
         let memberships = plan

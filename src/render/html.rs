@@ -7,6 +7,8 @@
 //! no image, only inline CSS, so it opens the same offline, attached to a pull request or in a
 //! CI artifact. The markup is also well-formed XML (XHTML), so tools can parse it.
 
+use std::collections::BTreeMap;
+
 use std::fmt::Write as _;
 
 use super::explain::{policy_selects, selects};
@@ -253,8 +255,9 @@ fn pods(out: &mut String, plan: &Plan, objects: &[Object]) {
             name = escape(&workload.name),
             kind = workload.kind.name()
         );
+        let pod_labels = workload.pod_labels();
         for (object, shown) in objects.iter().zip(&mut shown) {
-            if belongs_to(object, workload, plan) {
+            if belongs_to(object, workload, &pod_labels, plan) {
                 *shown = true;
                 yaml_block(out, object);
             }
@@ -271,7 +274,12 @@ fn pods(out: &mut String, plan: &Plan, objects: &[Object]) {
 /// Whether an object exists for a Pod: its controller, the Services that select it, the
 /// NetworkPolicies that select it, the claims, ConfigMaps and Secrets it mounts, and the
 /// Ingresses and autoscalers of its services.
-fn belongs_to(object: &Object, workload: &Workload, plan: &Plan) -> bool {
+fn belongs_to(
+    object: &Object,
+    workload: &Workload,
+    pod_labels: &BTreeMap<String, String>,
+    plan: &Plan,
+) -> bool {
     let name = object.name();
     match object {
         Object::Deployment(_)
@@ -282,11 +290,11 @@ fn belongs_to(object: &Object, workload: &Workload, plan: &Plan) -> bool {
         Object::Service(_) => plan
             .services
             .iter()
-            .any(|s| s.name == name && selects(&s.selector, &workload.pod_labels())),
+            .any(|s| s.name == name && selects(&s.selector, pod_labels)),
         Object::NetworkPolicy(_) => plan
             .policies
             .iter()
-            .any(|p| p.name == name && policy_selects(p, &workload.pod_labels())),
+            .any(|p| p.name == name && policy_selects(p, pod_labels)),
         Object::PersistentVolumeClaim(_) | Object::ConfigMap(_) | Object::Secret(_) => {
             mounts(workload, name)
         }
