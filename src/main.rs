@@ -726,7 +726,7 @@ impl PlanArgs {
 /// A conversion makes hundreds of small allocations per service; mimalloc serves them with a
 /// quarter less CPU than glibc's malloc at 11,000 services (docs/decisions.md, "Speed").
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: compose2kube_alloc::Mimalloc = compose2kube_alloc::Mimalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
