@@ -27,6 +27,27 @@ fn plain(align: usize, size: usize) -> bool {
     align <= PLAIN_ALIGN && align <= size
 }
 
+/// A new block from mimalloc's plain function when that aligns it ([`plain`]), else from
+/// its aligned one.
+///
+/// # Safety
+/// `plain_fn` and `aligned_fn` are a pair of mimalloc's functions (`mi_malloc` and
+/// `mi_malloc_aligned`, or the zeroing pair).
+#[inline]
+unsafe fn block(
+    layout: Layout,
+    plain_fn: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned_fn: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    if plain(layout.align(), layout.size()) {
+        // SAFETY: any size may be asked for.
+        unsafe { plain_fn(layout.size()) }.cast()
+    } else {
+        // SAFETY: a `Layout`'s alignment is a power of two.
+        unsafe { aligned_fn(layout.size(), layout.align()) }.cast()
+    }
+}
+
 /// mimalloc as the global allocator: `#[global_allocator] static A: Mimalloc = Mimalloc;`.
 pub struct Mimalloc;
 
@@ -36,24 +57,14 @@ pub struct Mimalloc;
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if plain(layout.align(), layout.size()) {
-            // SAFETY: any size may be asked for.
-            unsafe { ffi::mi_malloc(layout.size()) }.cast()
-        } else {
-            // SAFETY: a `Layout`'s alignment is a power of two.
-            unsafe { ffi::mi_malloc_aligned(layout.size(), layout.align()) }.cast()
-        }
+        // SAFETY: the allocating pair.
+        unsafe { block(layout, ffi::mi_malloc, ffi::mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if plain(layout.align(), layout.size()) {
-            // SAFETY: any size may be asked for.
-            unsafe { ffi::mi_zalloc(layout.size()) }.cast()
-        } else {
-            // SAFETY: a `Layout`'s alignment is a power of two.
-            unsafe { ffi::mi_zalloc_aligned(layout.size(), layout.align()) }.cast()
-        }
+        // SAFETY: the zeroing pair.
+        unsafe { block(layout, ffi::mi_zalloc, ffi::mi_zalloc_aligned) }
     }
 
     #[inline]
