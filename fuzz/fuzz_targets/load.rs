@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = compose2kube::render::config::render(&loaded);
     if !diagnostics.iter().any(|d| d.is_error()) {
         let converted = compose2kube::convert(&loaded, &compose2kube::plan::ConvertOptions::default());
-        let _ = compose2kube::render::manifests::yaml(&converted.objects);
+        let _ = compose2kube::render::manifests::yaml(&converted.objects());
         let _ = compose2kube::render::explain::text(&converted.plan, &[]);
     }
 });
