@@ -1,12 +1,13 @@
 //! Lays out the release binary's code for the runs it makes: the functions a conversion
 //! executes, listed hottest first in build/symbol-order.txt (written by build/symbol-order.sh),
 //! are placed together. The kernel maps a program's code in 64 KiB windows as it first runs
-//! it; scattered over 11 MB of code, the few hundred kilobytes a conversion runs cost it about
-//! 7 MB of resident memory, together about 2 MB (docs/decisions.md, "Speed").
+//! it; scattered over 11 MB of code, the 2 MB a typical conversion runs kept 7 MB of the binary
+//! resident, placed together 2 MB (docs/decisions.md, "Speed").
 //!
 //! Only where the linker is LLD, which reads the file: Rust's own linker on
-//! x86_64-unknown-linux-gnu. Names the file lists and the binary lacks (after a change of the
-//! code or the compiler) are skipped without a word; the layout is then only less good.
+//! x86_64-unknown-linux-gnu. The names carry hashes of the compiler, the dependencies and the
+//! workspace; after a change of those the file's names are not in the binary and are skipped
+//! without a word, and the layout is only less good (`bench/common.sh` warns).
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");

@@ -9,7 +9,8 @@ binary=${BINARY:-$PWD/target/release/compose2kube}
 work=$(mktemp -d)
 
 # The release build lays out its code by build/symbol-order.txt (build.rs); after a change of
-# the compiler or the dependencies the names no longer match and the figures lose the gain.
+# the compiler, the dependencies or the workspace the names no longer match and the figures
+# lose the gain.
 if [ -z "${BINARY:-}" ]; then
   nm --defined-only "$binary" | awk '
     NR == FNR { listed[$1]; total++; next }

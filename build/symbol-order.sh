@@ -4,9 +4,11 @@
 #
 # usage: build/symbol-order.sh
 #
-# Run it after a change that renames or adds much of the code that runs on every conversion;
-# a stale file only means less of the gain (the linker skips names it does not find). The runs
-# are those of the benchmarks, then the other commands and outputs, under callgrind.
+# Run it when bench/common.sh warns: after a change of the compiler, the dependencies or the
+# workspace (the names carry hashes of them), or one that adds much of the code every
+# conversion runs. A stale file only means less of the gain (the linker skips names it does
+# not find). The runs are those of the benchmarks, then the other commands and outputs, under
+# callgrind.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
